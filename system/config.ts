@@ -1,0 +1,162 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { CdnfaasError } from '../lib/errors.ts';
+
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const defaultSourcesFile = join(projectRoot, 'system', 'sources.yaml');
+
+const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port, e.g. 127.0.0.1:9092');
+const port = z.number().int().min(1).max(65535);
+const topicName = z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'a Kafka topic name ([a-zA-Z0-9._-], 1-249 chars)');
+
+export const sourcesSchema = z
+  .object({
+    kafka: z
+      .object({
+        brokers: z.array(hostPort).min(1),
+        controllerPort: port.default(9093),
+        defaultPartitions: z.number().int().min(1).max(1000).default(6),
+        topics: z.record(topicName, z.object({ partitions: z.number().int().min(1).max(1000).optional() }).strict()),
+      })
+      .strict(),
+    influxdb: z
+      .object({
+        url: z.url({ protocol: /^https?$/ }),
+        org: z.string().min(1),
+        bucket: z.string().min(1),
+        tokenFile: z.string().min(1),
+      })
+      .strict(),
+    gateway: z.object({ port }).strict(),
+  })
+  .strict();
+
+export type Sources = z.infer<typeof sourcesSchema>;
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+}
+
+export interface SystemConfig extends Sources {
+  /** Where cdnfaas keeps its state: service data, logs, pid files, credentials, the image store. */
+  home: string;
+  /** Where downloads and builds are cached across clones. */
+  cacheDir: string;
+  /** True when KAFKA_BROKERS names external brokers: cdnfaas starts no Kafka of its own. */
+  externalKafka: boolean;
+  /** True when INFLUX_URL names an external InfluxDB: cdnfaas starts none of its own. */
+  externalInflux: boolean;
+  topics: TopicSpec[];
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Applies environment overrides to the raw YAML object before validation, so errors name the variable. */
+function applyEnvironment(raw: Record<string, any>, env: Env): Record<string, any> {
+  const copy = structuredClone(raw);
+  copy.kafka ??= {};
+  copy.influxdb ??= {};
+  copy.gateway ??= {};
+  if (env.KAFKA_BROKERS) copy.kafka.brokers = env.KAFKA_BROKERS.split(',').map((b) => b.trim());
+  if (env.INFLUX_URL) copy.influxdb.url = env.INFLUX_URL;
+  if (env.INFLUX_ORG) copy.influxdb.org = env.INFLUX_ORG;
+  if (env.INFLUX_BUCKET) copy.influxdb.bucket = env.INFLUX_BUCKET;
+  if (env.INFLUX_TOKEN_FILE) copy.influxdb.tokenFile = env.INFLUX_TOKEN_FILE;
+  if (env.GATEWAY_PORT) copy.gateway.port = Number(env.GATEWAY_PORT);
+  return copy;
+}
+
+const envNameForPath: Record<string, string> = {
+  'kafka.brokers': 'KAFKA_BROKERS',
+  'influxdb.url': 'INFLUX_URL',
+  'influxdb.org': 'INFLUX_ORG',
+  'influxdb.bucket': 'INFLUX_BUCKET',
+  'influxdb.tokenFile': 'INFLUX_TOKEN_FILE',
+  'gateway.port': 'GATEWAY_PORT',
+};
+
+function valueAt(object: unknown, path: PropertyKey[]): unknown {
+  return path.reduce<unknown>((node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key], object);
+}
+
+function describeIssues(file: string, raw: unknown, issues: z.core.$ZodIssue[], env: Env): string {
+  return issues
+    .map((issue) => {
+      const key = issue.path.map(String).join('.') || '(root)';
+      const topKey = issue.path.slice(0, 2).map(String).join('.');
+      const envName = envNameForPath[topKey];
+      const source = envName && env[envName] !== undefined ? `environment variable ${envName}` : file;
+      const value = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : JSON.stringify(valueAt(raw, issue.path));
+      return `${key} = ${value ?? 'missing'} (from ${source}): ${issue.message}`;
+    })
+    .join('\n');
+}
+
+export interface LoadOptions {
+  file?: string;
+  env?: Env;
+}
+
+/** Reads system/sources.yaml (or the given file), applies the environment and validates it. */
+export function loadConfig(options: LoadOptions = {}): SystemConfig {
+  const env = options.env ?? process.env;
+  const file = resolve(options.file ?? env.CDNFAAS_SOURCES ?? defaultSourcesFile);
+  if (!existsSync(file)) {
+    throw new CdnfaasError('CONFIG_NOT_FOUND', `configuration file ${file} does not exist`, {
+      hint: 'restore system/sources.yaml from git, or point CDNFAAS_SOURCES at your own file',
+    });
+  }
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new CdnfaasError('CONFIG_INVALID', `${file} is not valid YAML: ${(error as Error).message}`, {
+      hint: 'fix the YAML syntax at the line named above',
+      cause: error,
+    });
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new CdnfaasError('CONFIG_INVALID', `${file} must hold a mapping with kafka, influxdb and gateway`, {
+      hint: 'compare it with system/sources.yaml in git',
+    });
+  }
+  const merged = applyEnvironment(raw as Record<string, any>, env);
+  const parsed = sourcesSchema.safeParse(merged);
+  if (!parsed.success) {
+    throw new CdnfaasError('CONFIG_INVALID', `invalid configuration:\n${describeIssues(file, merged, parsed.error.issues, env)}`, {
+      hint: `fix the keys named above in ${file} or the environment variables that override them`,
+    });
+  }
+  const sources = parsed.data;
+  const home = resolve(env.CDNFAAS_HOME ?? join(projectRoot, '.cdnfaas'));
+  const cacheDir = resolve(env.CDNFAAS_CACHE ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'cdnfaas'));
+  const tokenFile = isAbsolute(sources.influxdb.tokenFile) ? sources.influxdb.tokenFile : join(home, sources.influxdb.tokenFile);
+  return {
+    ...sources,
+    influxdb: { ...sources.influxdb, tokenFile },
+    home,
+    cacheDir,
+    externalKafka: Boolean(env.KAFKA_BROKERS),
+    externalInflux: Boolean(env.INFLUX_URL),
+    topics: Object.entries(sources.kafka.topics).map(([name, spec]) => ({
+      name,
+      partitions: spec.partitions ?? sources.kafka.defaultPartitions,
+    })),
+  };
+}
+
+/** Reads the InfluxDB token from its file; INFLUX_TOKEN wins when set. Never logged. */
+export function readInfluxToken(config: SystemConfig, env: Env = process.env): string {
+  if (env.INFLUX_TOKEN) return env.INFLUX_TOKEN;
+  if (!existsSync(config.influxdb.tokenFile)) {
+    throw new CdnfaasError('CONFIG_NOT_FOUND', `InfluxDB token file ${config.influxdb.tokenFile} does not exist`, {
+      hint: 'run `npx cdnfaas services up` to create it, or set INFLUX_TOKEN / INFLUX_TOKEN_FILE',
+    });
+  }
+  return readFileSync(config.influxdb.tokenFile, 'utf8').trim();
+}
