@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
+import * as replay from './replay.ts';
 
 export interface CommandModule {
   register(program: Command): void;
 }
 
 /** Every top-level command, one module each. */
-export const commandModules: CommandModule[] = [];
+export const commandModules: CommandModule[] = [replay];
