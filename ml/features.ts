@@ -43,12 +43,20 @@ export const preprocessingSchema = z
     let offset = 0;
     for (const [index, column] of value.columns.entries()) {
       if (column.offset !== offset || column.width !== column.vocabulary.length + 1) {
-        ctx.addIssue({ code: 'custom', path: ['columns', index], message: 'offset/width do not follow the vocabulary layout' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['columns', index],
+          message: 'offset/width do not follow the vocabulary layout',
+        });
       }
       offset += column.width;
     }
     if (offset !== value.dimension) {
-      ctx.addIssue({ code: 'custom', path: ['dimension'], message: `expected ${offset}, the sum of the column widths` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dimension'],
+        message: `expected ${offset}, the sum of the column widths`,
+      });
     }
   });
 
@@ -120,8 +128,13 @@ export function featurize(record: PartialFeatureRecord, preprocessing: Preproces
 }
 
 /** The feature rows of many records, row-major in one buffer ([records.length, dimension]). */
-export function featurizeBatch(records: readonly PartialFeatureRecord[], preprocessing: Preprocessing): Float32Array {
+export function featurizeBatch(
+  records: readonly PartialFeatureRecord[],
+  preprocessing: Preprocessing,
+): Float32Array {
   const out = new Float32Array(records.length * preprocessing.dimension);
-  records.forEach((record, index) => featurizeInto(record, preprocessing, out, index * preprocessing.dimension));
+  records.forEach((record, index) =>
+    featurizeInto(record, preprocessing, out, index * preprocessing.dimension),
+  );
   return out;
 }

@@ -71,11 +71,16 @@ async function readJsonFile<T>(dir: string, file: string, schema: z.ZodType<T>):
   try {
     json = JSON.parse(text);
   } catch (cause) {
-    throw new CdnfaasError('INVALID_INPUT', `model file ${path} is not valid JSON`, { context: { path }, cause });
+    throw new CdnfaasError('INVALID_INPUT', `model file ${path} is not valid JSON`, {
+      context: { path },
+      cause,
+    });
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+    const issues = parsed.error.issues
+      .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
+      .join('; ');
     throw new CdnfaasError('INVALID_INPUT', `model file ${path} is malformed: ${issues}`, {
       hint: 'retrain the model with this version of cdnfaas',
       context: { path },

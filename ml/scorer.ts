@@ -29,7 +29,10 @@ export interface ScorerOptions {
  * batch into one [N, D] tensor. onnxruntime-node is imported here, on first use, so code
  * that only reads bundles or featurizes does not load the native runtime.
  */
-export async function createScorer(dirOrBundle: string | ModelBundle, options: ScorerOptions = {}): Promise<Scorer> {
+export async function createScorer(
+  dirOrBundle: string | ModelBundle,
+  options: ScorerOptions = {},
+): Promise<Scorer> {
   const bundle = typeof dirOrBundle === 'string' ? await loadModelBundle(dirOrBundle) : dirOrBundle;
   const ort = await import('onnxruntime-node');
   let session: InferenceSession;
@@ -55,7 +58,10 @@ export async function createScorer(dirOrBundle: string | ModelBundle, options: S
     const labels = output[metadata.outputNames.label]?.data as BigInt64Array | undefined;
     const distances = output[metadata.outputNames.distance]?.data as Float32Array | undefined;
     if (labels === undefined || distances === undefined) {
-      throw new CdnfaasError('INTERNAL', `ONNX model ${bundle.modelPath} did not produce its declared outputs`);
+      throw new CdnfaasError(
+        'INTERNAL',
+        `ONNX model ${bundle.modelPath} did not produce its declared outputs`,
+      );
     }
     const scores: Score[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
