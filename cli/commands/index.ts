@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import * as generateData from './generate-data.ts';
 import * as replay from './replay.ts';
 
 export interface CommandModule {
@@ -6,4 +7,4 @@ export interface CommandModule {
 }
 
 /** Every top-level command, one module each. */
-export const commandModules: CommandModule[] = [replay];
+export const commandModules: CommandModule[] = [replay, generateData];
