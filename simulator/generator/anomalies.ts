@@ -1,4 +1,4 @@
-import type { Rng } from './prng.ts';
+import type { Rng } from '../../lib/prng.ts';
 import type { CdnRow } from './row.ts';
 import { channelCodes, contentTypeCodes, geoMax, hostCodes, type Profile } from './world.ts';
 

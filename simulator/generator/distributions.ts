@@ -1,4 +1,4 @@
-import type { Rng } from './prng.ts';
+import type { Rng } from '../../lib/prng.ts';
 
 /** Draws a value with probability proportional to its weight (binary search over the CDF). */
 export type Picker<T> = (rng: Rng) => T;

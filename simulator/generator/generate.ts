@@ -1,5 +1,5 @@
 import { createExactSelector, makeAnomalous, type AnomalyKind } from './anomalies.ts';
-import { createRng, type Rng } from './prng.ts';
+import { createRng, type Rng } from '../../lib/prng.ts';
 import type { CdnRow } from './row.ts';
 import {
   defaultTimeline,

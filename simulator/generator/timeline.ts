@@ -1,4 +1,4 @@
-import { poisson, type Rng } from './prng.ts';
+import { poisson, type Rng } from '../../lib/prng.ts';
 
 /**
  * When errors happen. Per minute, a count is drawn around a daily rhythm; now and then a

@@ -6,7 +6,7 @@ import {
   type CodeWeights,
   type Picker,
 } from './distributions.ts';
-import { createRng, type Rng } from './prng.ts';
+import { createRng, type Rng } from '../../lib/prng.ts';
 
 /**
  * The synthetic CDN the generator samples from: customers (user_id) with habits. The shape
