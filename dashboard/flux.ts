@@ -1,0 +1,69 @@
+/**
+ * Flux query texts, shared by the live page and the generated Grafana dashboards so that both
+ * read the same thing. Time bounds are Flux expressions: `-10m` here, `v.timeRangeStart` in Grafana.
+ */
+export interface FluxRange {
+  start: string;
+  stop?: string;
+}
+
+/** Every point ever written: record timestamps lie anywhere, even in the year 2088. */
+export const allTime: FluxRange = { start: '1970-01-01T00:00:00Z', stop: '2200-01-01T00:00:00Z' };
+
+const quote = (value: string) => JSON.stringify(value);
+
+function from(bucket: string, range: FluxRange): string {
+  const stop = range.stop === undefined ? '' : `, stop: ${range.stop}`;
+  return `from(bucket: ${quote(bucket)})\n  |> range(start: ${range.start}${stop})`;
+}
+
+function filter(measurement: string, field: string): string {
+  return `  |> filter(fn: (r) => r._measurement == ${quote(measurement)} and r._field == ${quote(field)})`;
+}
+
+/** Number of points of a measurement, counted on a field every point carries. One row, `_value`. */
+export function countPointsQuery(
+  bucket: string,
+  measurement: string,
+  field: string,
+  range = allTime,
+): string {
+  return [from(bucket, range), filter(measurement, field), '  |> group()', '  |> count()'].join('\n');
+}
+
+/** Points per window for each value of an integer field, as column `key` (e.g. predictions per cluster). */
+export function countPerFieldValueQuery(
+  bucket: string,
+  measurement: string,
+  field: string,
+  range: FluxRange,
+  every: string,
+): string {
+  return [
+    from(bucket, range),
+    filter(measurement, field),
+    '  |> map(fn: (r) => ({ r with key: string(v: r._value) }))',
+    '  |> group(columns: ["key"])',
+    `  |> aggregateWindow(every: ${every}, fn: count, createEmpty: false)`,
+    '  |> keep(columns: ["_time", "key", "_value"])',
+  ].join('\n');
+}
+
+/** Points per window for each value of a tag, as column `key` (e.g. predictions per normal/anomaly tag). */
+export function countPerTagQuery(
+  bucket: string,
+  measurement: string,
+  field: string,
+  tag: string,
+  range: FluxRange,
+  every: string,
+): string {
+  return [
+    from(bucket, range),
+    filter(measurement, field),
+    `  |> map(fn: (r) => ({ r with key: r[${quote(tag)}] }))`,
+    '  |> group(columns: ["key"])',
+    `  |> aggregateWindow(every: ${every}, fn: count, createEmpty: false)`,
+    '  |> keep(columns: ["_time", "key", "_value"])',
+  ].join('\n');
+}
