@@ -20,6 +20,10 @@ export interface ImageManifest {
   createdAt: string;
   /** Every file of the artifact, relative paths, sorted. */
   files: string[];
+  /** Total bytes of those files. */
+  sizeBytes?: number;
+  /** The template the function was built with, e.g. `node20-ts`. */
+  lang?: string;
 }
 
 export interface ResolvedImage {

@@ -1,0 +1,93 @@
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { CdnfaasError } from '../../lib/errors.ts';
+import type { LocalImageStore, PutResult } from '../images/store.ts';
+import type { StackFunction } from '../stack/stack-file.ts';
+import { bundleFunction } from './bundle.ts';
+import { planPackages } from './externals.ts';
+import { copyFiles, listExtraFiles, listPackageFiles } from './function-files.ts';
+
+/** The templates the local build knows: the folder holds index.ts, the server entry. */
+export const buildableLanguages = ['node20-ts'] as const;
+
+export const imageEntrypoint = 'index.mjs';
+
+export interface BuildFunctionInput {
+  fn: StackFunction;
+  /** The image reference to store it as; the stack's image unless overridden (faas-cli --tag). */
+  image?: string;
+  store: LocalImageStore;
+  /** The cdnfaas project root: bundle paths are relative to it; its template/ is the fallback. */
+  projectRoot: string;
+  /** The stack file's folder: its template/<lang> wins when it exists, as with faas-cli. */
+  stackDir: string;
+  force?: boolean;
+}
+
+export interface BuiltFunction extends PutResult {
+  function: string;
+  files: number;
+  sizeBytes: number;
+  externals: string[];
+  ms: number;
+}
+
+export function findTemplateDir(lang: string, stackDir: string, projectRoot: string): string {
+  if (!(buildableLanguages as readonly string[]).includes(lang)) {
+    throw new CdnfaasError('INVALID_INPUT', `template ${JSON.stringify(lang)} cannot be built locally`, {
+      hint: `use lang: ${buildableLanguages.join(' or ')} in stack.yml`,
+    });
+  }
+  for (const dir of [join(stackDir, 'template', lang), join(projectRoot, 'template', lang)]) {
+    if (existsSync(join(dir, 'index.ts'))) return dir;
+  }
+  throw new CdnfaasError('CONFIG_NOT_FOUND', `template ${lang} not found under ${stackDir}/template or ${projectRoot}/template`, {
+    hint: 'restore template/node20-ts from git',
+  });
+}
+
+function handlerEntry(fn: StackFunction): string {
+  const entry = join(fn.handler, 'handler.ts');
+  if (!existsSync(entry)) {
+    throw new CdnfaasError('CONFIG_NOT_FOUND', `function ${fn.name}: ${entry} does not exist`, {
+      hint: `the handler folder in stack.yml (functions.${fn.name}.handler) must hold handler.ts with a default-exported handler`,
+    });
+  }
+  return entry;
+}
+
+/** Bundles one function, adds its files and native packages, and stores it under its image tag. */
+export async function buildFunction(input: BuildFunctionInput): Promise<BuiltFunction> {
+  const started = performance.now();
+  const { fn, store } = input;
+  const templateDir = findTemplateDir(fn.lang, input.stackDir, input.projectRoot);
+  const entry = handlerEntry(fn);
+  const staging = store.createStagingDir();
+  try {
+    const bundle = await bundleFunction({ workingDir: input.projectRoot, templateDir, handlerEntry: entry, outDir: staging });
+    const extras = listExtraFiles(fn.handler);
+    const clash = extras.find((path) => bundle.files.includes(`function/${path}`));
+    if (clash !== undefined) {
+      throw new CdnfaasError('INVALID_INPUT', `function ${fn.name}: ${join(fn.handler, clash)} has the name of a bundled file`, {
+        hint: 'rename it',
+      });
+    }
+    copyFiles(fn.handler, join(staging, 'function'), extras);
+    for (const placement of planPackages(bundle.externals)) {
+      copyFiles(placement.sourceDir, join(staging, placement.target), listPackageFiles(placement.sourceDir));
+    }
+    const result = await store.put(input.image ?? fn.imageRef, staging, { function: fn.name, entrypoint: imageEntrypoint, lang: fn.lang }, {
+      force: input.force ?? false,
+    });
+    return {
+      ...result,
+      function: fn.name,
+      files: result.manifest.files.length,
+      sizeBytes: result.manifest.sizeBytes ?? 0,
+      externals: bundle.externals.map((external) => external.name),
+      ms: Math.round(performance.now() - started),
+    };
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
