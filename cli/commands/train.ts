@@ -1,0 +1,171 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { CdnfaasError } from '../../lib/errors.ts';
+import { createProgress } from '../../lib/progress.ts';
+import { readAnomalyLabels, readTrainingCsv } from '../../ml/dataset.ts';
+import { evaluateAnomalyTags, scoreRecords } from '../../ml/evaluate.ts';
+import { buildMetadata, contentVersion, installModel, writeModelBundle } from '../../ml/export.ts';
+import { buildMetrics, renderReport, type Metrics } from '../../ml/metrics.ts';
+import { defaultTrainOptions, trainModel, type TrainOptions } from '../../ml/train.ts';
+import { labelsPathFor } from '../../simulator/generator/write.ts';
+
+/** Where `--install` puts the model: the predict function bundles this folder into its image. */
+export const predictModelDir = 'functions/predict/model';
+
+function integer(min: number, max: number) {
+  return (value: string): number => {
+    const number = Number(value);
+    if (!Number.isSafeInteger(number) || number < min || number > max) {
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}, got "${value}"`);
+    }
+    return number;
+  };
+}
+
+function percentile(value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 50 || number >= 100)
+    throw new InvalidArgumentError(`expected a percentile above 50 and below 100, got "${value}"`);
+  return number;
+}
+
+interface TrainCommandOptions {
+  data: string;
+  out?: string;
+  name: string;
+  version?: string;
+  kMin: number;
+  kMax: number;
+  seed: number;
+  thresholdPercentile: number;
+  evalData?: string;
+  evalLabels?: string;
+  install?: string | boolean;
+  report?: boolean;
+}
+
+async function evaluate(
+  options: TrainCommandOptions,
+  model: Parameters<typeof scoreRecords>[1],
+): Promise<Metrics['anomalyEvaluation']> {
+  if (options.evalData === undefined) return null;
+  const labelsFile = options.evalLabels ?? labelsPathFor(options.evalData);
+  if (!existsSync(labelsFile)) {
+    throw new CdnfaasError(
+      'INVALID_INPUT',
+      `no labels for ${options.evalData}: ${labelsFile} does not exist`,
+      {
+        hint: 'evaluate on data from `npx cdnfaas generate-data`, which writes <file>.labels.csv, or pass --eval-labels',
+      },
+    );
+  }
+  const [records, labels] = await Promise.all([
+    readTrainingCsv(options.evalData),
+    readAnomalyLabels(labelsFile),
+  ]);
+  const flags = scoreRecords(records, model).map((score) => score.anomaly);
+  return { data: options.evalData, labels: labelsFile, ...evaluateAnomalyTags(flags, labels) };
+}
+
+async function runTrain(options: TrainCommandOptions): Promise<void> {
+  if (options.kMin > options.kMax)
+    throw new CdnfaasError('INVALID_INPUT', `--k-min ${options.kMin} is above --k-max ${options.kMax}`);
+  const started = performance.now();
+  const records = await readTrainingCsv(options.data);
+  const read = performance.now();
+  const trainOptions: TrainOptions = {
+    ...defaultTrainOptions,
+    kMin: options.kMin,
+    kMax: options.kMax,
+    seed: options.seed,
+    thresholdPercentile: options.thresholdPercentile,
+  };
+  const kCount = options.kMax - options.kMin + 1;
+  const progress = createProgress('train', 2 * kCount);
+  let steps = 0;
+  const result = trainModel(records, trainOptions, () => progress.update(++steps));
+  progress.stop();
+  const trained = performance.now();
+
+  const version = options.version ?? contentVersion(result.preprocessing, result.fit, result.threshold);
+  const out = options.out ?? `models/${version}`;
+  const anomalyEvaluation = await evaluate(options, {
+    preprocessing: result.preprocessing,
+    centroids: result.fit.centroids,
+    k: result.fit.k,
+    threshold: result.threshold,
+  });
+  const metadata = buildMetadata({
+    name: options.name,
+    version,
+    fit: result.fit,
+    threshold: result.threshold,
+    thresholdPercentile: options.thresholdPercentile,
+    preprocessing: result.preprocessing,
+    trainingRows: result.split.trainRows,
+    trainedAt: new Date(),
+  });
+  const metrics = buildMetrics({
+    name: options.name,
+    version,
+    dataFile: options.data,
+    result,
+    options: trainOptions,
+    anomalyEvaluation,
+    timing: {
+      readSeconds: (read - started) / 1000,
+      trainSeconds: (trained - read) / 1000,
+      totalSeconds: (performance.now() - started) / 1000,
+    },
+  });
+  await writeModelBundle(out, { fit: result.fit, preprocessing: result.preprocessing, metadata, metrics });
+  console.log(
+    `model ${metadata.name}@${version} (k = ${metadata.k}, threshold ${metadata.threshold.toFixed(4)}) written to ${out}`,
+  );
+  if (options.install !== undefined && options.install !== false) {
+    const target = options.install === true ? predictModelDir : options.install;
+    if (resolve(target) !== resolve(out)) {
+      await installModel(out, target);
+      console.log(`installed into ${target} (rebuild the predict image to ship it)`);
+    }
+  }
+  if (options.report === true) console.log(`\n${renderReport(metrics)}`);
+}
+
+export function register(program: Command): void {
+  program
+    .command('train')
+    .description(
+      'train the clustering model on a CDN CSV and export it to ONNX with its preprocessing, metrics and model card',
+    )
+    .requiredOption(
+      '--data <csv>',
+      'training CSV (header as the published data, e.g. from `cdnfaas generate-data`)',
+    )
+    .option('--out <dir>', 'model directory (default models/<version>)')
+    .option('--name <name>', 'model name, the first part of pipeline_type', 'cdn-kmeans')
+    .option('--version <version>', 'model version (default: a hash of the model content)')
+    .option('--k-min <k>', 'smallest k tried', integer(2, 100), defaultTrainOptions.kMin)
+    .option('--k-max <k>', 'largest k tried', integer(2, 100), defaultTrainOptions.kMax)
+    .option(
+      '--seed <n>',
+      'seed of the split and of k-means',
+      integer(0, 0xffffffff),
+      defaultTrainOptions.seed,
+    )
+    .option(
+      '--threshold-percentile <p>',
+      'training-distance percentile above which a record is an anomaly',
+      percentile,
+      defaultTrainOptions.thresholdPercentile,
+    )
+    .option(
+      '--eval-data <csv>',
+      "labelled CSV (from generate-data) to measure the anomaly tag's precision and recall on",
+    )
+    .option('--eval-labels <csv>', 'labels of --eval-data (default <eval-data>.labels.csv)')
+    .option('--install [dir]', `also copy the model into the predict function (default ${predictModelDir})`)
+    .option('--report', 'print the metrics report')
+    .action(runTrain);
+}

@@ -1,0 +1,98 @@
+import { featurize, type PartialFeatureRecord, type Preprocessing } from './features.ts';
+
+/**
+ * Scores records the way predict does (featurize, nearest centroid, distance > threshold),
+ * in float64; and measures the anomaly tag against known labels.
+ */
+export interface TrainedModel {
+  preprocessing: Preprocessing;
+  /** k x dimension, row-major. */
+  centroids: Float64Array;
+  k: number;
+  threshold: number;
+}
+
+export interface ReferenceScore {
+  cluster: number;
+  distance: number;
+  anomaly: boolean;
+}
+
+export function scoreRecords(
+  records: readonly PartialFeatureRecord[],
+  model: TrainedModel,
+): ReferenceScore[] {
+  const { dimension } = model.preprocessing;
+  return records.map((record) => {
+    const row = featurize(record, model.preprocessing);
+    let cluster = 0;
+    let best = Infinity;
+    for (let c = 0; c < model.k; c++) {
+      let sum = 0;
+      for (let d = 0; d < dimension; d++) {
+        const diff = row[d]! - model.centroids[c * dimension + d]!;
+        sum += diff * diff;
+      }
+      if (sum < best) {
+        best = sum;
+        cluster = c;
+      }
+    }
+    const distance = Math.sqrt(best);
+    return { cluster, distance, anomaly: distance > model.threshold };
+  });
+}
+
+export interface AnomalyEvaluation {
+  rows: number;
+  labelledAnomalies: number;
+  flagged: number;
+  truePositives: number;
+  falsePositives: number;
+  falseNegatives: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Recall per kind of injected change (a row with several kinds counts for each). */
+  recallByKind: Record<string, { anomalies: number; found: number; recall: number }>;
+}
+
+/** Precision and recall of `flags` (row i tagged anomalous) against `labels` (row index -> kinds). */
+export function evaluateAnomalyTags(
+  flags: readonly boolean[],
+  labels: ReadonlyMap<number, string>,
+): AnomalyEvaluation {
+  let truePositives = 0;
+  let falsePositives = 0;
+  const byKind: Record<string, { anomalies: number; found: number; recall: number }> = {};
+  flags.forEach((flagged, row) => {
+    const kinds = labels.get(row);
+    if (kinds !== undefined) {
+      for (const kind of kinds === '' ? ['unspecified'] : kinds.split('+')) {
+        const entry = (byKind[kind] ??= { anomalies: 0, found: 0, recall: 0 });
+        entry.anomalies++;
+        if (flagged) entry.found++;
+      }
+    }
+    if (flagged && kinds !== undefined) truePositives++;
+    else if (flagged) falsePositives++;
+  });
+  for (const entry of Object.values(byKind))
+    entry.recall = entry.anomalies === 0 ? 0 : entry.found / entry.anomalies;
+  const labelledAnomalies = [...labels.keys()].filter((row) => row < flags.length).length;
+  const flagged = truePositives + falsePositives;
+  const precision = flagged === 0 ? 0 : truePositives / flagged;
+  const recall = labelledAnomalies === 0 ? 0 : truePositives / labelledAnomalies;
+  return {
+    rows: flags.length,
+    labelledAnomalies,
+    flagged,
+    truePositives,
+    falsePositives,
+    falseNegatives: labelledAnomalies - truePositives,
+    precision,
+    recall,
+    f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
+    recallByKind: byKind,
+  };
+}

@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CdnfaasError } from '../lib/errors.ts';
+import type { Preprocessing } from './features.ts';
+import type { KMeansFit } from './kmeans.ts';
+import type { Metrics } from './metrics.ts';
+import { modelFiles, type ModelMetadata } from './model-bundle.ts';
+import { renderModelCard } from './model-card.ts';
+import { buildKMeansGraph, encodeModel } from './onnx-graph.ts';
+
+export const graphNames = { input: 'features', label: 'label', distance: 'distance' } as const;
+
+/** A version that names the model's content: the same training gives the same version. */
+export function contentVersion(preprocessing: Preprocessing, fit: KMeansFit, threshold: number): string {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify(preprocessing));
+  hash.update(new Uint8Array(Float32Array.from(fit.centroids).buffer));
+  hash.update(String(threshold));
+  return hash.digest('hex').slice(0, 10);
+}
+
+export function buildMetadata(input: {
+  name: string;
+  version: string;
+  fit: KMeansFit;
+  threshold: number;
+  thresholdPercentile: number;
+  preprocessing: Preprocessing;
+  trainingRows: number;
+  trainedAt: Date;
+}): ModelMetadata {
+  return {
+    format: 'cdnfaas.model/v1',
+    name: input.name,
+    version: input.version,
+    k: input.fit.k,
+    threshold: input.threshold,
+    thresholdPercentile: input.thresholdPercentile,
+    featureDimension: input.preprocessing.dimension,
+    inputName: graphNames.input,
+    outputNames: { label: graphNames.label, distance: graphNames.distance },
+    trainedAt: input.trainedAt.toISOString(),
+    trainingRows: input.trainingRows,
+  };
+}
+
+export function modelBytes(fit: KMeansFit, metadata: ModelMetadata): Uint8Array {
+  return encodeModel(
+    buildKMeansGraph({
+      centroids: fit.centroids,
+      k: fit.k,
+      dimension: fit.dimension,
+      inputName: metadata.inputName,
+      labelName: metadata.outputNames.label,
+      distanceName: metadata.outputNames.distance,
+      metadata: { name: metadata.name, version: metadata.version, threshold: String(metadata.threshold) },
+    }),
+  );
+}
+
+/** Writes every file of a model directory (see model-bundle.ts). */
+export async function writeModelBundle(
+  dir: string,
+  bundle: { fit: KMeansFit; preprocessing: Preprocessing; metadata: ModelMetadata; metrics: Metrics },
+): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, modelFiles.model), modelBytes(bundle.fit, bundle.metadata));
+    await writeFile(
+      join(dir, modelFiles.preprocessing),
+      `${JSON.stringify(bundle.preprocessing, null, 2)}\n`,
+    );
+    await writeFile(join(dir, modelFiles.metadata), `${JSON.stringify(bundle.metadata, null, 2)}\n`);
+    await writeFile(join(dir, modelFiles.metrics), `${JSON.stringify(bundle.metrics, null, 2)}\n`);
+    await writeFile(join(dir, modelFiles.card), renderModelCard(bundle.metadata, bundle.metrics));
+  } catch (cause) {
+    throw new CdnfaasError('INVALID_INPUT', `cannot write the model to ${dir}: ${(cause as Error).message}`, {
+      hint: 'choose a writable --out directory',
+      cause,
+    });
+  }
+}
+
+/** Copies a model directory's files into another (e.g. the predict function's model/ folder). */
+export async function installModel(from: string, to: string): Promise<void> {
+  await mkdir(to, { recursive: true });
+  for (const file of Object.values(modelFiles)) await cp(join(from, file), join(to, file));
+}

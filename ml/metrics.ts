@@ -1,0 +1,96 @@
+import type { AnomalyEvaluation } from './evaluate.ts';
+import type { ApproachReport, TrainOptions, TrainResult } from './train.ts';
+
+/** metrics.json: how k was chosen, the model beside the original approach, the anomaly check. */
+export interface Metrics {
+  format: 'cdnfaas.metrics/v1';
+  model: { name: string; version: string };
+  data: { file: string } & TrainResult['split'];
+  selection: {
+    rule: string;
+    kRange: [number, number];
+    seed: number;
+    restarts: number;
+    heldOutFraction: number;
+  };
+  approaches: { model: ApproachReport; baseline: ApproachReport };
+  threshold: { percentile: number; distance: number };
+  anomalyEvaluation: (AnomalyEvaluation & { data: string; labels: string }) | null;
+  timing: { readSeconds: number; trainSeconds: number; totalSeconds: number };
+}
+
+export function buildMetrics(input: {
+  name: string;
+  version: string;
+  dataFile: string;
+  result: TrainResult;
+  options: TrainOptions;
+  anomalyEvaluation: Metrics['anomalyEvaluation'];
+  timing: Metrics['timing'];
+}): Metrics {
+  const { result, options } = input;
+  return {
+    format: 'cdnfaas.metrics/v1',
+    model: { name: input.name, version: input.version },
+    data: { file: input.dataFile, ...result.split },
+    selection: {
+      rule: result.selectionRule,
+      kRange: [options.kMin, options.kMax],
+      seed: options.seed,
+      restarts: options.kmeans.restarts,
+      heldOutFraction: options.heldOutFraction,
+    },
+    approaches: { model: result.model, baseline: result.baseline },
+    threshold: { percentile: options.thresholdPercentile, distance: result.threshold },
+    anomalyEvaluation: input.anomalyEvaluation,
+    timing: input.timing,
+  };
+}
+
+const fixed = (value: number, digits = 3) => value.toFixed(digits);
+
+/** The report `cdnfaas train --report` prints. */
+export function renderReport(metrics: Metrics): string {
+  const { model, baseline } = metrics.approaches;
+  const lines = [
+    `model ${metrics.model.name}@${metrics.model.version} trained on ${metrics.data.file}`,
+    `  rows ${metrics.data.rows} (train ${metrics.data.trainRows}, held out ${metrics.data.heldOutRows}, silhouette sample ${metrics.data.silhouetteRows}); k ${metrics.selection.kRange[0]}..${metrics.selection.kRange[1]}, seed ${metrics.selection.seed}`,
+    `  k chosen by ${metrics.selection.rule}`,
+    '',
+    'approach                      k   silhouette  Davies-Bouldin  silhouette in the other space',
+  ];
+  for (const [label, approach] of [
+    ['one-hot codes (this model)', model],
+    ['raw integer codes (original)', baseline],
+  ] as const) {
+    lines.push(
+      `${label.padEnd(29)} ${String(approach.chosenK).padStart(2)}   ${fixed(approach.chosen.silhouette).padStart(10)}  ${fixed(approach.chosen.daviesBouldin).padStart(14)}  ${fixed(approach.silhouetteInOtherSpace).padStart(10)}`,
+    );
+  }
+  lines.push('', 'held-out scores by k (silhouette / Davies-Bouldin):');
+  model.byK.forEach((score, i) => {
+    const base = baseline.byK[i]!;
+    lines.push(
+      `  k=${String(score.k).padStart(2)}  one-hot ${fixed(score.silhouette)} / ${fixed(score.daviesBouldin)}   raw ${fixed(base.silhouette)} / ${fixed(base.daviesBouldin)}`,
+    );
+  });
+  lines.push(
+    '',
+    `anomaly threshold: distance > ${fixed(metrics.threshold.distance, 4)} (p${metrics.threshold.percentile} of training distances)`,
+  );
+  const evaluation = metrics.anomalyEvaluation;
+  if (evaluation !== null) {
+    lines.push(
+      `anomaly tag on ${evaluation.data}: precision ${fixed(evaluation.precision)}, recall ${fixed(evaluation.recall)}, F1 ${fixed(evaluation.f1)} ` +
+        `(${evaluation.truePositives} of ${evaluation.labelledAnomalies} labelled anomalies found, ${evaluation.falsePositives} false alarms in ${evaluation.rows} rows)`,
+    );
+    for (const [kind, entry] of Object.entries(evaluation.recallByKind).sort()) {
+      lines.push(`  recall ${kind.padEnd(22)} ${fixed(entry.recall)} (${entry.found}/${entry.anomalies})`);
+    }
+  }
+  lines.push(
+    '',
+    `time: read ${fixed(metrics.timing.readSeconds, 1)} s, train ${fixed(metrics.timing.trainSeconds, 1)} s, total ${fixed(metrics.timing.totalSeconds, 1)} s`,
+  );
+  return lines.join('\n');
+}
