@@ -1,10 +1,15 @@
 import type { Command } from 'commander';
+import * as build from './build.ts';
 import * as generateData from './generate-data.ts';
+import * as images from './images.ts';
 import * as replay from './replay.ts';
+import * as services from './services.ts';
+import * as train from './train.ts';
+import * as lint from './lint.ts';
 
 export interface CommandModule {
   register(program: Command): void;
 }
 
 /** Every top-level command, one module each. */
-export const commandModules: CommandModule[] = [replay, generateData];
+export const commandModules: CommandModule[] = [replay, generateData, services, lint, build, images, train];

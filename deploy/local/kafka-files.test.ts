@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import {
+  javaLaunchArgs,
+  kafkaVersionFromJars,
+  mavenCopyArgs,
+  newClusterId,
+  renderKafkaLog4j2,
+  renderKafkaPom,
+  renderKafkaProperties,
+} from './kafka-files.ts';
+
+function parseProperties(text: string): Map<string, string> {
+  const entries = text
+    .split('\n')
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => {
+      const at = line.indexOf('=');
+      return [line.slice(0, at), line.slice(at + 1)] as [string, string];
+    });
+  return new Map(entries);
+}
+
+describe('renderKafkaProperties', () => {
+  const props = parseProperties(
+    renderKafkaProperties({
+      host: '127.0.0.1',
+      port: 29092,
+      controllerPort: 29093,
+      dataDir: 'C:\\cdnfaas\\kafka\\data',
+      defaultPartitions: 6,
+    }),
+  );
+
+  it('declares a single-node KRaft broker and controller on the configured ports', () => {
+    expect(props.get('process.roles')).toBe('broker,controller');
+    expect(props.get('controller.quorum.voters')).toBe('1@127.0.0.1:29093');
+    expect(props.get('listeners')).toBe('PLAINTEXT://127.0.0.1:29092,CONTROLLER://127.0.0.1:29093');
+    expect(props.get('advertised.listeners')).toBe('PLAINTEXT://127.0.0.1:29092');
+  });
+
+  it('uses replication factor 1 and min.isr 1 for internal topics, so transactions work on one broker', () => {
+    expect(props.get('offsets.topic.replication.factor')).toBe('1');
+    expect(props.get('transaction.state.log.replication.factor')).toBe('1');
+    expect(props.get('transaction.state.log.min.isr')).toBe('1');
+  });
+
+  it('writes paths with forward slashes, because backslashes are escapes in .properties', () => {
+    expect(props.get('log.dirs')).toBe('C:/cdnfaas/kafka/data');
+  });
+
+  it('sets the default partitions and no rebalance delay', () => {
+    expect(props.get('num.partitions')).toBe('6');
+    expect(props.get('group.initial.rebalance.delay.ms')).toBe('0');
+  });
+});
+
+describe('renderKafkaPom', () => {
+  it('names kafka_2.13 at the requested version with slf4j and the log4j2 binding', () => {
+    const pom = renderKafkaPom('4.1.1');
+    expect(pom).toContain('<artifactId>kafka_2.13</artifactId><version>4.1.1</version>');
+    expect(pom).toContain('<artifactId>log4j-slf4j2-impl</artifactId>');
+    expect(pom).toContain('<artifactId>log4j-core</artifactId>');
+    expect(pom).toContain('<artifactId>slf4j-api</artifactId>');
+  });
+});
+
+describe('renderKafkaLog4j2', () => {
+  it('sends the root logger to a console appender', () => {
+    const text = renderKafkaLog4j2();
+    expect(text).toMatch(/^appender\.out\.type = Console$/m);
+    expect(text).toMatch(/^rootLogger\.appenderRef\.out\.ref = STDOUT$/m);
+  });
+});
+
+describe('newClusterId', () => {
+  it('is 22 URL-safe base64 characters', () => {
+    expect(newClusterId()).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  });
+
+  it('never starts with a dash', () => {
+    const draws = [Buffer.from([0xf8, ...new Array(15).fill(0)]), Buffer.alloc(16, 1)];
+    const id = newClusterId(() => draws.shift()!);
+    expect(id.startsWith('-')).toBe(false);
+    expect(draws).toHaveLength(0);
+  });
+});
+
+describe('kafkaVersionFromJars', () => {
+  it('finds the broker jar among the dependencies', () => {
+    expect(
+      kafkaVersionFromJars(['slf4j-api-2.0.17.jar', 'kafka_2.13-4.1.1.jar', 'kafka-clients-4.1.1.jar']),
+    ).toBe('4.1.1');
+    expect(kafkaVersionFromJars(['kafka-clients-4.1.1.jar'])).toBeUndefined();
+  });
+});
+
+describe('launch arguments', () => {
+  it('copies runtime jars into the given directory', () => {
+    expect(mavenCopyArgs('libs')).toContain('-DoutputDirectory=libs');
+    expect(mavenCopyArgs('libs')).toContain('-DincludeScope=runtime');
+  });
+
+  it('passes the classpath wildcard for the JVM to expand and a small heap', () => {
+    const args = javaLaunchArgs({
+      heap: { min: '256m', max: '768m' },
+      libsDir: '/c/libs',
+      log4j2File: '/c/log4j2.properties',
+    });
+    expect(args).toEqual(
+      expect.arrayContaining([
+        '-Xmx768m',
+        '-cp',
+        '/c/libs/*',
+        '-Dlog4j2.configurationFile=/c/log4j2.properties',
+      ]),
+    );
+  });
+});
