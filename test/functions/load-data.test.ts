@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { batchResponseSchema } from '../../contracts/batch.ts';
+import type { Handler } from '../../template/node20-ts/function.ts';
+import { recordingContext } from '../../functions/shared/testing.ts';
+import {
+  countPoints,
+  createDatabase,
+  dropDatabase,
+  influxTarget,
+  loaderEnv,
+  selectRows,
+  uniqueDatabase,
+} from './support/influx.ts';
+import { batchEventOf, kafkaRecords, provided, rawRow, singleEventOf } from './support/records.ts';
+
+const target = influxTarget();
+const database = uniqueDatabase('load_data');
+let handler: Handler;
+
+beforeAll(async () => {
+  await createDatabase(target, database);
+  Object.assign(process.env, loaderEnv(target, database));
+  handler = (await import('../../functions/load-data/handler.ts')).default;
+});
+
+afterAll(async () => {
+  await dropDatabase(target, database);
+});
+
+async function store(records: ReturnType<typeof kafkaRecords>) {
+  const context = recordingContext();
+  const response = batchResponseSchema.parse(await handler(batchEventOf(records), context));
+  expect(context.statusCode).toBe(200);
+  expect(response.results.every((result) => result.status === 'ok')).toBe(true);
+  return response;
+}
+
+describe('load-data writes cdn_client_data', () => {
+  it('stores a batch once even when it is delivered twice', async () => {
+    const rows = Array.from({ length: 300 }, (_, i) =>
+      rawRow({
+        timestamp: `2088-05-17 13:0${i % 10}:${String(i % 60).padStart(2, '0')}`,
+        geo_location: String(i),
+      }),
+    );
+    const records = kafkaRecords('cdn_client_data_storage', provided(rows));
+    await store(records);
+    await store(records);
+    expect(await countPoints(target, database, 'cdn_client_data')).toBe(300);
+  });
+
+  it('keeps every one of many distinct records with the same timestamp, user and host', async () => {
+    // Identical rows at identical coordinates-free content: only their cdn_raw offsets differ.
+    const rows = Array.from({ length: 2000 }, () =>
+      rawRow({ timestamp: '2088-05-18 00:00:00', user_id: '31.0', host_id: '7' }),
+    );
+    const values = provided(rows, 10_000);
+    expect(new Set(values.map((value) => value.sample_id)).size).toBe(2000);
+    await store(kafkaRecords('cdn_client_data_storage', values));
+    const stored = await selectRows(
+      target,
+      database,
+      `SELECT sample_id FROM cdn_client_data WHERE user_id = '31' AND host_id = '7'`,
+    );
+    expect(stored).toHaveLength(2000);
+    expect(new Set(stored.map((row) => row.sample_id)).size).toBe(2000);
+    expect(stored.every((row) => String(row.time).startsWith('2088-05-18T00:00:00.'))).toBe(true);
+  });
+
+  it('stores tags, fields and time as the design says', async () => {
+    const [value] = provided(
+      [
+        rawRow({
+          timestamp: '2088-05-19 06:59:59',
+          user_id: '13.0',
+          host_id: '120',
+          content_id: '42',
+          geo_location: '4411',
+        }),
+      ],
+      50_000,
+    );
+    await store(kafkaRecords('cdn_client_data_storage', [value]));
+    const rows = await selectRows(
+      target,
+      database,
+      `SELECT * FROM cdn_client_data WHERE sample_id = '${value!.sample_id}'`,
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      user_id: '13',
+      host_id: '120',
+      channel_id: 8,
+      content_type: 5,
+      protocol: 1,
+      content_id: 42,
+      geo_location: 4411,
+    });
+    expect(String(rows[0]!.time)).toMatch(/^2088-05-19T06:59:59(\.\d{1,9})?Z$/);
+    const tagKeys = await selectRows(target, database, 'SHOW TAG KEYS FROM cdn_client_data');
+    expect(tagKeys.map((row) => row.tagKey).sort()).toEqual(['host_id', 'user_id']);
+  });
+
+  it('stores an ad-hoc ClientData', async () => {
+    const [value] = provided([rawRow({ timestamp: '2088-05-19 07:00:00', user_id: '99' })], 60_000);
+    const context = recordingContext();
+    await handler(singleEventOf(value), context);
+    expect(context.statusCode).toBe(200);
+    const rows = await selectRows(
+      target,
+      database,
+      `SELECT sample_id FROM cdn_client_data WHERE user_id = '99'`,
+    );
+    expect(rows.map((row) => row.sample_id)).toEqual([value!.sample_id]);
+  });
+});

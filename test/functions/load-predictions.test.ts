@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { batchResponseSchema } from '../../contracts/batch.ts';
+import type { Prediction } from '../../contracts/prediction.ts';
+import type { Handler } from '../../template/node20-ts/function.ts';
+import { recordingContext } from '../../functions/shared/testing.ts';
+import {
+  countPoints,
+  createDatabase,
+  dropDatabase,
+  influxTarget,
+  loaderEnv,
+  selectRows,
+  uniqueDatabase,
+} from './support/influx.ts';
+import { batchEventOf, kafkaRecords, singleEventOf } from './support/records.ts';
+
+const target = influxTarget();
+const database = uniqueDatabase('load_predictions');
+let handler: Handler;
+
+beforeAll(async () => {
+  await createDatabase(target, database);
+  Object.assign(process.env, loaderEnv(target, database));
+  handler = (await import('../../functions/load-predictions/handler.ts')).default;
+});
+
+afterAll(async () => {
+  await dropDatabase(target, database);
+});
+
+/** A predict batch: every prediction stamped in the same millisecond, as predict does. */
+function predictions(count: number, stamp: string, prefix: string): Prediction[] {
+  return Array.from({ length: count }, (_, i) => ({
+    sample_id: `${prefix}-${i}`,
+    prediction_timestamp: stamp,
+    prediction: i % 5,
+    tag: i % 50 === 0 ? 'anomaly' : 'normal',
+    pipeline_type: 'cdn-kmeans@test',
+  }));
+}
+
+async function store(records: ReturnType<typeof kafkaRecords>) {
+  const response = batchResponseSchema.parse(await handler(batchEventOf(records), recordingContext()));
+  expect(response.results.every((result) => result.status === 'ok')).toBe(true);
+}
+
+describe('load-predictions writes predictions', () => {
+  it('keeps 6,000 predictions made in one millisecond apart, and stores a re-delivered batch once', async () => {
+    const records = kafkaRecords(
+      'cdn_result',
+      predictions(6000, '2088-05-19T07:00:00.123Z', 'batch'),
+      6,
+      1_000_000,
+    );
+    await store(records);
+    await store(records);
+    expect(await countPoints(target, database, 'predictions')).toBe(6000);
+    const rows = await selectRows(
+      target,
+      database,
+      `SELECT sample_id FROM predictions WHERE time >= '2088-05-19T07:00:00.123Z' AND time < '2088-05-19T07:00:00.124Z'`,
+    );
+    expect(new Set(rows.map((row) => row.sample_id)).size).toBe(6000);
+  });
+
+  it('stores sample_id and cluster as fields, tag and pipeline_type as tags', async () => {
+    const [prediction] = predictions(1, '2088-05-19T08:00:00.000Z', 'shape');
+    await store(kafkaRecords('cdn_result', [prediction], 1, 77));
+    const rows = await selectRows(target, database, `SELECT * FROM predictions WHERE sample_id = 'shape-0'`);
+    // offset 77 in partition 0: 77 * 64 ns into the millisecond.
+    expect(rows).toEqual([
+      {
+        time: '2088-05-19T08:00:00.000004928Z',
+        sample_id: 'shape-0',
+        prediction: 0,
+        tag: 'anomaly',
+        pipeline_type: 'cdn-kmeans@test',
+      },
+    ]);
+    const tagKeys = await selectRows(target, database, 'SHOW TAG KEYS FROM predictions');
+    expect(tagKeys.map((row) => row.tagKey).sort()).toEqual(['pipeline_type', 'tag']);
+  });
+
+  it('stores an ad-hoc Prediction', async () => {
+    const [prediction] = predictions(1, '2088-05-19T09:00:00.000Z', 'adhoc');
+    const context = recordingContext();
+    await handler(singleEventOf(prediction), context);
+    expect(context.statusCode).toBe(200);
+    const rows = await selectRows(
+      target,
+      database,
+      `SELECT sample_id FROM predictions WHERE sample_id = 'adhoc-0'`,
+    );
+    expect(rows).toHaveLength(1);
+  });
+});
