@@ -1,0 +1,79 @@
+/**
+ * The composition root of the gateway: every route of the OpenFaaS REST API wired to its handler,
+ * basic auth on /system/*, one error shape. Building is separate from listening, so tests drive
+ * the handlers with inject() and load tests with real sockets.
+ */
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { CdnfaasError } from '../../lib/errors.ts';
+import { checkBasicAuth } from './credentials.ts';
+import type { GatewayDeps } from './deps.ts';
+import { installErrorHandling, sendError } from './http-errors.ts';
+import { makeAsyncHandler } from './routes/async.ts';
+import { makeDeleteHandler } from './routes/delete.ts';
+import { makeDeployHandler } from './routes/deploy.ts';
+import { makeGetHandler } from './routes/get.ts';
+import { makeHealthHandler, makeInfoHandler, makeMetricsHandler, makeNamespacesHandler } from './routes/info.ts';
+import { makeInvokeHandler } from './routes/invoke.ts';
+import { makeListHandler } from './routes/list.ts';
+import { makeLogsHandler } from './routes/logs.ts';
+import { makeScaleHandler } from './routes/scale.ts';
+import { makeSecretsHandler } from './routes/secrets.ts';
+import { makeUpdateHandler } from './routes/update.ts';
+
+const allMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'] as const;
+
+export function buildGateway(deps: GatewayDeps): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: deps.limits.systemBodyBytes,
+    // Longer than the undici default of 4 s on the callers' side, so the caller closes idle sockets first.
+    keepAliveTimeout: 65_000,
+    forceCloseConnections: 'idle',
+    routerOptions: { maxParamLength: 500 },
+  });
+  installErrorHandling(app, deps.logger);
+
+  // Open endpoints, as in OpenFaaS.
+  app.get('/healthz', makeHealthHandler());
+  app.get('/metrics', makeMetricsHandler(deps));
+
+  app.register(async (functions) => {
+    // Function bodies are not parsed: the invoke handler streams or buffers them itself.
+    functions.removeAllContentTypeParsers();
+    functions.addContentTypeParser('*', (_request, _payload, done) => done(null));
+    const invoke = makeInvokeHandler(deps);
+    functions.route({ method: [...allMethods], url: '/function/:name', handler: invoke });
+    functions.route({ method: [...allMethods], url: '/function/:name/*', handler: invoke });
+    const invokeAsync = makeAsyncHandler(deps);
+    functions.route({ method: [...allMethods], url: '/async-function/:name', handler: invokeAsync });
+    functions.route({ method: [...allMethods], url: '/async-function/:name/*', handler: invokeAsync });
+  });
+
+  app.register(async (system) => {
+    system.addHook('onRequest', async (request, reply) => {
+      if (checkBasicAuth(request.headers.authorization, deps.credentials)) return;
+      reply.header('www-authenticate', 'Basic realm="Restricted"');
+      return sendError(
+        reply,
+        new CdnfaasError('UNAUTHORIZED', 'invalid credentials', { hint: 'log in with: npx cdnfaas credentials, then faas-cli login --password-stdin' }),
+      );
+    });
+    // Go's handlers decode JSON whatever the content type says; so do these.
+    system.removeAllContentTypeParsers();
+    system.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: deps.limits.systemBodyBytes }, (_request, body, done) => done(null, body));
+
+    system.get('/system/functions', makeListHandler(deps));
+    system.post('/system/functions', makeDeployHandler(deps));
+    system.put('/system/functions', makeUpdateHandler(deps));
+    system.delete('/system/functions', makeDeleteHandler(deps));
+    system.get('/system/function/:name', makeGetHandler(deps));
+    system.post('/system/scale-function/:name', makeScaleHandler(deps));
+    system.get('/system/logs', makeLogsHandler(deps));
+    system.get('/system/info', makeInfoHandler(deps));
+    system.get('/system/namespaces', makeNamespacesHandler());
+    system.route({ method: ['GET', 'POST', 'PUT', 'DELETE'], url: '/system/secrets', handler: makeSecretsHandler(deps) });
+  });
+
+  return app;
+}

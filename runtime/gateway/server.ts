@@ -1,0 +1,110 @@
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { CdnfaasError } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/logger.ts';
+import type { ImageResolver } from '../images/types.ts';
+import { inheritedEnv, ProcessProvider, type ProcessProviderOptions } from '../provider/process-provider.ts';
+import { SecretStore } from '../provider/secret-store.ts';
+import { buildGateway } from './app.ts';
+import { AsyncInvoker } from './async-invoker.ts';
+import { ensureCredentials, type CredentialFiles } from './credentials.ts';
+import { defaultLimits, type GatewayLimits } from './deps.ts';
+import { readGatewayInfo } from './info.ts';
+import { GatewayMetrics } from './metrics.ts';
+
+export interface GatewayOptions {
+  /** The cdnfaas home: credentials, secrets, replica state and function logs live under it. */
+  home: string;
+  projectRoot: string;
+  images: ImageResolver;
+  logger: Logger;
+  limits?: Partial<GatewayLimits>;
+  /** Provider tuning (health checks, backoff, drain); paths and collaborators are set here. */
+  provider?: Partial<Omit<ProcessProviderOptions, 'stateDir' | 'images' | 'secrets' | 'logger'>>;
+  asyncConcurrency?: number;
+}
+
+export interface Gateway {
+  app: FastifyInstance;
+  provider: ProcessProvider;
+  secrets: SecretStore;
+  credentialFiles: CredentialFiles;
+  /** Stops accepting requests, cancels async calls, drains and stops every replica. */
+  stop(): Promise<void>;
+}
+
+/** Where the gateway keeps OpenFaaS secrets and per-replica state under the cdnfaas home. */
+export function gatewayPaths(home: string): { stateDir: string; secretsDir: string } {
+  return { stateDir: join(home, 'gateway'), secretsDir: join(home, 'gateway', 'secrets', 'openfaas-fn') };
+}
+
+/** Builds the gateway and its process provider without listening. */
+export function createGateway(options: GatewayOptions): Gateway {
+  const logger = options.logger;
+  const credentials = ensureCredentials(options.home);
+  if (credentials.created) logger.info({ userFile: credentials.files.userFile, passwordFile: credentials.files.passwordFile }, 'gateway credentials created');
+  const paths = gatewayPaths(options.home);
+  const secrets = new SecretStore(paths.secretsDir);
+  const provider = new ProcessProvider({
+    baseEnv: inheritedEnv(),
+    ...options.provider,
+    stateDir: paths.stateDir,
+    images: options.images,
+    secrets,
+    logger: logger.child({ component: 'provider' }),
+  });
+  const limits = { ...defaultLimits, ...options.limits };
+  const metrics = new GatewayMetrics(provider);
+  const asyncInvoker = new AsyncInvoker({
+    provider,
+    metrics,
+    logger: logger.child({ component: 'async' }),
+    limits,
+    concurrency: options.asyncConcurrency ?? 8,
+    queueLimit: 10_000,
+  });
+  const app = buildGateway({
+    provider,
+    secrets,
+    metrics,
+    logger,
+    credentials: { user: credentials.user, password: credentials.password },
+    info: readGatewayInfo(options.projectRoot),
+    asyncInvoker,
+    limits,
+  });
+  // If the gateway dies without stop(), its replicas must not outlive it.
+  const killReplicas = (): void => provider.killAll();
+  process.once('exit', killReplicas);
+  let stopping: Promise<void> | undefined;
+  return {
+    app,
+    provider,
+    secrets,
+    credentialFiles: credentials.files,
+    stop: () => {
+      stopping ??= (async () => {
+        await app.close();
+        await asyncInvoker.stop();
+        await provider.stop();
+        process.off('exit', killReplicas);
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** Builds the gateway and listens on host:port; PORT_IN_USE names the port and what to do. */
+export async function listenGateway(gateway: Gateway, host: string, port: number): Promise<string> {
+  try {
+    return await gateway.app.listen({ host, port });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'EADDRINUSE') {
+      throw new CdnfaasError('PORT_IN_USE', `port ${port} on ${host} is taken, the gateway cannot listen`, {
+        hint: 'stop what uses it (is a gateway already running? `npx cdnfaas credentials` shows its URL), or set GATEWAY_PORT',
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}

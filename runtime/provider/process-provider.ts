@@ -1,0 +1,245 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { CdnfaasError } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { parseImageReference } from '../images/reference.ts';
+import { replicaEnv, type ImageResolver, type ResolvedImage } from '../images/types.ts';
+import { defaultBackoff, type BackoffPolicy } from './backoff.ts';
+import { FunctionDeployment, type Revision } from './function-deployment.ts';
+import { FunctionLog } from './function-log.ts';
+import { defaultHealth, type HealthPolicy } from './replica.ts';
+import type { SecretStore } from './secret-store.ts';
+import {
+  defaultNamespace,
+  type AcquireOptions,
+  type FunctionProvider,
+  type FunctionSpec,
+  type FunctionStatus,
+  type InvokeTarget,
+  type LogQuery,
+  type LogStream,
+} from './types.ts';
+
+export interface ProcessProviderOptions {
+  /** Folder for per-revision state (secret copies) and function log files. */
+  stateDir: string;
+  images: ImageResolver;
+  secrets: SecretStore;
+  logger: Logger;
+  /** Environment every replica inherits before the function's own envVars. */
+  baseEnv: Record<string, string>;
+  backoff?: BackoffPolicy;
+  health?: Partial<HealthPolicy>;
+  /** How long a stopping replica may finish its in-flight calls, ms. */
+  drainTimeoutMs?: number;
+  /** Grace between SIGTERM and SIGKILL, ms. */
+  killTimeoutMs?: number;
+  /** Upper bound of replicas per function, whatever a scale request asks. */
+  maxReplicas?: number;
+  /** Log messages kept in memory per function. */
+  logCapacity?: number;
+  maxLogFileBytes?: number;
+  /** Keep-alive connections per replica. */
+  connections?: number;
+}
+
+/** The OpenFaaS label that sets the initial replica count, as faas-netes reads it. */
+export const minReplicasLabel = 'com.openfaas.scale.min';
+
+/** Environment variables a replica inherits from the gateway; nothing else leaks in. */
+export const inheritedEnvNames = ['PATH', 'HOME', 'TMPDIR', 'TZ', 'LANG', 'LC_ALL', 'NODE_ENV'];
+
+export function inheritedEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return Object.fromEntries(inheritedEnvNames.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]!]])));
+}
+
+/**
+ * True when the change needs new processes: another image (reference or content, as Kubernetes
+ * rolls on a changed image string), environment or secrets. Labels and annotations alone do not.
+ */
+export function needsRollout(previous: FunctionSpec, previousDigest: string, next: FunctionSpec, nextDigest: string): boolean {
+  const runtime = (spec: FunctionSpec, digest: string) =>
+    JSON.stringify([spec.image, digest, spec.envProcess ?? '', Object.entries(spec.envVars).sort(), [...spec.secrets].sort()]);
+  return runtime(previous, previousDigest) !== runtime(next, nextDigest);
+}
+
+export function initialReplicas(labels: Record<string, string>, maxReplicas: number): number {
+  const value = labels[minReplicasLabel];
+  if (value === undefined) return 1;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > maxReplicas) {
+    throw new CdnfaasError('INVALID_INPUT', `label ${minReplicasLabel}=${JSON.stringify(value)} is not a whole number from 0 to ${maxReplicas}`, {
+      hint: `set ${minReplicasLabel} to the number of replicas to start with, e.g. '1'`,
+    });
+  }
+  return parsed;
+}
+
+/** Runs each replica as a child process; see FunctionDeployment for the rollout and Replica for one process. */
+export class ProcessProvider implements FunctionProvider {
+  private readonly functions = new Map<string, FunctionDeployment>();
+  private readonly functionLogs = new Map<string, FunctionLog>();
+  private readonly maxReplicas: number;
+
+  constructor(private readonly options: ProcessProviderOptions) {
+    this.maxReplicas = options.maxReplicas ?? 16;
+  }
+
+  async deploy(spec: FunctionSpec): Promise<void> {
+    if (this.functions.has(spec.name)) {
+      throw new CdnfaasError('CONFLICT', `function ${spec.name} already exists`, {
+        hint: 'update it with PUT /system/functions (faas-cli deploy does this), or remove it first',
+      });
+    }
+    const image = this.resolveImage(spec);
+    const desired = initialReplicas(spec.labels, this.maxReplicas);
+    const revision = this.createRevision(spec, image, 1);
+    const log = this.functionLog(spec.name);
+    const deployment = new FunctionDeployment(spec, revision, desired, {
+      logger: this.options.logger.child({ function: spec.name }),
+      log,
+      backoff: this.options.backoff ?? defaultBackoff,
+      health: { ...defaultHealth, ...this.options.health },
+      connections: this.options.connections ?? 64,
+      drainTimeoutMs: this.options.drainTimeoutMs ?? 30_000,
+      killTimeoutMs: this.options.killTimeoutMs ?? 5_000,
+    });
+    this.functions.set(spec.name, deployment);
+    this.options.logger.info({ function: spec.name, image: image.ref, digest: image.digest, replicas: desired }, 'function deployed');
+  }
+
+  async update(spec: FunctionSpec): Promise<void> {
+    const deployment = this.require(spec.name);
+    const image = this.resolveImage(spec);
+    const previous = deployment.currentRevision;
+    const roll = needsRollout(deployment.spec, previous.image.digest, spec, image.digest);
+    const revision = roll ? this.createRevision(spec, image, previous.number + 1) : undefined;
+    deployment.apply(spec, revision);
+    const minimum = spec.labels[minReplicasLabel] === undefined ? 0 : initialReplicas(spec.labels, this.maxReplicas);
+    if (deployment.desired < minimum) deployment.scale(minimum);
+    this.options.logger.info({ function: spec.name, image: image.ref, digest: image.digest, rollingUpdate: roll }, 'function updated');
+  }
+
+  async remove(name: string): Promise<void> {
+    const deployment = this.require(name);
+    this.functions.delete(name);
+    await deployment.remove();
+    this.functionLogs.get(name)?.close();
+    this.functionLogs.delete(name);
+    this.options.logger.info({ function: name }, 'function removed');
+  }
+
+  async scale(name: string, replicas: number): Promise<void> {
+    const deployment = this.require(name);
+    if (!Number.isInteger(replicas) || replicas < 0 || replicas > this.maxReplicas) {
+      throw new CdnfaasError('INVALID_INPUT', `replicas must be a whole number from 0 to ${this.maxReplicas}, got ${replicas}`, {
+        hint: 'the local runtime caps replicas per function; raise maxReplicas in the gateway options for more',
+      });
+    }
+    if (replicas !== deployment.desired) this.options.logger.info({ function: name, from: deployment.desired, to: replicas }, 'function scaled');
+    deployment.scale(replicas);
+  }
+
+  list(): FunctionStatus[] {
+    return [...this.functions.values()].map((deployment) => deployment.status());
+  }
+
+  get(name: string): FunctionStatus | undefined {
+    return this.functions.get(name)?.status();
+  }
+
+  logs(query: LogQuery): LogStream {
+    this.require(query.name);
+    return this.functionLogs.get(query.name)!.stream(query);
+  }
+
+  tryAcquire(name: string): InvokeTarget | undefined {
+    return this.functions.get(name)?.pick();
+  }
+
+  acquire(name: string, options: AcquireOptions): Promise<InvokeTarget> {
+    try {
+      return this.require(name).waitForReplica(options.timeoutMs, options.signal);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  recordInvocation(name: string): void {
+    const deployment = this.functions.get(name);
+    if (deployment !== undefined) deployment.invocationCount++;
+  }
+
+  /** Replica states of a function, for diagnostics and tests. */
+  replicas(name: string): ReturnType<FunctionDeployment['replicaStates']> {
+    return this.require(name).replicaStates();
+  }
+
+  async stop(): Promise<void> {
+    const names = [...this.functions.keys()];
+    const deployments = [...this.functions.values()];
+    this.functions.clear();
+    await Promise.all(deployments.map((deployment) => deployment.remove()));
+    for (const name of names) this.functionLogs.get(name)?.close();
+    this.functionLogs.clear();
+  }
+
+  /** SIGKILLs every replica synchronously: for process 'exit', when no await is possible. */
+  killAll(): void {
+    for (const deployment of this.functions.values()) deployment.killNow();
+  }
+
+  private require(name: string): FunctionDeployment {
+    const deployment = this.functions.get(name);
+    if (deployment === undefined) {
+      throw new CdnfaasError('NOT_FOUND', `function ${name} not found in namespace ${defaultNamespace}`, {
+        hint: 'list the deployed functions with: faas-cli list',
+        context: { function: name },
+      });
+    }
+    return deployment;
+  }
+
+  private resolveImage(spec: FunctionSpec): ResolvedImage {
+    const reference = parseImageReference(spec.image);
+    const image = this.options.images.resolve(reference.ref);
+    if (image === undefined) {
+      throw new CdnfaasError('INVALID_INPUT', `image ${reference.ref} is not in the local image store`, {
+        hint: `build it with: npx cdnfaas build --filter ${spec.name}`,
+        context: { image: reference.ref, function: spec.name },
+      });
+    }
+    return image;
+  }
+
+  private createRevision(spec: FunctionSpec, image: ResolvedImage, number: number): Revision {
+    const dir = join(this.options.stateDir, 'functions', spec.name, `r${number}-${Date.now().toString(36)}`);
+    const secretsDir = join(dir, 'secrets');
+    this.options.secrets.grant(spec.secrets, secretsDir);
+    mkdirSync(secretsDir, { recursive: true, mode: 0o700 });
+    const env: Record<string, string> = {
+      ...this.options.baseEnv,
+      ...spec.envVars,
+      ...(spec.envProcess === undefined ? {} : { fprocess: spec.envProcess }),
+      [replicaEnv.functionName]: spec.name,
+      [replicaEnv.imageRef]: image.ref,
+      [replicaEnv.secretsDir]: secretsDir,
+    };
+    return { number, image, env, dir };
+  }
+
+  private functionLog(name: string): FunctionLog {
+    let log = this.functionLogs.get(name);
+    if (log === undefined) {
+      log = new FunctionLog({
+        name,
+        namespace: defaultNamespace,
+        capacity: this.options.logCapacity ?? 2_000,
+        file: join(this.options.stateDir, 'logs', `${name}.log`),
+        maxFileBytes: this.options.maxLogFileBytes ?? 10 * 1024 * 1024,
+      });
+      this.functionLogs.set(name, log);
+    }
+    return log;
+  }
+}
