@@ -1,0 +1,125 @@
+import { stringify } from 'yaml';
+import type { Sources } from '../../../system/config.ts';
+import { appLabels, cluster, influxUrl, kafkaBootstrap, secrets } from './cluster.ts';
+import type { Manifest } from './manifest.ts';
+
+/**
+ * The cdnfaas Kafka connector as a Deployment in the openfaas namespace, beside the gateway
+ * and its `basic-auth` Secret. Its configuration is system/sources.yaml with the cluster's
+ * addresses, from a ConfigMap; credentials come from Secrets mounted as files.
+ */
+
+const labels = appLabels('cdnfaas-connector');
+const selector = { 'app.kubernetes.io/name': 'cdnfaas-connector' };
+const namespace = cluster.namespaces.openfaas;
+const configDir = '/etc/cdnfaas';
+const gatewaySecretDir = '/var/secrets/gateway';
+const influxSecretDir = '/var/openfaas/secrets';
+
+/** system/sources.yaml as the cluster sees it: same topics, in-cluster addresses, secrets as files. */
+export function clusterSources(sources: Sources): Sources {
+  return {
+    ...sources,
+    kafka: { ...sources.kafka, brokers: [kafkaBootstrap] },
+    influxdb: {
+      ...sources.influxdb,
+      url: influxUrl,
+      tokenFile: `${influxSecretDir}/${secrets.influxToken.key}`,
+    },
+    gateway: { port: 8080 },
+  };
+}
+
+export function connectorConfigMap(sources: Sources): Manifest {
+  const header = '# system/sources.yaml for the cluster (generated from the repository copy).\n';
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'cdnfaas-connector', namespace, labels },
+    data: { 'sources.yaml': header + stringify(clusterSources(sources), { lineWidth: 0 }) },
+  };
+}
+
+export function connectorDeployment(image: string): Manifest {
+  const probe = (path: string) => ({ httpGet: { path, port: 'http' }, periodSeconds: 10 });
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'cdnfaas-connector', namespace, labels },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: selector },
+      template: {
+        metadata: {
+          labels,
+          annotations: {
+            'prometheus.io/scrape': 'true',
+            'prometheus.io/port': String(cluster.connector.port),
+          },
+        },
+        spec: {
+          securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 },
+          // The connector stops consuming, finishes in-flight batches and commits on SIGTERM.
+          terminationGracePeriodSeconds: 60,
+          containers: [
+            {
+              name: 'connector',
+              image,
+              args: ['connector'],
+              ports: [{ name: 'http', containerPort: cluster.connector.port }],
+              env: [
+                { name: 'CDNFAAS_SOURCES', value: `${configDir}/sources.yaml` },
+                { name: 'CONNECTOR_PORT', value: String(cluster.connector.port) },
+                { name: 'OPENFAAS_URL', value: cluster.gatewayUrl },
+                {
+                  name: 'OPENFAAS_USER',
+                  valueFrom: {
+                    secretKeyRef: {
+                      name: secrets.gatewayBasicAuth.name,
+                      key: secrets.gatewayBasicAuth.userKey,
+                    },
+                  },
+                },
+                {
+                  name: 'OPENFAAS_PASSWORD_FILE',
+                  value: `${gatewaySecretDir}/${secrets.gatewayBasicAuth.passwordKey}`,
+                },
+                { name: 'INFLUX_TOKEN_FILE', value: `${influxSecretDir}/${secrets.influxToken.key}` },
+              ],
+              volumeMounts: [
+                { name: 'config', mountPath: configDir, readOnly: true },
+                { name: 'gateway-auth', mountPath: gatewaySecretDir, readOnly: true },
+                { name: 'influxdb-token', mountPath: influxSecretDir, readOnly: true },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+              readinessProbe: probe('/healthz'),
+              livenessProbe: { ...probe('/healthz'), initialDelaySeconds: 15 },
+              resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ['ALL'] },
+              },
+            },
+          ],
+          volumes: [
+            { name: 'config', configMap: { name: 'cdnfaas-connector' } },
+            { name: 'gateway-auth', secret: { secretName: secrets.gatewayBasicAuth.name } },
+            // Optional: only needed if the connector writes to InfluxDB itself.
+            { name: 'influxdb-token', secret: { secretName: secrets.influxToken.name, optional: true } },
+            { name: 'tmp', emptyDir: {} },
+          ],
+        },
+      },
+    },
+  };
+}
+
+export function connectorService(): Manifest {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'cdnfaas-connector', namespace, labels },
+    spec: { selector, ports: [{ name: 'http', port: cluster.connector.port, targetPort: 'http' }] },
+  };
+}
