@@ -24,7 +24,7 @@ const unneededSuffixes = ['.d.ts', '.d.mts', '.d.cts', '.map', '.ts.map'];
 
 /** Whether a file of an external package (path relative to the package root) goes into the image. */
 export function isRuntimeFile(path: string, platform: string, arch: string): boolean {
-  if (path.split('/').includes('node_modules')) return false;
+  if (path.split('/').some((part) => part === 'node_modules' || part.startsWith('.'))) return false;
   if (unneededSuffixes.some((suffix) => path.endsWith(suffix))) return false;
   return !isForeignPlatformPath(path, platform, arch);
 }

@@ -140,6 +140,28 @@ export class LocalImageStore implements ImageResolver {
     });
   }
 
+  /**
+   * Deletes content no tag names (left behind by --force or remove), except the digests in
+   * `keep` (what replicas still run). Returns the digests deleted.
+   */
+  async prune(keep: Iterable<string> = []): Promise<string[]> {
+    const kept = new Set(keep);
+    return withStoreLock(this.root, async () => {
+      const tagged = new Set(Object.values(this.index().tags).map((tag) => tag.digest));
+      const contentDir = join(this.root, 'sha256');
+      const removed: string[] = [];
+      for (const hex of existsSync(contentDir) ? readdirSync(contentDir) : []) {
+        const digest = `sha256:${hex}`;
+        if (tagged.has(digest) || kept.has(digest)) continue;
+        rmSync(join(contentDir, hex), { recursive: true, force: true });
+        this.manifestCache.delete(digest);
+        removed.push(digest);
+      }
+      this.collectBlobs();
+      return removed.sort();
+    });
+  }
+
   private commit(ref: string, stagingDir: string, files: FileEntry[], manifest: ImageManifest, force: boolean): PutResult {
     const index = this.index();
     const previous = index.tags[ref];

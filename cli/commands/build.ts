@@ -1,0 +1,51 @@
+import type { Command } from 'commander';
+import { createProgress, type Progress } from '../../lib/progress.ts';
+import { buildStack, type BuildEvent } from '../../runtime/build/index.ts';
+import { formatBytes, formatTable, shortDigest } from '../../runtime/images/format.ts';
+import { defaultStackFile } from '../../runtime/stack/stack-file.ts';
+import { loadConfig } from '../../system/config.ts';
+
+/** `cdnfaas build [-f stack.yml] [--filter NAME] [--force]`: functions -> images in the local store. */
+export function register(program: Command): void {
+  program
+    .command('build')
+    .description('bundle the functions of a stack file into immutable images in the local image store')
+    .option('-f, --yaml <file>', 'the stack file (default: stack.yaml or stack.yml here)')
+    .option('--filter <name>', 'build only the functions matching this name (* is a wildcard)')
+    .option('--force', 'move an existing tag to new content instead of refusing')
+    .action(async (options: { yaml?: string; filter?: string; force?: boolean }) => {
+      const config = loadConfig();
+      let progress: Progress | undefined;
+      const onEvent = (event: BuildEvent): void => {
+        if (event.type === 'start' && event.total > 1) {
+          progress ??= createProgress('build', event.total);
+          progress.update(event.index, event.total);
+        } else if (event.type === 'skipped') {
+          console.error(`${event.function}: skipped (${event.reason})`);
+        }
+      };
+      try {
+        const results = await buildStack({
+          stackFile: options.yaml ?? defaultStackFile(),
+          filter: options.filter,
+          force: options.force ?? false,
+          config,
+          onEvent,
+        });
+        progress?.update(results.length);
+        progress?.stop();
+        progress = undefined;
+        const rows = results.map((result) => [
+          result.function,
+          result.ref,
+          result.outcome,
+          shortDigest(result.digest),
+          formatBytes(result.sizeBytes),
+          `${result.ms} ms`,
+        ]);
+        console.log(formatTable(['FUNCTION', 'IMAGE', 'RESULT', 'DIGEST', 'SIZE', 'TIME'], rows));
+      } finally {
+        progress?.stop();
+      }
+    });
+}

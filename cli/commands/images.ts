@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { formatBytes, formatTable, shortDigest } from '../../runtime/images/format.ts';
+import { openImageStore } from '../../runtime/images/store.ts';
+import { loadConfig } from '../../system/config.ts';
+
+/** `cdnfaas images [--json] [--rm REF]`: the tags of the local image store and their digests. */
+export function register(program: Command): void {
+  program
+    .command('images')
+    .description('list the images in the local image store: tags, digests, sizes, build times')
+    .option('--json', 'print JSON instead of a table')
+    .option('--rm <image>', 'remove a tag (and its content when no other tag uses it)')
+    .option('--prune', 'delete content that no tag names any more (left by build --force)')
+    .action(async (options: { json?: boolean; rm?: string; prune?: boolean }) => {
+      const store = openImageStore(loadConfig().home);
+      if (options.prune) {
+        const removed = await store.prune();
+        console.log(removed.length === 0 ? 'nothing to prune' : removed.map((digest) => `deleted ${digest}`).join('\n'));
+        return;
+      }
+      if (options.rm !== undefined) {
+        const removed = await store.remove(options.rm);
+        console.log(`removed ${removed.ref} (${shortDigest(removed.digest)}${removed.contentRemoved ? ', content deleted' : ', content still tagged'})`);
+        return;
+      }
+      const images = store.list();
+      if (options.json) {
+        console.log(JSON.stringify(images, null, 2));
+        return;
+      }
+      if (images.length === 0) {
+        console.log(`no images in ${store.root}; build them with npx cdnfaas build`);
+        return;
+      }
+      const rows = images.map((image) => [image.ref, shortDigest(image.digest), image.function, formatBytes(image.sizeBytes), image.createdAt]);
+      console.log(formatTable(['IMAGE', 'DIGEST', 'FUNCTION', 'SIZE', 'CREATED'], rows));
+    });
+}

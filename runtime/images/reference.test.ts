@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { isCdnfaasError } from '../../lib/errors.ts';
+import { parseImageReference } from './reference.ts';
+
+describe('parseImageReference', () => {
+  it.each([
+    ['cdnfaas/predict:0.2.0', { name: 'cdnfaas/predict', tag: '0.2.0', ref: 'cdnfaas/predict:0.2.0' }],
+    ['cdnfaas/predict', { name: 'cdnfaas/predict', tag: 'latest', ref: 'cdnfaas/predict:latest' }],
+    ['echo', { name: 'echo', tag: 'latest', ref: 'echo:latest' }],
+    ['localhost:5000/team/echo:v1', { name: 'localhost:5000/team/echo', tag: 'v1', ref: 'localhost:5000/team/echo:v1' }],
+    ['ghcr.io/org/fn_a.b-c:1.0.0-rc_1', { name: 'ghcr.io/org/fn_a.b-c', tag: '1.0.0-rc_1', ref: 'ghcr.io/org/fn_a.b-c:1.0.0-rc_1' }],
+    [`cdnfaas/echo@sha256:${'a'.repeat(64)}`, { name: 'cdnfaas/echo', tag: 'latest', digest: `sha256:${'a'.repeat(64)}`, ref: `cdnfaas/echo@sha256:${'a'.repeat(64)}` }],
+  ])('accepts %s', (input, expected) => {
+    expect(parseImageReference(input)).toEqual(expected);
+  });
+
+  it.each([
+    ['', 'empty'],
+    ['../etc/passwd', '".."'],
+    ['cdnfaas/../../x:1', '".."'],
+    ['cdnfaas/./x', '"."'],
+    ['/abs/path:1', 'file path'],
+    ['~/x', 'file path'],
+    ['a\\b', 'backslash'],
+    ['cdnfaas/echo:1 ', 'whitespace'],
+    ['cdn\nfaas', 'control'],
+    ['cdnfaas//echo', 'empty path component'],
+    ['CdnFaas/Echo:1', 'lowercase'],
+    ['cdnfaas/echo:-bad', 'tag'],
+    ['cdnfaas/echo:' + 'x'.repeat(129), 'tag'],
+    ['cdnfaas/echo@sha256:abc', 'digest'],
+    ['cdnfaas/echo:', 'tag'],
+    ['bad_host:port/x', 'registry'],
+  ])('rejects %j naming the reference (%s)', (input, reason) => {
+    let caught: unknown;
+    try {
+      parseImageReference(input);
+    } catch (error) {
+      caught = error;
+    }
+    expect(isCdnfaasError(caught, 'INVALID_INPUT')).toBe(true);
+    expect((caught as Error).message).toContain(JSON.stringify(input));
+    expect((caught as Error).message).toContain(reason);
+  });
+});
