@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import * as build from './build.ts';
+import * as credentials from './credentials.ts';
+import * as gateway from './gateway.ts';
 import * as generateData from './generate-data.ts';
 import * as images from './images.ts';
 import * as replay from './replay.ts';
@@ -12,4 +14,4 @@ export interface CommandModule {
 }
 
 /** Every top-level command, one module each. */
-export const commandModules: CommandModule[] = [replay, generateData, services, lint, build, images, train];
+export const commandModules: CommandModule[] = [replay, generateData, services, lint, build, images, train, gateway, credentials];
