@@ -1,0 +1,140 @@
+import type { Admin, Kafka } from 'kafkajs';
+import { isCdnfaasError } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/logger.ts';
+import { FunctionConsumer, type FunctionConsumerSnapshot } from './function-consumer.ts';
+import { dlqTopicFor, sameSubscription, toFunctionSpec, type FunctionSpec } from './function-spec.ts';
+import type { Gateway } from './gateway-client.ts';
+import { sleep, type RetryPolicy } from './retry.ts';
+import type { Telemetry } from './telemetry.ts';
+
+export interface ConnectorOptions {
+  kafka: Kafka;
+  admin: Admin;
+  gateway: Gateway;
+  telemetry: Telemetry;
+  logger: Logger;
+  policy: RetryPolicy;
+  /** Invocations of a failing (sub-)batch before it is split. */
+  attemptsBeforeSplit: number;
+  /** How often GET /system/functions is read. */
+  discoveryIntervalMs: number;
+  /** How long a stopping partition may take to finish its batch in flight. */
+  shutdownGraceMs: number;
+}
+
+/**
+ * The connector: reads the function list from the gateway every few seconds and keeps one
+ * FunctionConsumer per Kafka-triggered function, starting, updating and stopping them as
+ * functions are deployed, changed and deleted. Nothing here crashes on a bad function or a
+ * missing topic: it is logged and tried again at the next discovery.
+ */
+export class Connector {
+  readonly #options: ConnectorOptions;
+  readonly #consumers = new Map<string, FunctionConsumer>();
+  /** Last problem logged per function, so a persisting one is logged once, not every tick. */
+  readonly #reported = new Map<string, string>();
+  readonly #stop = new AbortController();
+  #loop: Promise<void> | undefined;
+  #lastSync: Date | undefined;
+
+  constructor(options: ConnectorOptions) {
+    this.#options = options;
+  }
+
+  get lastSync(): Date | undefined {
+    return this.#lastSync;
+  }
+
+  start(): void {
+    this.#loop ??= this.#run();
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stop.signal.aborted) {
+      await this.sync().catch((error: unknown) => {
+        if (!this.#stop.signal.aborted) this.#report('(gateway)', 'discovery failed; keeping current consumers', error);
+      });
+      await sleep(this.#options.discoveryIntervalMs, this.#stop.signal).catch(() => undefined);
+    }
+  }
+
+  /** One discovery pass; exposed so tests and the CLI can force one. */
+  async sync(): Promise<void> {
+    const statuses = await this.#options.gateway.listFunctions(this.#stop.signal);
+    this.#reported.delete('(gateway)');
+    const wanted = new Map<string, FunctionSpec>();
+    for (const status of statuses) {
+      try {
+        const spec = toFunctionSpec(status);
+        if (spec !== undefined) wanted.set(spec.name, spec);
+      } catch (error) {
+        this.#report(status.name, 'function has invalid annotations; not consuming for it', error);
+      }
+    }
+    for (const [name, consumer] of this.#consumers) {
+      const spec = wanted.get(name);
+      if (spec === undefined) {
+        this.#options.logger.info({ function: name }, 'function removed or no longer Kafka-triggered; stopping its consumer');
+        await this.#remove(name, consumer, 2_000);
+      } else if (!sameSubscription(consumer.spec, spec) || consumer.state === 'crashed') {
+        this.#options.logger.info({ function: name, state: consumer.state }, 'subscription changed; restarting its consumer');
+        await this.#remove(name, consumer, this.#options.shutdownGraceMs);
+      } else {
+        consumer.update(spec);
+      }
+    }
+    if (this.#stop.signal.aborted) return;
+    const missing = [...wanted.values()].filter((spec) => !this.#consumers.has(spec.name));
+    if (missing.length > 0) {
+      const topics = new Set(await this.#options.admin.listTopics());
+      for (const spec of missing) await this.#add(spec, topics);
+    }
+    this.#lastSync = new Date();
+  }
+
+  async #add(spec: FunctionSpec, topics: Set<string>): Promise<void> {
+    if (!topics.has(spec.topic)) {
+      this.#report(spec.name, 'input topic does not exist; retrying at the next discovery', new Error(`topic ${spec.topic} not found`), { topic: spec.topic });
+      return;
+    }
+    const dlq = dlqTopicFor(spec.topic);
+    const consumer = new FunctionConsumer(spec, this.#options);
+    this.#consumers.set(spec.name, consumer);
+    try {
+      if (!topics.has(dlq)) {
+        await this.#options.admin.createTopics({ topics: [{ topic: dlq, numPartitions: 1 }], waitForLeaders: true });
+        this.#options.logger.info({ function: spec.name, topic: dlq }, 'created the dead-letter topic');
+      }
+      await consumer.start();
+      this.#reported.delete(spec.name);
+    } catch (error) {
+      this.#report(spec.name, 'could not start consuming; retrying at the next discovery', error, { topic: spec.topic });
+      await this.#remove(spec.name, consumer, 0);
+    }
+  }
+
+  async #remove(name: string, consumer: FunctionConsumer, graceMs: number): Promise<void> {
+    this.#consumers.delete(name);
+    await consumer.stop(graceMs);
+  }
+
+  #report(key: string, message: string, error: unknown, context: Record<string, unknown> = {}): void {
+    const detail = isCdnfaasError(error) ? error.describe() : (error as Error).message;
+    if (this.#reported.get(key) === `${message}|${detail}`) return;
+    this.#reported.set(key, `${message}|${detail}`);
+    this.#options.logger.error({ function: key, ...context, error: detail }, message);
+  }
+
+  /** SIGTERM: stop discovering, let every partition finish and commit its batch, leave the groups. */
+  async stop(): Promise<void> {
+    this.#stop.abort();
+    await this.#loop;
+    const consumers = [...this.#consumers.entries()];
+    this.#consumers.clear();
+    await Promise.all(consumers.map(([, consumer]) => consumer.stop(this.#options.shutdownGraceMs)));
+  }
+
+  snapshot(): FunctionConsumerSnapshot[] {
+    return [...this.#consumers.values()].map((consumer) => consumer.snapshot());
+  }
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import type { FunctionSpec } from './function-spec.ts';
+import { dlqHeader, planPublish } from './publish-plan.ts';
+import { recordSize, type BufferedRecord } from './records.ts';
+
+const spec: FunctionSpec = {
+  name: 'provide',
+  image: 'cdnfaas/provide:0.2.0',
+  topic: 'cdn_raw',
+  outputs: ['cdn_data', 'cdn_client_data_storage'],
+  delivery: 'transactional',
+  batch: { maxRecords: 10, maxBytes: 10_000, maxWaitMs: 5 },
+  timeoutMs: 1000,
+  concurrencyPerReplica: 1,
+  replicas: 1,
+};
+
+function record(offset: number, value: string, commitOffset = String(offset + 1)): BufferedRecord {
+  const key = Buffer.from(`k${offset}`);
+  const bytes = Buffer.from(value);
+  return { topic: 'cdn_raw', partition: 2, offset: String(offset), key, value: bytes, size: recordSize(key, bytes), commitOffset, receivedAt: 0 };
+}
+
+describe('planPublish', () => {
+  it('sends every output to every output topic, rejected records to the DLQ, and commits past the batch', () => {
+    const records = [record(10, '{"a":1}'), record(11, 'garbage'), record(12, '{"a":3}', '14')];
+    const plan = planPublish(
+      spec,
+      records,
+      [
+        { status: 'ok', outputs: [{ key: 'k10', value: { a: 1 } }] },
+        { status: 'rejected', reason: 'value is not JSON', by: 'connector' },
+        { status: 'ok', outputs: [{ key: 'x', value: 1 }, { key: 'y', value: 2 }] },
+      ],
+      new Date('2026-01-01T00:00:00Z'),
+    );
+    expect(plan.commitOffset).toBe('14');
+    expect(plan.outputRecords).toBe(6);
+    expect(plan.topicMessages.map((t) => [t.topic, t.messages.length])).toEqual([
+      ['cdn_data', 3],
+      ['cdn_client_data_storage', 3],
+      ['cdn_raw.dlq', 1],
+    ]);
+    expect(plan.topicMessages[0]!.messages.map((m) => m.value)).toEqual(['{"a":1}', '1', '2']);
+    const dead = plan.topicMessages[2]!.messages[0]!;
+    expect(dead.value).toEqual(Buffer.from('garbage'));
+    expect(dead.key).toEqual(Buffer.from('k11'));
+    expect(dead.headers).toEqual({
+      [dlqHeader.function]: 'provide',
+      [dlqHeader.image]: 'cdnfaas/provide:0.2.0',
+      [dlqHeader.reason]: 'value is not JSON',
+      [dlqHeader.rejectedBy]: 'connector',
+      [dlqHeader.sourceTopic]: 'cdn_raw',
+      [dlqHeader.sourcePartition]: '2',
+      [dlqHeader.sourceOffset]: '11',
+      [dlqHeader.deadLetteredAt]: '2026-01-01T00:00:00.000Z',
+    });
+  });
+
+  it('publishes nothing but the offset when every record was consumed without output', () => {
+    const plan = planPublish(spec, [record(1, '{}')], [{ status: 'ok', outputs: [] }]);
+    expect(plan.topicMessages).toEqual([]);
+    expect(plan.commitOffset).toBe('2');
+  });
+
+  it('refuses verdicts that do not match the records', () => {
+    expect(() => planPublish(spec, [record(1, '{}')], [])).toThrow(/one verdict per record/);
+  });
+});

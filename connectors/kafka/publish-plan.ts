@@ -1,0 +1,71 @@
+import type { IHeaders, TopicMessages } from 'kafkajs';
+import { dlqTopicFor, type FunctionSpec } from './function-spec.ts';
+import type { BufferedRecord } from './records.ts';
+import type { RejectedBy, Verdict } from './resolve-batch.ts';
+
+/** Headers on every dead-letter record: enough to find the source record and replay it. */
+export const dlqHeader = {
+  function: 'cdnfaas-function',
+  image: 'cdnfaas-image',
+  reason: 'cdnfaas-reason',
+  rejectedBy: 'cdnfaas-rejected-by',
+  sourceTopic: 'cdnfaas-source-topic',
+  sourcePartition: 'cdnfaas-source-partition',
+  sourceOffset: 'cdnfaas-source-offset',
+  deadLetteredAt: 'cdnfaas-dead-lettered-at',
+} as const;
+
+export interface PublishPlan {
+  topicMessages: TopicMessages[];
+  outputRecords: number;
+  deadLetters: { record: BufferedRecord; reason: string; by: RejectedBy }[];
+  /** The consumer offset to commit with these messages. */
+  commitOffset: string;
+}
+
+function deadLetterHeaders(spec: FunctionSpec, record: BufferedRecord, reason: string, by: RejectedBy, now: Date): IHeaders {
+  return {
+    [dlqHeader.function]: spec.name,
+    [dlqHeader.image]: spec.image,
+    [dlqHeader.reason]: reason,
+    [dlqHeader.rejectedBy]: by,
+    [dlqHeader.sourceTopic]: record.topic,
+    [dlqHeader.sourcePartition]: String(record.partition),
+    [dlqHeader.sourceOffset]: record.offset,
+    [dlqHeader.deadLetteredAt]: now.toISOString(),
+  };
+}
+
+/**
+ * What one finished batch publishes: each output value to every output topic in record order,
+ * each rejected record (its original key and bytes) to `<topic>.dlq`, and the offset to commit.
+ * Pure: the publisher only sends it.
+ */
+export function planPublish(spec: FunctionSpec, records: readonly BufferedRecord[], verdicts: readonly Verdict[], now = new Date()): PublishPlan {
+  if (records.length !== verdicts.length || records.length === 0) {
+    throw new Error(`planPublish needs one verdict per record (${records.length} records, ${verdicts.length} verdicts)`);
+  }
+  const outputs: { key: string | null; value: string }[] = [];
+  const deadLetters: PublishPlan['deadLetters'] = [];
+  const dlqMessages: TopicMessages['messages'] = [];
+  records.forEach((record, index) => {
+    const verdict = verdicts[index]!;
+    if (verdict.status === 'ok') {
+      for (const output of verdict.outputs) outputs.push({ key: output.key, value: JSON.stringify(output.value) });
+      return;
+    }
+    deadLetters.push({ record, reason: verdict.reason, by: verdict.by });
+    dlqMessages.push({ key: record.key, value: record.value, headers: deadLetterHeaders(spec, record, verdict.reason, verdict.by, now) });
+  });
+  const topicMessages: TopicMessages[] = [];
+  if (outputs.length > 0) {
+    for (const topic of spec.outputs) topicMessages.push({ topic, messages: outputs.map((output) => ({ ...output })) });
+  }
+  if (dlqMessages.length > 0) topicMessages.push({ topic: dlqTopicFor(spec.topic), messages: dlqMessages });
+  return {
+    topicMessages,
+    outputRecords: outputs.length * spec.outputs.length,
+    deadLetters,
+    commitOffset: records[records.length - 1]!.commitOffset,
+  };
+}

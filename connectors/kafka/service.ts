@@ -1,0 +1,133 @@
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { Logger } from '../../lib/logger.ts';
+import { CdnfaasError } from '../../lib/errors.ts';
+import { Autoscaler } from '../../runtime/autoscaler/autoscaler.ts';
+import { LagMonitor } from '../../runtime/lag/monitor.ts';
+import { Connector } from './connector.ts';
+import type { CredentialSource } from './credentials.ts';
+import { createGatewayClient } from './gateway-client.ts';
+import { createKafka } from './kafka-client.ts';
+import { defaultRetryPolicy, type RetryPolicy } from './retry.ts';
+import { buildServer } from './server.ts';
+import { createTelemetry } from './telemetry.ts';
+
+export interface ConnectorServiceOptions {
+  brokers: string[];
+  gatewayUrl: string;
+  credentials: CredentialSource;
+  logger: Logger;
+  /** The connector's HTTP port (health, metrics, lag); 0 picks a free one. */
+  port: number;
+  host?: string;
+  /** Run the lag autoscaler in this process (off where KEDA scales, e.g. on Kubernetes). */
+  autoscale: boolean;
+  discoveryIntervalMs?: number;
+  lagIntervalMs?: number;
+  lagWindow?: number;
+  autoscaleIntervalMs?: number;
+  stuckAfterMs?: number;
+  shutdownGraceMs?: number;
+  attemptsBeforeSplit?: number;
+  policy?: RetryPolicy;
+}
+
+export interface ConnectorService {
+  url: string;
+  connector: Connector;
+  monitor: LagMonitor;
+  autoscaler: Autoscaler | undefined;
+  stop(): Promise<void>;
+}
+
+/** The composition root: Kafka, gateway client, connector, lag monitor, autoscaler, HTTP port. */
+export async function startConnectorService(options: ConnectorServiceOptions): Promise<ConnectorService> {
+  const { logger } = options;
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'cdnfaas_connector_' });
+  const kafka = createKafka(options.brokers, 'cdnfaas-connector', logger);
+  const admin = kafka.admin({ retry: { retries: 3 } });
+  try {
+    await admin.connect();
+  } catch (error) {
+    throw new CdnfaasError('SERVICE_UNREACHABLE', `Kafka at ${options.brokers.join(',')} did not answer: ${(error as Error).message}`, {
+      hint: 'start it with `npx cdnfaas services up`, or point KAFKA_BROKERS at a running broker',
+      cause: error,
+    });
+  }
+  const gateway = createGatewayClient({ url: options.gatewayUrl, credentials: options.credentials });
+  const connector = new Connector({
+    kafka,
+    admin,
+    gateway,
+    telemetry: createTelemetry(logger, registry),
+    logger,
+    policy: options.policy ?? defaultRetryPolicy,
+    attemptsBeforeSplit: options.attemptsBeforeSplit ?? 2,
+    discoveryIntervalMs: options.discoveryIntervalMs ?? 3_000,
+    shutdownGraceMs: options.shutdownGraceMs ?? 15_000,
+  });
+  const monitor = new LagMonitor({
+    admin,
+    logger,
+    registry,
+    targets: () => connector.snapshot().map((entry) => ({ function: entry.function, groupId: entry.groupId, topic: entry.topic })),
+    intervalMs: options.lagIntervalMs ?? 2_000,
+    windowSize: options.lagWindow ?? 15,
+  });
+  const autoscaler = options.autoscale
+    ? new Autoscaler({
+        gateway,
+        lag: (groupId) => monitor.report(groupId),
+        logger: logger.child({ component: 'autoscaler' }),
+        registry,
+        intervalMs: options.autoscaleIntervalMs ?? 2_000,
+        stuckAfterMs: options.stuckAfterMs ?? 30_000,
+      })
+    : undefined;
+
+  let stopping = false;
+  const server = buildServer({
+    registry,
+    health: () => ({
+      ok: !stopping,
+      detail: { functions: connector.snapshot().length, lastDiscovery: connector.lastSync?.toISOString() ?? null, autoscaler: autoscaler !== undefined },
+    }),
+    functions: () => connector.snapshot(),
+    lag: () => monitor.reports(),
+    scaling: () => autoscaler?.snapshot(),
+  });
+  let url: string;
+  try {
+    url = await server.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
+  } catch (error) {
+    await admin.disconnect();
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new CdnfaasError(code === 'EADDRINUSE' ? 'PORT_IN_USE' : 'INTERNAL', `connector could not listen on port ${options.port}: ${(error as Error).message}`, {
+      hint: 'pick another port with --port, or stop the process using it',
+      cause: error,
+    });
+  }
+  connector.start();
+  monitor.start();
+  autoscaler?.start();
+  logger.info({ url, gateway: options.gatewayUrl, brokers: options.brokers, autoscale: options.autoscale }, 'connector started');
+
+  return {
+    url,
+    connector,
+    monitor,
+    autoscaler,
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      logger.info('connector stopping: finishing batches in flight');
+      await autoscaler?.stop();
+      await connector.stop();
+      await monitor.stop();
+      await server.close();
+      await gateway.close();
+      await admin.disconnect();
+      logger.info('connector stopped');
+    },
+  };
+}
