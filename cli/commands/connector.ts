@@ -1,9 +1,9 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { startConnectorService } from '../../connectors/kafka/service.ts';
 import { credentialsFromDirectory, credentialsFromEnvironment } from '../../connectors/kafka/credentials.ts';
 import { CdnfaasError } from '../../lib/errors.ts';
 import { createLogger } from '../../lib/logger.ts';
+import { credentialFiles } from '../../runtime/gateway/credentials.ts';
 import { loadConfig } from '../../system/config.ts';
 
 interface ConnectorFlags {
@@ -11,7 +11,7 @@ interface ConnectorFlags {
   port: string;
   host: string;
   autoscale: boolean;
-  secrets?: string;
+  credentials?: string;
 }
 
 function port(text: string): number {
@@ -34,12 +34,12 @@ export function register(program: Command): void {
     .option('--gateway <url>', 'OpenFaaS gateway URL (default: OPENFAAS_URL or http://127.0.0.1:<gateway.port>)')
     .option('--port <port>', 'HTTP port for /healthz, /metrics, /lag, /functions, /scaling', process.env.CONNECTOR_PORT ?? '8082')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--secrets <dir>', 'folder with basic-auth-user and basic-auth-password (default: <cdnfaas home>/secrets)')
+    .option('--credentials <dir>', 'folder with basic-auth-user and basic-auth-password (default: <cdnfaas home>/credentials, where the gateway keeps them)')
     .option('--no-autoscale', 'do not run the lag autoscaler in this process')
     .action(async (flags: ConnectorFlags) => {
       const config = loadConfig();
       const logger = createLogger({ service: 'connector' });
-      const credentials = credentialsFromEnvironment(process.env, credentialsFromDirectory(flags.secrets ?? join(config.home, 'secrets')));
+      const credentials = credentialsFromEnvironment(process.env, credentialsFromDirectory(flags.credentials ?? credentialFiles(config.home).dir));
       const service = await startConnectorService({
         brokers: config.kafka.brokers,
         gatewayUrl: flags.gateway ?? process.env.OPENFAAS_URL ?? `http://127.0.0.1:${config.gateway.port}`,

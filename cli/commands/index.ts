@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import * as build from './build.ts';
+import * as connector from './connector.ts';
 import * as credentials from './credentials.ts';
 import * as gateway from './gateway.ts';
 import * as generateData from './generate-data.ts';
@@ -14,4 +15,4 @@ export interface CommandModule {
 }
 
 /** Every top-level command, one module each. */
-export const commandModules: CommandModule[] = [replay, generateData, services, lint, build, images, train, gateway, credentials];
+export const commandModules: CommandModule[] = [replay, generateData, services, lint, build, images, train, gateway, credentials, connector];
