@@ -8,6 +8,7 @@ import * as images from './images.ts';
 import * as replay from './replay.ts';
 import * as services from './services.ts';
 import * as train from './train.ts';
+import * as k8s from './k8s.ts';
 import * as lint from './lint.ts';
 
 export interface CommandModule {
@@ -15,4 +16,4 @@ export interface CommandModule {
 }
 
 /** Every top-level command, one module each. */
-export const commandModules: CommandModule[] = [replay, generateData, services, lint, build, images, train, gateway, credentials, connector];
+export const commandModules: CommandModule[] = [replay, generateData, services, lint, build, images, train, gateway, credentials, connector, k8s];
