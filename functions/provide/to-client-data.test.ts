@@ -56,6 +56,12 @@ describe('toClientData', () => {
     expect(toClientData(withoutContent, source)).toEqual(toClientData(row, source));
   });
 
+  it('fills an empty or missing user_id with -1, as the original system did (94 rows of the CDN test file)', () => {
+    const empty = toClientData({ ...row, user_id: '' }, source);
+    expect(empty).toMatchObject({ ok: true, value: { user_id: -1 } });
+    expect(toClientData(without('user_id'), source)).toEqual(empty);
+  });
+
   it('accepts header names with blanks or a byte-order mark', () => {
     const { timestamp, ...rest } = row;
     expect(toClientData({ '\uFEFFtimestamp': timestamp, ...rest }, source)).toEqual(
@@ -73,6 +79,7 @@ describe('toClientData', () => {
     ['garbled text', { ...row, protocol: 'abc' }, 'protocol is not an integer (got "abc"): garbled value'],
     ['a negative id', { ...row, host_id: '-4' }, 'host_id is negative (got "-4")'],
     ['a null value', { ...row, channel_id: null }, 'channel_id is empty'],
+    ['an empty host', { ...row, host_id: ' ' }, 'host_id is empty'],
     ['an impossible date', { ...row, timestamp: '2088-02-30 00:00:00' }, 'timestamp is an impossible date'],
     ['an impossible hour', { ...row, timestamp: '2088-05-13 25:00:00' }, 'hour 25'],
     ['a garbled date', { ...row, timestamp: '17/05/2088' }, 'timestamp is not a date-time'],
@@ -81,7 +88,7 @@ describe('toClientData', () => {
   });
 
   it('names every problem of a record in one reason', () => {
-    const reason = reasonOf({ ...row, host_id: 'x', user_id: '-1', timestamp: '2088-13-01 00:00:00' });
+    const reason = reasonOf({ ...row, host_id: 'x', user_id: '-2', timestamp: '2088-13-01 00:00:00' });
     expect(reason).toContain('timestamp is an impossible date');
     expect(reason).toContain('host_id is not an integer');
     expect(reason).toContain('user_id is negative');

@@ -6,8 +6,12 @@ import { accept, quote, refuse, type Parsed } from './parsed.ts';
 import type { RecordSource } from '../shared/record-source.ts';
 import { sampleIdOf } from './sample-id.ts';
 
-/** Columns that may be absent or empty, with the code they then take. */
-const optionalColumns: Partial<Record<string, number>> = { content_id: missingCode };
+/**
+ * Columns that may be absent or empty, with the code they then take. These are the two columns
+ * with gaps in the CDN files (which is why they are written as floats, `13.0`); the original
+ * system filled the gaps with -1. Every other column is required.
+ */
+const optionalColumns: Partial<Record<string, number>> = { content_id: missingCode, user_id: missingCode };
 
 const codeColumns = [
   'channel_id',
