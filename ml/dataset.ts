@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { parse } from 'csv-parse';
+import { parse, type Options, type Parser } from 'csv-parse';
 import { z } from 'zod';
 import { featureColumns } from '../contracts/client-data.ts';
 import { CdnfaasError } from '../lib/errors.ts';
@@ -38,6 +38,15 @@ export type TrainingRecord = FeatureRecord & { timestamp: string };
 
 export const requiredColumns = ['timestamp', ...featureColumns] as const;
 
+/** A CSV parser over a file; a read error (missing file) ends the parser instead of leaving it waiting. */
+function readCsv(file: string, options: Options): Parser {
+  const parser = parse(options);
+  createReadStream(file)
+    .on('error', (error) => parser.destroy(error))
+    .pipe(parser);
+  return parser;
+}
+
 function fail(file: string, message: string, hint: string, cause?: unknown): never {
   throw new CdnfaasError('INVALID_INPUT', `${file}: ${message}`, { hint, context: { file }, cause });
 }
@@ -45,9 +54,7 @@ function fail(file: string, message: string, hint: string, cause?: unknown): nev
 /** Reads a whole training CSV; the first bad row fails the read, naming its line and column. */
 export async function readTrainingCsv(file: string): Promise<TrainingRecord[]> {
   const records: TrainingRecord[] = [];
-  const parser = createReadStream(file).pipe(
-    parse({ columns: true, skip_empty_lines: true, bom: true, trim: true, info: true }),
-  );
+  const parser = readCsv(file, { columns: true, skip_empty_lines: true, bom: true, trim: true, info: true });
   let checkedHeader = false;
   try {
     for await (const { record, info } of parser as AsyncIterable<{

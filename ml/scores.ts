@@ -10,14 +10,26 @@ import { squaredDistance, type WeightedPoints } from './points.ts';
 export function distanceMatrix(points: WeightedPoints): Float32Array {
   const n = points.count;
   const matrix = new Float32Array(n * n);
+  const { hot, hotPerPoint } = points;
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
-      const distance = Math.sqrt(squaredDistance(points.values, i, points.values, j, points.dimension));
+      const distance =
+        hot !== undefined && hotPerPoint !== undefined
+          ? Math.sqrt(2 * differingHot(hot, hotPerPoint, i, j))
+          : Math.sqrt(squaredDistance(points.values, i, points.values, j, points.dimension));
       matrix[i * n + j] = distance;
       matrix[j * n + i] = distance;
     }
   }
   return matrix;
+}
+
+/** How many of two binary points' ones differ (their one-hot rows differ in twice as many places). */
+function differingHot(hot: Int32Array, hotPerPoint: number, i: number, j: number): number {
+  let differing = 0;
+  for (let h = 0; h < hotPerPoint; h++)
+    if (hot[i * hotPerPoint + h] !== hot[j * hotPerPoint + h]) differing++;
+  return differing;
 }
 
 /**
