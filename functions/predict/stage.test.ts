@@ -85,6 +85,14 @@ describe('predict stage', () => {
     });
   });
 
+  it('takes the record as JSON text too, as faas-cli invoke sends it (text/plain)', async () => {
+    const context = recordingContext();
+    const event = { ...singleEvent(JSON.stringify(record)), headers: { 'content-type': 'text/plain' } };
+    const body = await stageHandler(predictStage(fakeModel(), clock))(event, context);
+    expect(context.statusCode).toBe(200);
+    expect(predictionSchema.parse(body)).toMatchObject({ sample_id: record.sample_id, prediction: 0 });
+  });
+
   it('answers invalid ClientData with 400 listing every zod issue', async () => {
     const context = recordingContext();
     const { user_id: _missing, ...incomplete } = record;

@@ -1,4 +1,5 @@
 import { clientDataSchema, type ClientData } from '../../contracts/client-data.ts';
+import { acceptJsonText } from '../shared/json-text.ts';
 import type { Stage } from '../../template/node20-ts/stage.ts';
 import { toPredictions, type Verdict } from './to-predictions.ts';
 
@@ -12,7 +13,7 @@ export interface Model {
 /** ClientData -> Prediction keyed by sample_id; the whole batch goes through the model at once. */
 export function predictStage(model: Model, clock: () => Date = () => new Date()): Stage<ClientData> {
   return {
-    input: clientDataSchema,
+    input: acceptJsonText(clientDataSchema),
     async process(records) {
       const values = records.map((record) => record.value);
       const verdicts = await model.score(values);

@@ -1,6 +1,7 @@
 import type { RecordResult } from '../../contracts/batch.ts';
 import { rawRecordSchema, type RawRecord } from '../../contracts/raw-record.ts';
 import type { Stage, StageRecord } from '../../template/node20-ts/stage.ts';
+import { acceptJsonText } from '../shared/json-text.ts';
 import { sourceOf } from '../shared/record-source.ts';
 import { toClientData } from './to-client-data.ts';
 
@@ -13,6 +14,6 @@ export function provideRecord(record: StageRecord<RawRecord>): RecordResult {
 }
 
 export const provideStage: Stage<RawRecord> = {
-  input: rawRecordSchema,
+  input: acceptJsonText(rawRecordSchema),
   process: async (records) => records.map(provideRecord),
 };
