@@ -14,6 +14,9 @@ export const annotationKeys = {
   maxWaitMs: 'cdnfaas.batch.max-wait-ms',
   maxBytes: 'cdnfaas.batch.max-bytes',
   lagTarget: 'cdnfaas.scale.lag-target',
+  downWindow: 'cdnfaas.scale.down-window',
+  timeoutMs: 'cdnfaas.timeout-ms',
+  concurrency: 'cdnfaas.concurrency',
 } as const;
 
 export const labelKeys = { min: 'com.openfaas.scale.min', max: 'com.openfaas.scale.max' } as const;
@@ -34,6 +37,8 @@ export interface FunctionSettings {
   maxReplicas: number;
   /** Records of lag per replica (KEDA's lagThreshold); required for Kafka-triggered functions. */
   lagTarget?: number;
+  /** How long lag must stay low before scaling down (Go duration such as 60s or 2m), in seconds. */
+  downWindowSeconds?: number;
   batch: { maxRecords?: number; maxWaitMs?: number; maxBytes?: number };
 }
 
@@ -66,6 +71,17 @@ function readCount(
   return Number(raw);
 }
 
+const durationUnits: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
+
+/** A Go-style duration (`90s`, `1m30s`, or bare seconds) in whole seconds; undefined if unreadable. */
+export function durationSeconds(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/gy)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== trimmed) return undefined;
+  return Math.round(parts.reduce((total, p) => total + Number(p[1]) * durationUnits[p[2]!]!, 0));
+}
+
 function splitList(value: string | undefined): string[] {
   return value === undefined ? [] : value.split(',').map((item) => item.trim());
 }
@@ -93,6 +109,13 @@ export function readFunctionSettings(fn: SettingsInput): SettingsResult {
   }
   const lagTarget = readCount(annotations, annotationKeys.lagTarget, 1, problems);
   if (lagTarget !== undefined) settings.lagTarget = lagTarget;
+  const downWindow = annotations[annotationKeys.downWindow];
+  if (downWindow !== undefined) {
+    const seconds = durationSeconds(downWindow);
+    if (seconds === undefined)
+      problems.push(`${annotationKeys.downWindow}: "${downWindow}" is not a duration such as 60s or 2m`);
+    else settings.downWindowSeconds = seconds;
+  }
   const maxRecords = readCount(annotations, annotationKeys.maxRecords, 1, problems);
   const maxWaitMs = readCount(annotations, annotationKeys.maxWaitMs, 0, problems);
   const maxBytes = readCount(annotations, annotationKeys.maxBytes, 1, problems);

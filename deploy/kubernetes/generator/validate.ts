@@ -35,6 +35,14 @@ export interface ManifestProblem {
   message: string;
 }
 
+/** Just the fields used to find the schema and name the object. */
+interface Manifestish {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string };
+  spec?: unknown;
+}
+
 export type ManifestValidator = (file: string, text: string) => ManifestProblem[];
 
 function readJson(path: string): Record<string, unknown> {
@@ -49,8 +57,8 @@ function describe(errors: ErrorObject[] | null | undefined): string[] {
 }
 
 /** Semantic checks JSON Schema cannot express. */
-function crossFieldProblems(doc: Record<string, any>): string[] {
-  const spec = doc.spec ?? {};
+function crossFieldProblems(doc: Manifestish): string[] {
+  const spec = (doc.spec ?? {}) as { minReplicaCount?: number; maxReplicaCount?: number };
   if (
     doc.kind === 'ScaledObject' &&
     spec.minReplicaCount !== undefined &&
@@ -87,7 +95,7 @@ export function createValidator(dir: string = schemasDir): ManifestValidator {
         });
         return;
       }
-      const doc = document.toJS() as Record<string, any> | null;
+      const doc = document.toJS() as Manifestish | null;
       if (doc === null) return;
       const object = `${doc.kind ?? `document ${index + 1}`}/${doc.metadata?.name ?? '?'}`;
       const validate = compiled.get(`${doc.apiVersion}/${doc.kind}`);

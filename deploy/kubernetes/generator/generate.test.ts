@@ -1,0 +1,128 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the tests read and mutate nested manifest objects */
+import { parse, parseAllDocuments } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { readFunctionSettings } from '../../../runtime/lint/function-settings.ts';
+import { consumerGroupFor, kafkaBootstrap } from './cluster.ts';
+import { functionsFile, generateManifests } from './generate.ts';
+import { findDrift, manifestsDir, readInputs } from './io.ts';
+import { createValidator } from './validate.ts';
+
+const inputs = readInputs();
+const generated = generateManifests(inputs);
+const objects = (file: string) =>
+  parseAllDocuments(generated.get(file)!)
+    .map((d) => d.toJS() as Record<string, any>)
+    .filter((d) => d !== null);
+
+describe('the generated Kubernetes manifests', () => {
+  it('are deterministic: generating twice gives the same bytes', () => {
+    expect(generateManifests(readInputs())).toEqual(generated);
+  });
+
+  it('match the committed files in deploy/kubernetes/manifests (no drift)', () => {
+    const drift = findDrift(generated, manifestsDir);
+    expect(drift, 'run `npx cdnfaas k8s generate` and commit the result').toEqual([]);
+  });
+
+  it('all validate against the Kubernetes, KEDA, Strimzi and OpenFaaS schemas in the repository', () => {
+    const validate = createValidator();
+    const manifestFiles = [...generated.keys()].filter((file) => file !== 'kustomization.yaml');
+    expect(manifestFiles.length).toBeGreaterThanOrEqual(8);
+    for (const file of manifestFiles) expect(validate(file, generated.get(file)!)).toEqual([]);
+  });
+
+  it('list every manifest but the Function resources in kustomization.yaml', () => {
+    const kustomization = parse(generated.get('kustomization.yaml')!) as { resources: string[] };
+    const expected = [...generated.keys()].filter(
+      (file) => file !== 'kustomization.yaml' && file !== functionsFile,
+    );
+    expect([...kustomization.resources].sort()).toEqual(expected.sort());
+  });
+
+  it('hold one Function resource per stack function, agreeing with stack.yml', () => {
+    const functions = objects(functionsFile);
+    expect(functions.map((f) => f.metadata.name)).toEqual(inputs.stack.functions.map((f) => f.name).sort());
+    for (const fn of inputs.stack.functions) {
+      const resource = functions.find((f) => f.metadata.name === fn.name)!;
+      expect(resource.metadata.namespace).toBe('openfaas-fn');
+      expect(resource.spec.image).toBe(fn.image);
+      expect(resource.spec.labels).toEqual(fn.labels);
+      expect(resource.spec.annotations).toEqual(fn.annotations);
+      expect(resource.spec.environment ?? {}).toEqual(fn.environment);
+      expect(resource.spec.secrets ?? []).toEqual(fn.secrets);
+    }
+  });
+
+  it('hold a KEDA ScaledObject per Kafka-triggered function with its topic, group, lag target and bounds', () => {
+    const scaled = objects('keda-scaledobjects.yaml');
+    const triggered = inputs.stack.functions.filter((fn) => fn.annotations.topic !== undefined);
+    expect(scaled.map((s) => s.metadata.name).sort()).toEqual(triggered.map((fn) => fn.name).sort());
+    for (const fn of triggered) {
+      const { settings } = readFunctionSettings(fn);
+      const object = scaled.find((s) => s.metadata.name === fn.name)!;
+      expect(object.metadata.namespace).toBe('openfaas-fn');
+      expect(object.spec.scaleTargetRef).toEqual({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        name: fn.name,
+      });
+      expect([object.spec.minReplicaCount, object.spec.maxReplicaCount]).toEqual([
+        Number(fn.labels['com.openfaas.scale.min']),
+        Number(fn.labels['com.openfaas.scale.max']),
+      ]);
+      const trigger = object.spec.triggers[0];
+      expect(trigger.type).toBe('kafka');
+      expect(trigger.metadata).toMatchObject({
+        bootstrapServers: kafkaBootstrap,
+        consumerGroup: consumerGroupFor(fn.name),
+        topic: settings.topic,
+        lagThreshold: fn.annotations['cdnfaas.scale.lag-target'],
+        offsetResetPolicy: 'earliest',
+        allowIdleConsumers: 'false',
+        scaleToZeroOnInvalidOffset: 'false',
+        limitToPartitionsWithLag: 'true',
+      });
+    }
+  });
+
+  it('hold a KafkaTopic per topic of system/sources.yaml with its partitions', () => {
+    const topics = objects('kafka-topics.yaml');
+    const byName = Object.fromEntries(topics.map((t) => [t.spec.topicName, t.spec.partitions]));
+    expect(byName).toEqual(Object.fromEntries(inputs.sources.topics.map((t) => [t.name, t.partitions])));
+  });
+
+  it('run Kafka in KRaft mode on a node pool with controller and broker roles', () => {
+    const [pool, kafka] = objects('kafka.yaml');
+    expect(pool!.kind).toBe('KafkaNodePool');
+    expect(pool!.spec.roles).toEqual(['controller', 'broker']);
+    expect(pool!.metadata.labels['strimzi.io/cluster']).toBe(kafka!.metadata.name);
+    expect(kafka!.metadata.annotations).toMatchObject({
+      'strimzi.io/kraft': 'enabled',
+      'strimzi.io/node-pools': 'enabled',
+    });
+  });
+
+  it('give the connector its configuration from a ConfigMap and its credentials from Secrets only', () => {
+    const [configMap, deployment] = objects('connector.yaml');
+    const sources = parse(configMap!.data['sources.yaml']);
+    expect(sources.kafka.brokers).toEqual([kafkaBootstrap]);
+    expect(Object.keys(sources.kafka.topics)).toEqual(inputs.sources.topics.map((t) => t.name));
+    const pod = deployment!.spec.template.spec;
+    expect(
+      pod.volumes
+        .filter((v: any) => v.secret)
+        .map((v: any) => v.secret.secretName)
+        .sort(),
+    ).toEqual(['basic-auth', 'influxdb-token']);
+    // Credentials reach the container as Secret references or files, never as literal values.
+    for (const env of pod.containers[0].env) {
+      if (/PASSWORD|TOKEN|USER/.test(env.name))
+        expect(env.valueFrom !== undefined || env.name.endsWith('_FILE'), env.name).toBe(true);
+    }
+  });
+
+  it('point Grafana at the dashboards folder deploy/grafana (packed as a ConfigMap)', () => {
+    const dashboards = objects('grafana.yaml').find((o) => o.metadata.name === 'grafana-dashboards')!;
+    expect(Object.keys(dashboards.data ?? {}).sort()).toEqual(inputs.dashboards.map((d) => d.file).sort());
+  });
+});
