@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { advance, emptyState, type StateOptions } from './state.ts';
-import { readingAt } from './testing.ts';
+import { ok, readingAt } from './testing.ts';
 
 const options: StateOptions = {
   historyLength: 3,
@@ -9,13 +9,10 @@ const options: StateOptions = {
 };
 
 const offsets = (raw: number, dlq: number) =>
-  ({
-    state: 'ok',
-    value: [
-      { topic: 'cdn_raw', endOffset: raw },
-      { topic: 'cdn_raw.dlq', endOffset: dlq },
-    ],
-  }) as const;
+  ok([
+    { topic: 'cdn_raw', endOffset: raw },
+    { topic: 'cdn_raw.dlq', endOffset: dlq },
+  ]);
 
 describe('advance', () => {
   it('turns topic offsets and stored counts into rates against the previous successful tick', () => {
@@ -39,28 +36,22 @@ describe('advance', () => {
 
   it('sums lag per group, reads ready replicas, rates invocations and host figures', () => {
     const host = (busy: number, idle: number, rx: number) =>
-      ({
-        state: 'ok',
-        value: {
-          cpu: { busy, idle },
-          cores: 2,
-          memory: { totalBytes: 1000, availableBytes: 250 },
-          network: { rxBytes: rx, txBytes: 0 },
-          disks: [],
-          loadAverage: [0, 0, 0],
-        },
-      }) as const;
+      ok({
+        cpu: { busy, idle },
+        cores: 2,
+        memory: { totalBytes: 1000, availableBytes: 250 },
+        network: { rxBytes: rx, txBytes: 0 },
+        disks: [],
+        loadAverage: [0, 0, 0],
+      });
     const metrics = (count: number) =>
-      ({
-        state: 'ok',
-        value: [
-          {
-            name: 'gateway_function_invocation_total',
-            labels: { function_name: 'predict', code: '200' },
-            value: count,
-          },
-        ],
-      }) as const;
+      ok([
+        {
+          name: 'gateway_function_invocation_total',
+          labels: { function_name: 'predict', code: '200' },
+          value: count,
+        },
+      ]);
     let state = advance(emptyState, readingAt(0, { host: host(0, 0, 0), metrics: metrics(10) }), options);
     expect(state.history[0]!.invocations).toEqual({ predict: 0 });
     state = advance(

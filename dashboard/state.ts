@@ -60,6 +60,9 @@ function rateRecord(
   );
 }
 
+/** The gateway labels functions `name.namespace` (as OpenFaaS does); names have no dots. */
+export const functionName = (label: string) => label.split('.')[0]!;
+
 const toMillis = (seconds: number | null) => (seconds === null ? null : seconds * 1000);
 
 /** Folds one tick into the state: rates against the previous tick, appended to bounded history. */

@@ -14,3 +14,8 @@ export function readingAt(at: number, overrides: Partial<Reading> = {}): Reading
     ...overrides,
   };
 }
+
+/** A successful outcome. */
+export function ok<T>(value: T): { state: 'ok'; value: T } {
+  return { state: 'ok', value };
+}

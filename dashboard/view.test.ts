@@ -60,7 +60,7 @@ describe('buildView', () => {
     expect(tile(view, 'anomaly-rate')).toMatchObject({ state: 'error', value: null });
     expect(panel(view, 'lag').state).toBe('ok');
     expect((panel(view, 'lag-status') as TablePanel).rows).toEqual([
-      ['predict', 'cdn_data', 5, 'WARN', '0:5 WARN'],
+      ['', 'predict', 'cdn_data', 5, 'WARN', '0:5 WARN'],
     ]);
     expect(tile(view, 'lag').value).toBe(5);
   });

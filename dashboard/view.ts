@@ -263,8 +263,9 @@ export function buildView(state: DashboardState, options: ViewOptions): Dashboar
       'lag-status',
       'Lag status (Burrow rules)',
       'Per consumer group: lag and status from the recent commit history.',
-      ['group', 'topic', 'lag', 'status', 'partitions'],
+      ['function', 'group', 'topic', 'lag', 'status', 'partitions (partition:lag)'],
       lagGroups.map((g) => [
+        g.function ?? '',
         g.group,
         g.topic,
         g.totalLag,

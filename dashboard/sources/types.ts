@@ -38,6 +38,8 @@ export type LagStatus = 'OK' | 'WARN' | 'ERR' | 'STALL' | 'STOP' | 'REWIND' | 'U
 
 export interface GroupLag {
   group: string;
+  /** The function the group feeds, where known. */
+  function?: string;
   topic: string;
   totalLag: number;
   status: LagStatus;

@@ -1,0 +1,92 @@
+import { tmpdir } from 'node:os';
+import { groupIdFor } from '../../connectors/kafka/function-spec.ts';
+import { clientDataMeasurement } from '../../functions/load-data/client-data-point.ts';
+import { predictionMeasurement } from '../../functions/load-predictions/prediction-point.ts';
+import type { SystemConfig } from '../../system/config.ts';
+import { connectorLag } from './connector.ts';
+import { gatewayFunctions, metricsFromUrl, type FunctionSummary, type GatewayAccess } from './gateway.ts';
+import { hostSource } from './host.ts';
+import {
+  createQueryApi,
+  readPredictionWindows,
+  readStoredCounts,
+  type CountedMeasurement,
+  type PredictionSchema,
+} from './influx.ts';
+import { createDashboardAdmin, readGroupsLag, readTopicOffsets } from './kafka.ts';
+import type { DashboardSources } from './types.ts';
+import type { Sample } from '../reducers/samples.ts';
+
+/** The predictions measurement as functions/load-predictions writes it. */
+export const predictionSchema: PredictionSchema = {
+  measurement: predictionMeasurement,
+  clusterField: 'prediction',
+  verdictTag: 'tag',
+};
+
+/** Both measurements, counted on sample_id, which every point of each carries. */
+export const countedMeasurements: CountedMeasurement[] = [
+  { measurement: clientDataMeasurement, field: 'sample_id' },
+  { measurement: predictionMeasurement, field: 'sample_id' },
+];
+
+export interface DefaultSourceOptions {
+  config: SystemConfig;
+  /** The InfluxDB token (read by the caller with readInfluxToken); InfluxDB panels are off without it. */
+  influxToken?: string;
+  /** Functions with replicas: the gateway's own provider when mounted in it, else the gateway over HTTP. */
+  functions?: () => Promise<FunctionSummary[]>;
+  gateway?: GatewayAccess;
+  /** The runtime's metrics: the gateway's registry when mounted in it, else its /metrics URL. */
+  metrics?: () => Promise<Sample[]>;
+  /** The connector's HTTP port (lag monitor with Burrow-style status); without it lag is read from Kafka. */
+  connectorUrl?: string;
+  timeoutMs?: number;
+}
+
+/**
+ * The dashboard's sources for a running system: Kafka offsets, InfluxDB, the gateway, the
+ * connector's lag monitor and this host. `close()` disconnects the Kafka admin client.
+ */
+export function createDefaultSources(options: DefaultSourceOptions): {
+  sources: DashboardSources;
+  close: () => Promise<void>;
+} {
+  const { config } = options;
+  const timeoutMs = options.timeoutMs ?? 3000;
+  const admin = createDashboardAdmin(config.kafka.brokers);
+  const topics = config.topics.map((topic) => topic.name);
+  const functions = options.functions ?? (options.gateway ? gatewayFunctions(options.gateway) : undefined);
+  const metrics =
+    options.metrics ??
+    (options.gateway ? metricsFromUrl(new URL('/metrics', options.gateway.url).href, timeoutMs) : undefined);
+
+  const lagFromKafka = functions
+    ? async () => {
+        const targets = (await functions())
+          .filter((fn): fn is FunctionSummary & { topic: string } => fn.topic !== undefined)
+          .map((fn) => ({ function: fn.name, groupId: groupIdFor(fn.name), topic: fn.topic }));
+        return admin.use((client) => readGroupsLag(client, targets));
+      }
+    : undefined;
+  const lag = options.connectorUrl ? connectorLag(options.connectorUrl, timeoutMs) : lagFromKafka;
+
+  const influx =
+    options.influxToken === undefined
+      ? undefined
+      : createQueryApi(config.influxdb.url, options.influxToken, config.influxdb.org, timeoutMs);
+  const sources: DashboardSources = {
+    topicOffsets: () => admin.use((client) => readTopicOffsets(client, topics)),
+    host: hostSource([config.home, config.cacheDir, tmpdir()]),
+    ...(lag ? { lag } : {}),
+    ...(functions ? { functions } : {}),
+    ...(metrics ? { metrics } : {}),
+    ...(influx
+      ? {
+          predictions: readPredictionWindows(influx, config.influxdb.bucket, predictionSchema),
+          storedCounts: readStoredCounts(influx, config.influxdb.bucket, countedMeasurements),
+        }
+      : {}),
+  };
+  return { sources, close: admin.close };
+}
