@@ -11,7 +11,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['**/*.test.ts'],
-          exclude: ['node_modules/**', 'test/**', '.cdnfaas/**'],
+          exclude: ['node_modules/**', 'test/**', '.cdnfaas/**', 'build/**'],
         },
       },
       {
