@@ -3,7 +3,7 @@
  * basic auth on /system/*, one error shape. Building is separate from listening, so tests drive
  * the handlers with inject() and load tests with real sockets.
  */
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { CdnfaasError } from '../../lib/errors.ts';
 import { checkBasicAuth } from './credentials.ts';
 import type { GatewayDeps } from './deps.ts';
@@ -24,7 +24,7 @@ const allMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'] 
 
 export function buildGateway(deps: GatewayDeps): FastifyInstance {
   const app = Fastify({
-    loggerInstance: deps.logger,
+    loggerInstance: deps.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.limits.systemBodyBytes,
     // Longer than the undici default of 4 s on the callers' side, so the caller closes idle sockets first.

@@ -199,7 +199,12 @@ export async function forwardStreaming(
     }
     const mapped = upstreamError(call, error);
     if (!res.destroyed) {
-      res.writeHead(mapped.status, { 'content-type': 'application/json; charset=utf-8', 'x-call-id': call.callId });
+      res.writeHead(mapped.status, {
+        'content-type': 'application/json; charset=utf-8',
+        'x-call-id': call.callId,
+        // A body left unread would stall the next request on this keep-alive connection.
+        ...(res.req.complete ? {} : { connection: 'close' }),
+      });
       res.end(JSON.stringify(mapped.toJSON()));
     }
     return mapped.status;

@@ -47,6 +47,8 @@ export function makeInvokeHandler(deps: Pick<GatewayDeps, 'provider' | 'metrics'
       target = targetFunction(request.params.name);
       call = await describeCall(request, deps, target.name);
     } catch (error) {
+      // A body left unread would stall the next request on this keep-alive connection.
+      if (!request.raw.complete) reply.header('connection', 'close');
       return sendError(reply, toCdnfaasError(error));
     }
     reply.hijack();
