@@ -1,11 +1,8 @@
 // deploy/local: obtain, cache, start, check and stop the real services cdnfaas runs on.
-export {
-  servicesDown,
-  servicesStatus,
-  servicesUp,
-  type ServiceReport,
-  type ServicesOptions,
-} from './services.ts';
+export { servicesUp } from './up.ts';
+export { servicesDown } from './down.ts';
+export { servicesStatus } from './status.ts';
+export type { ServiceReport, ServicesOptions } from './registry.ts';
 export type { ProgressEvent, ProgressListener, ServiceName } from './progress.ts';
 export { locateFaasCli, type FaasCliStatus } from './faas-cli.ts';
 export { kafkaVersion } from './kafka-files.ts';

@@ -6,6 +6,12 @@ describe('lastLines', () => {
     expect(lastLines('a\n\nb\r\nc\n\n', 2)).toEqual(['b', 'c']);
   });
 
+  it('drops stack frames, keeping the exception line', () => {
+    const log =
+      'ERROR Exiting\njava.lang.RuntimeException: bad node id\n\tat a.B.c(B.java:1)\n\t... 3 more\n';
+    expect(lastLines(log, 5)).toEqual(['ERROR Exiting', 'java.lang.RuntimeException: bad node id']);
+  });
+
   it('cuts very long lines', () => {
     expect(lastLines('x'.repeat(20), 1, 5)).toEqual(['xxxxx...']);
   });

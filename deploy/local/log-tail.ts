@@ -1,10 +1,15 @@
 // Turning a long command log into the few lines a person needs to see. Pure.
 
-/** The last `count` non-empty lines of a log, each cut to a readable width. */
+/** Java stack frames say where, not what; the exception line above them already says what. */
+function isStackFrame(line: string): boolean {
+  return /^\s+at\s/.test(line) || /^\s*\.\.\. \d+ more$/.test(line);
+}
+
+/** The last `count` non-empty lines of a log without stack frames, each cut to a readable width. */
 export function lastLines(text: string, count: number, width = 300): string[] {
   return text
     .split(/\r?\n/)
-    .filter((line) => line.trim() !== '')
+    .filter((line) => line.trim() !== '' && !isStackFrame(line))
     .slice(-count)
     .map((line) => (line.length > width ? `${line.slice(0, width)}...` : line));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideStart, planTopics, shouldRetryObtain } from './plan.ts';
+import { conflictingPorts, decideStart, planTopics, shouldRetryObtain } from './plan.ts';
 
 const port = { host: '127.0.0.1', port: 9092 };
 
@@ -59,4 +59,16 @@ describe('shouldRetryObtain', () => {
   ])('refused at %s -> retry %s', (refusedAt, expected) =>
     expect(shouldRetryObtain(refusedAt, now)).toBe(expected),
   );
+});
+
+describe('conflictingPorts', () => {
+  it('pairs every port that an earlier role already uses', () => {
+    const ports = [
+      { host: '127.0.0.1', port: 9092, owner: 'kafka broker' },
+      { host: '127.0.0.1', port: 9092, owner: 'kafka KRaft controller' },
+      { host: '127.0.0.1', port: 8086, owner: 'influxdb HTTP API' },
+    ];
+    expect(conflictingPorts(ports)).toEqual([[ports[0], ports[1]]]);
+    expect(conflictingPorts([ports[0]!, ports[2]!])).toEqual([]);
+  });
 });

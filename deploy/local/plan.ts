@@ -59,3 +59,13 @@ export function shouldRetryObtain(
   const refusedAt = Date.parse(refusedAtIso);
   return Number.isNaN(refusedAt) || now.getTime() - refusedAt >= intervalMs;
 }
+
+/** Ports that two services (or two roles of one) would both bind: a configuration mistake. */
+export function conflictingPorts<T extends HostPort & { owner: string }>(ports: T[]): Array<[T, T]> {
+  const conflicts: Array<[T, T]> = [];
+  ports.forEach((port, index) => {
+    const earlier = ports.slice(0, index).find((other) => other.port === port.port);
+    if (earlier) conflicts.push([earlier, port]);
+  });
+  return conflicts;
+}

@@ -1,6 +1,6 @@
 // Terminal rendering of service reports and progress lines. Pure.
 import type { ProgressEvent } from './progress.ts';
-import type { ServiceReport } from './services.ts';
+import type { ServiceReport } from './registry.ts';
 
 function describeState(report: ServiceReport): string {
   const owner =

@@ -1,0 +1,94 @@
+// The services `cdnfaas services` manages and how they look right now; shared by up, down and status.
+import { CdnfaasError } from '../../lib/errors.ts';
+import type { SystemConfig } from '../../system/config.ts';
+import { formatHostPort, type HostPort } from './address.ts';
+import { createInfluxService } from './influx-service.ts';
+import { createKafkaService } from './kafka-service.ts';
+import type { ManagedService, ServiceOptions } from './managed.ts';
+import { conflictingPorts, decideStart, type StartDecision } from './plan.ts';
+import { busyPorts } from './ports.ts';
+import { isRecordedProcessRunning, readRecord, removeRecord, type ServiceRecord } from './processes.ts';
+import type { ProgressListener, ServiceName } from './progress.ts';
+
+export interface ServiceReport {
+  service: ServiceName;
+  address: string;
+  /** running, external, stopped, unavailable, ... as shown by `services status`. */
+  state: string;
+  healthy: boolean;
+  startedByCdnfaas: boolean;
+  version?: string;
+  pid?: number;
+  logFile?: string;
+  detail?: string;
+}
+
+export interface ServicesOptions {
+  onProgress?: ProgressListener;
+  /** Limit the command to these services (default: all three). */
+  only?: ServiceName[];
+  /** Per-service overrides, e.g. a version. */
+  kafka?: ServiceOptions;
+  influxdb?: ServiceOptions;
+  env?: Record<string, string | undefined>;
+}
+
+export function selected(options: ServicesOptions, name: ServiceName): boolean {
+  return options.only === undefined || options.only.includes(name);
+}
+
+/** The selected services; fails with CONFIG_INVALID when two local services would bind one port. */
+export function managedServices(config: SystemConfig, options: ServicesOptions): ManagedService[] {
+  const env = options.env ?? process.env;
+  const all = [
+    createKafkaService(config, { env, ...options.kafka }),
+    createInfluxService(config, { env, ...options.influxdb }),
+  ];
+  const localPorts = all
+    .filter((service) => !service.external)
+    .flatMap((service) => service.ports.map((port) => ({ ...port, owner: `${service.name} ${port.role}` })));
+  const [conflict] = conflictingPorts(localPorts);
+  if (conflict) {
+    const [first, second] = conflict;
+    throw new CdnfaasError(
+      'CONFIG_INVALID',
+      `the ${first.owner} and the ${second.owner} would both use port ${first.port}`,
+      {
+        hint: 'give each its own port in system/sources.yaml (kafka.brokers, kafka.controllerPort, influxdb.url; InfluxDB also binds its HTTP port + 2)',
+      },
+    );
+  }
+  return all.filter((service) => selected(options, service.name));
+}
+
+export interface Observation {
+  record: ServiceRecord | undefined;
+  decision: StartDecision;
+}
+
+export async function observe(service: ManagedService): Promise<Observation> {
+  const found = readRecord(service.run);
+  const alive = found !== undefined && isRecordedProcessRunning(found);
+  if (found && !alive) removeRecord(service.run);
+  const busy = service.external || alive ? [] : await busyPorts(service.ports);
+  return {
+    record: alive ? found : undefined,
+    decision: decideStart({ external: service.external, ownProcessAlive: alive, busyPorts: busy }),
+  };
+}
+
+export function portInUse(service: ManagedService, port: HostPort): CdnfaasError {
+  const role = service.ports.find((p) => p.port === port.port && p.host === port.host)?.role ?? 'port';
+  const where = formatHostPort(port);
+  return new CdnfaasError(
+    'PORT_IN_USE',
+    `${service.name} cannot start: ${where} (its ${role}) is already in use by a program cdnfaas did not start`,
+    {
+      hint:
+        `stop that program (\`ss -ltnp 'sport = :${port.port}'\` or \`lsof -i :${port.port}\` names it), ` +
+        `or use it as an external server with ${service.externalVariable}=${service.address}, ` +
+        `or choose free ports in system/sources.yaml (${service.portKeys})`,
+      context: { service: service.name, port: port.port, host: port.host },
+    },
+  );
+}

@@ -1,0 +1,64 @@
+// Helpers for tests that need a configuration of their own: a temporary home and sources file,
+// and ports nobody uses, so they never disturb the services the other tests run against.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse, stringify } from 'yaml';
+import { defaultSourcesFile, loadConfig, type SystemConfig } from '../../system/config.ts';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen({ host: '127.0.0.1', port: 0 }, () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A listener on a free port that is not any service cdnfaas knows: "something else". */
+export function occupyPort(): Promise<{ port: number; server: Server }> {
+  return new Promise((resolve, reject) => {
+    const server = createServer((socket) => socket.destroy());
+    server.once('error', reject);
+    server.listen({ host: '127.0.0.1', port: 0 }, () =>
+      resolve({ port: (server.address() as { port: number }).port, server }),
+    );
+  });
+}
+
+export interface TempSetup {
+  dir: string;
+  sourcesFile: string;
+  env: Record<string, string | undefined>;
+  config: SystemConfig;
+}
+
+/**
+ * A configuration with its own home and the given ports; the cache stays shared so obtained
+ * services are reused. `env` lets a test add KAFKA_BROKERS / INFLUX_URL.
+ */
+export function tempConfig(
+  ports: { kafka: number; controller: number; influx: number },
+  env: Record<string, string> = {},
+): TempSetup {
+  const dir = mkdtempSync(join(tmpdir(), 'cdnfaas-test-'));
+  const sources = parse(readFileSync(defaultSourcesFile, 'utf8'));
+  sources.kafka.brokers = [`127.0.0.1:${ports.kafka}`];
+  sources.kafka.controllerPort = ports.controller;
+  sources.influxdb.url = `http://127.0.0.1:${ports.influx}`;
+  const sourcesFile = join(dir, 'sources.yaml');
+  writeFileSync(sourcesFile, stringify(sources));
+  const base = loadConfig();
+  const fullEnv: Record<string, string | undefined> = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    JAVA_HOME: process.env.JAVA_HOME,
+    CDNFAAS_HOME: join(dir, 'home'),
+    CDNFAAS_CACHE: base.cacheDir,
+    ...env,
+  };
+  return { dir, sourcesFile, env: fullEnv, config: loadConfig({ file: sourcesFile, env: fullEnv }) };
+}
