@@ -27,6 +27,10 @@ describe('evaluateAnomalyTags', () => {
     expect(evaluation.recall).toBeCloseTo(1 / 3);
     expect(evaluation.recallByKind.unseen_host).toEqual({ anomalies: 2, found: 1, recall: 0.5 });
     expect(evaluation.recallByKind.foreign_protocol).toEqual({ anomalies: 1, found: 1, recall: 1 });
+    expect(evaluation.recallByChanges).toEqual({
+      '1': { anomalies: 2, found: 0, recall: 0 },
+      '2': { anomalies: 1, found: 1, recall: 1 },
+    });
   });
 
   it('reports zero rather than NaN when nothing is flagged or labelled', () => {

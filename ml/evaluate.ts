@@ -55,6 +55,8 @@ export interface AnomalyEvaluation {
   f1: number;
   /** Recall per kind of injected change (a row with several kinds counts for each). */
   recallByKind: Record<string, { anomalies: number; found: number; recall: number }>;
+  /** Recall by how many codes of the row were changed. */
+  recallByChanges: Record<string, { anomalies: number; found: number; recall: number }>;
 }
 
 /** Precision and recall of `flags` (row i tagged anomalous) against `labels` (row index -> kinds). */
@@ -65,9 +67,17 @@ export function evaluateAnomalyTags(
   let truePositives = 0;
   let falsePositives = 0;
   const byKind: Record<string, { anomalies: number; found: number; recall: number }> = {};
+  const byChanges: Record<string, { anomalies: number; found: number; recall: number }> = {};
   flags.forEach((flagged, row) => {
     const kinds = labels.get(row);
     if (kinds !== undefined) {
+      const changes = (byChanges[String(kinds === '' ? 0 : kinds.split('+').length)] ??= {
+        anomalies: 0,
+        found: 0,
+        recall: 0,
+      });
+      changes.anomalies++;
+      if (flagged) changes.found++;
       for (const kind of kinds === '' ? ['unspecified'] : kinds.split('+')) {
         const entry = (byKind[kind] ??= { anomalies: 0, found: 0, recall: 0 });
         entry.anomalies++;
@@ -77,8 +87,9 @@ export function evaluateAnomalyTags(
     if (flagged && kinds !== undefined) truePositives++;
     else if (flagged) falsePositives++;
   });
-  for (const entry of Object.values(byKind))
+  for (const entry of [...Object.values(byKind), ...Object.values(byChanges)]) {
     entry.recall = entry.anomalies === 0 ? 0 : entry.found / entry.anomalies;
+  }
   const labelledAnomalies = [...labels.keys()].filter((row) => row < flags.length).length;
   const flagged = truePositives + falsePositives;
   const precision = flagged === 0 ? 0 : truePositives / flagged;
@@ -94,5 +105,6 @@ export function evaluateAnomalyTags(
     recall,
     f1: precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall),
     recallByKind: byKind,
+    recallByChanges: byChanges,
   };
 }

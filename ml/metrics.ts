@@ -84,6 +84,11 @@ export function renderReport(metrics: Metrics): string {
       `anomaly tag on ${evaluation.data}: precision ${fixed(evaluation.precision)}, recall ${fixed(evaluation.recall)}, F1 ${fixed(evaluation.f1)} ` +
         `(${evaluation.truePositives} of ${evaluation.labelledAnomalies} labelled anomalies found, ${evaluation.falsePositives} false alarms in ${evaluation.rows} rows)`,
     );
+    for (const [changes, entry] of Object.entries(evaluation.recallByChanges).sort()) {
+      lines.push(
+        `  recall with ${changes} codes changed ${' '.repeat(6)} ${fixed(entry.recall)} (${entry.found}/${entry.anomalies})`,
+      );
+    }
     for (const [kind, entry] of Object.entries(evaluation.recallByKind).sort()) {
       lines.push(`  recall ${kind.padEnd(22)} ${fixed(entry.recall)} (${entry.found}/${entry.anomalies})`);
     }
