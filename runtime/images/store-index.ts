@@ -21,9 +21,16 @@ export function emptyIndex(): StoreIndex {
 export function readIndex(root: string): StoreIndex {
   const file = join(root, 'index.json');
   if (!existsSync(file)) return emptyIndex();
-  const parsed = indexSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    json = error;
+  }
+  const parsed = indexSchema.safeParse(json);
   if (!parsed.success) {
-    throw new CdnfaasError('CONFIG_INVALID', `the image index ${file} is malformed: ${parsed.error.message}`, {
+    const reason = json instanceof Error ? json.message : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new CdnfaasError('CONFIG_INVALID', `the image index ${file} is malformed: ${reason}`, {
       hint: `restore it from a backup or delete ${root} and rebuild the images with npx cdnfaas build`,
     });
   }

@@ -120,3 +120,12 @@ describe('LocalImageStore', () => {
     await expect(store.put('cdnfaas/echo:0.1.0', stage({ ...v1, 'manifest.json': '{}' }), meta)).rejects.toThrow(/reserved/);
   });
 });
+
+describe('a damaged index', () => {
+  it('is reported as CONFIG_INVALID naming the file, not as a crash', async () => {
+    await store.put('cdnfaas/echo:0.1.0', stage(v1), meta);
+    writeFileSync(join(store.root, 'index.json'), '{"schemaVersion":1,"tags":');
+    const fresh = new LocalImageStore(store.root);
+    expect(() => fresh.resolve('cdnfaas/echo:0.1.0')).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('index.json') }));
+  });
+});

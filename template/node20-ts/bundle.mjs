@@ -6,7 +6,7 @@ import { cpSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs
 import { join } from 'node:path';
 
 const banner = "import { createRequire as __cdnfaasCreateRequire } from 'node:module';\nconst require = __cdnfaasCreateRequire(import.meta.url);";
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'esm', outExtension: { '.js': '.mjs' }, sourcemap: 'linked', sourcesContent: false, outdir: 'dist', banner: { js: banner }, logLevel: 'warning' };
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'esm', outExtension: { '.js': '.mjs' }, sourcemap: 'linked', sourcesContent: false, outdir: 'dist', minifyWhitespace: true, minifySyntax: true, banner: { js: banner }, logLevel: 'warning' };
 const functionPackage = existsSync('function/package.json') ? JSON.parse(readFileSync('function/package.json', 'utf8')) : {};
 const external = Object.keys(functionPackage.dependencies ?? {});
 
