@@ -15,12 +15,16 @@ export function register(program: Command): void {
       const store = openImageStore(loadConfig().home);
       if (options.prune) {
         const removed = await store.prune();
-        console.log(removed.length === 0 ? 'nothing to prune' : removed.map((digest) => `deleted ${digest}`).join('\n'));
+        console.log(
+          removed.length === 0 ? 'nothing to prune' : removed.map((digest) => `deleted ${digest}`).join('\n'),
+        );
         return;
       }
       if (options.rm !== undefined) {
         const removed = await store.remove(options.rm);
-        console.log(`removed ${removed.ref} (${shortDigest(removed.digest)}${removed.contentRemoved ? ', content deleted' : ', content still tagged'})`);
+        console.log(
+          `removed ${removed.ref} (${shortDigest(removed.digest)}${removed.contentRemoved ? ', content deleted' : ', content still tagged'})`,
+        );
         return;
       }
       const images = store.list();
@@ -32,7 +36,13 @@ export function register(program: Command): void {
         console.log(`no images in ${store.root}; build them with npx cdnfaas build`);
         return;
       }
-      const rows = images.map((image) => [image.ref, shortDigest(image.digest), image.function, formatBytes(image.sizeBytes), image.createdAt]);
+      const rows = images.map((image) => [
+        image.ref,
+        shortDigest(image.digest),
+        image.function,
+        formatBytes(image.sizeBytes),
+        image.createdAt,
+      ]);
       console.log(formatTable(['IMAGE', 'DIGEST', 'FUNCTION', 'SIZE', 'CREATED'], rows));
     });
 }

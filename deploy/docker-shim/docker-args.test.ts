@@ -3,7 +3,22 @@ import { parseDockerArgs } from './docker-args.ts';
 
 describe('parseDockerArgs', () => {
   it('reads the build command line of faas-cli 0.17+ (builder/build.go getDockerBuildCommand)', () => {
-    const argv = ['build', '--no-cache', '--build-arg', 'http_proxy=http://p:3128', '--build-arg', 'ADDITIONAL_PACKAGE=', '--label', 'org.x=1', '--pull', '--tag', 'cdnfaas/echo:0.1.0', '.', '--secret', 'id=npm,src=/tmp/npmrc'];
+    const argv = [
+      'build',
+      '--no-cache',
+      '--build-arg',
+      'http_proxy=http://p:3128',
+      '--build-arg',
+      'ADDITIONAL_PACKAGE=',
+      '--label',
+      'org.x=1',
+      '--pull',
+      '--tag',
+      'cdnfaas/echo:0.1.0',
+      '.',
+      '--secret',
+      'id=npm,src=/tmp/npmrc',
+    ];
     expect(parseDockerArgs(argv)).toEqual({
       kind: 'build',
       tags: ['cdnfaas/echo:0.1.0'],
@@ -14,7 +29,9 @@ describe('parseDockerArgs', () => {
   });
 
   it('reads the older form (-t IMAGE .) and --flag=value spellings', () => {
-    expect(parseDockerArgs(['build', '--squash', '-t', 'a/b:1', '--build-arg=K=V=W', '--tag=a/b:latest', '.'])).toEqual({
+    expect(
+      parseDockerArgs(['build', '--squash', '-t', 'a/b:1', '--build-arg=K=V=W', '--tag=a/b:latest', '.']),
+    ).toEqual({
       kind: 'build',
       tags: ['a/b:1', 'a/b:latest'],
       context: '.',
@@ -24,8 +41,14 @@ describe('parseDockerArgs', () => {
   });
 
   it('reads push as faas-cli runs it (commands/push.go)', () => {
-    expect(parseDockerArgs(['push', 'cdnfaas/echo:0.1.0'])).toEqual({ kind: 'push', image: 'cdnfaas/echo:0.1.0' });
-    expect(parseDockerArgs(['push', 'cdnfaas/echo:0.1.0', '--quiet'])).toEqual({ kind: 'push', image: 'cdnfaas/echo:0.1.0' });
+    expect(parseDockerArgs(['push', 'cdnfaas/echo:0.1.0'])).toEqual({
+      kind: 'push',
+      image: 'cdnfaas/echo:0.1.0',
+    });
+    expect(parseDockerArgs(['push', 'cdnfaas/echo:0.1.0', '--quiet'])).toEqual({
+      kind: 'push',
+      image: 'cdnfaas/echo:0.1.0',
+    });
   });
 
   it.each([
@@ -42,6 +65,12 @@ describe('parseDockerArgs', () => {
     [['push'], 'exactly one image'],
     [['push', '--all-tags', 'a/b'], 'flag --all-tags'],
   ])('refuses %j with a message saying what the shim supports', (argv, message) => {
-    expect(() => parseDockerArgs(argv)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining(message), hint: expect.stringContaining('never calls a real Docker') }));
+    expect(() => parseDockerArgs(argv)).toThrow(
+      expect.objectContaining({
+        code: 'INVALID_INPUT',
+        message: expect.stringContaining(message),
+        hint: expect.stringContaining('never calls a real Docker'),
+      }),
+    );
   });
 });

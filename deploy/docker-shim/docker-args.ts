@@ -6,7 +6,13 @@ import { CdnfaasError } from '../../lib/errors.ts';
  * (older releases: `-t IMAGE .`), and faas-cli push runs `docker push IMAGE [--quiet]`.
  */
 export type DockerInvocation =
-  | { kind: 'build'; tags: string[]; context: string; buildArgs: Record<string, string>; labels: Record<string, string> }
+  | {
+      kind: 'build';
+      tags: string[];
+      context: string;
+      buildArgs: Record<string, string>;
+      labels: Record<string, string>;
+    }
   | { kind: 'push'; image: string };
 
 const supportedHint =
@@ -25,7 +31,16 @@ const valueFlags = new Map<string, 'tag' | 'build-arg' | 'label' | 'ignore'>([
   ['--target', 'ignore'],
   ['--ssh', 'ignore'],
 ]);
-const switchFlags = new Set(['--no-cache', '--squash', '--pull', '-q', '--quiet', '--rm', '--force-rm', '--load']);
+const switchFlags = new Set([
+  '--no-cache',
+  '--squash',
+  '--pull',
+  '-q',
+  '--quiet',
+  '--rm',
+  '--force-rm',
+  '--load',
+]);
 
 function unsupported(message: string): CdnfaasError {
   return new CdnfaasError('INVALID_INPUT', `cdnfaas docker shim: ${message}`, { hint: supportedHint });
@@ -61,9 +76,14 @@ function parseBuild(args: string[]): DockerInvocation {
     if (arg.startsWith('-') && arg !== '-') throw unsupported(`docker build flag ${arg} is not supported`);
     positional.push(arg);
   }
-  if (positional.length !== 1) throw unsupported(`docker build needs exactly one build context, got ${positional.length}: ${positional.join(' ')}`);
-  if (positional[0] === '-') throw unsupported('docker build from stdin (-) is not supported; faas-cli passes a folder');
-  if (tags.length === 0) throw unsupported('docker build needs --tag IMAGE: the image is stored under its tag');
+  if (positional.length !== 1)
+    throw unsupported(
+      `docker build needs exactly one build context, got ${positional.length}: ${positional.join(' ')}`,
+    );
+  if (positional[0] === '-')
+    throw unsupported('docker build from stdin (-) is not supported; faas-cli passes a folder');
+  if (tags.length === 0)
+    throw unsupported('docker build needs --tag IMAGE: the image is stored under its tag');
   return { kind: 'build', tags, context: positional[0]!, buildArgs, labels };
 }
 
@@ -81,6 +101,9 @@ export function parseDockerArgs(argv: string[]): DockerInvocation {
   const [command, ...rest] = argv;
   if (command === 'build') return parseBuild(rest);
   if (command === 'push') return parsePush(rest);
-  if (command === 'buildx') throw unsupported('docker buildx (faas-cli publish) is not supported: use faas-cli up, or faas-cli build and push');
+  if (command === 'buildx')
+    throw unsupported(
+      'docker buildx (faas-cli publish) is not supported: use faas-cli up, or faas-cli build and push',
+    );
   throw unsupported(command === undefined ? 'no command given' : `docker ${command} is not supported`);
 }

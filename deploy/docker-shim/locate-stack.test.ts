@@ -29,12 +29,18 @@ describe('locateStack', () => {
 
   it("takes faas-cli's -f from its command line, relative to its working folder", () => {
     const parent = { argv: ['faas-cli', 'up', '-f', 'stack.yml'], cwd: '/project' };
-    expect(locateStack({ contextDir, env: {}, parent, exists: none })).toEqual({ stackFile: '/project/stack.yml', functionName: 'echo', source: 'faas-cli -f' });
+    expect(locateStack({ contextDir, env: {}, parent, exists: none })).toEqual({
+      stackFile: '/project/stack.yml',
+      functionName: 'echo',
+      source: 'faas-cli -f',
+    });
   });
 
   it("falls back to faas-cli's default stack.yaml, then stack.yml", () => {
     const exists = (path: string) => path === '/project/stack.yml';
-    expect(locateStack({ contextDir, env: {}, parent: { argv: ['faas-cli', 'build'], cwd: '/project' }, exists })).toEqual({
+    expect(
+      locateStack({ contextDir, env: {}, parent: { argv: ['faas-cli', 'build'], cwd: '/project' }, exists }),
+    ).toEqual({
       stackFile: '/project/stack.yml',
       functionName: 'echo',
       source: 'default',
@@ -44,6 +50,11 @@ describe('locateStack', () => {
   it('refuses a stack read from a URL and says what to do when nothing is found', () => {
     const parent = { argv: ['faas-cli', 'up', '-f', 'https://example.com/stack.yml'], cwd: '/project' };
     expect(() => locateStack({ contextDir, env: {}, parent, exists: none })).toThrow(/from a URL/);
-    expect(() => locateStack({ contextDir, env: {}, exists: none })).toThrow(expect.objectContaining({ code: 'CONFIG_NOT_FOUND', hint: expect.stringContaining('CDNFAAS_STACK_FILE') }));
+    expect(() => locateStack({ contextDir, env: {}, exists: none })).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_NOT_FOUND',
+        hint: expect.stringContaining('CDNFAAS_STACK_FILE'),
+      }),
+    );
   });
 });

@@ -44,23 +44,41 @@ export function faasCliStackArg(argv: string[]): string | undefined {
 export function locateStack(input: LocateInput): StackLocation {
   const functionName = basename(input.contextDir);
   // faas-cli's build context is ./build/<fn> under the folder it runs in.
-  const faasCliDir = basename(dirname(input.contextDir)) === 'build' ? dirname(dirname(input.contextDir)) : input.contextDir;
+  const faasCliDir =
+    basename(dirname(input.contextDir)) === 'build' ? dirname(dirname(input.contextDir)) : input.contextDir;
   const fromEnv = input.env.CDNFAAS_STACK_FILE;
   if (fromEnv) return { stackFile: resolve(faasCliDir, fromEnv), functionName, source: 'CDNFAAS_STACK_FILE' };
   const fromArgs = input.parent === undefined ? undefined : faasCliStackArg(input.parent.argv);
   if (fromArgs !== undefined) {
     if (/^https?:\/\//.test(fromArgs)) {
-      throw new CdnfaasError('INVALID_INPUT', `cdnfaas docker shim: faas-cli reads its stack from a URL (${fromArgs}); the local build needs the sources`, {
-        hint: 'run faas-cli with a local stack file, or set CDNFAAS_STACK_FILE',
-      });
+      throw new CdnfaasError(
+        'INVALID_INPUT',
+        `cdnfaas docker shim: faas-cli reads its stack from a URL (${fromArgs}); the local build needs the sources`,
+        {
+          hint: 'run faas-cli with a local stack file, or set CDNFAAS_STACK_FILE',
+        },
+      );
     }
-    return { stackFile: isAbsolute(fromArgs) ? fromArgs : resolve(input.parent!.cwd, fromArgs), functionName, source: 'faas-cli -f' };
+    return {
+      stackFile: isAbsolute(fromArgs) ? fromArgs : resolve(input.parent!.cwd, fromArgs),
+      functionName,
+      source: 'faas-cli -f',
+    };
   }
   const cwd = input.parent?.cwd ?? faasCliDir;
-  for (const candidate of [join(cwd, 'stack.yaml'), join(cwd, 'stack.yml'), join(faasCliDir, 'stack.yaml'), join(faasCliDir, 'stack.yml')]) {
+  for (const candidate of [
+    join(cwd, 'stack.yaml'),
+    join(cwd, 'stack.yml'),
+    join(faasCliDir, 'stack.yaml'),
+    join(faasCliDir, 'stack.yml'),
+  ]) {
     if (input.exists(candidate)) return { stackFile: candidate, functionName, source: 'default' };
   }
-  throw new CdnfaasError('CONFIG_NOT_FOUND', `cdnfaas docker shim: cannot tell which stack file the build of ${functionName} comes from`, {
-    hint: 'run faas-cli with -f stack.yml from the project folder, or set CDNFAAS_STACK_FILE=<path of the stack file>',
-  });
+  throw new CdnfaasError(
+    'CONFIG_NOT_FOUND',
+    `cdnfaas docker shim: cannot tell which stack file the build of ${functionName} comes from`,
+    {
+      hint: 'run faas-cli with -f stack.yml from the project folder, or set CDNFAAS_STACK_FILE=<path of the stack file>',
+    },
+  );
 }

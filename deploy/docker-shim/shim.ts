@@ -16,7 +16,9 @@ import { locateStack } from './locate-stack.ts';
 /** The parent's argv and cwd from /proc (Linux); undefined elsewhere or when unreadable. */
 function parentProcess(): { argv: string[]; cwd: string } | undefined {
   try {
-    const argv = readFileSync(`/proc/${process.ppid}/cmdline`, 'utf8').split('\0').filter((arg) => arg !== '');
+    const argv = readFileSync(`/proc/${process.ppid}/cmdline`, 'utf8')
+      .split('\0')
+      .filter((arg) => arg !== '');
     return { argv, cwd: readlinkSync(`/proc/${process.ppid}/cwd`) };
   } catch {
     return undefined;
@@ -29,16 +31,29 @@ async function run(argv: string[]): Promise<void> {
   if (invocation.kind === 'push') {
     const image = openImageStore(config.home).resolve(invocation.image);
     if (image === undefined) {
-      throw new CdnfaasError('NOT_FOUND', `cdnfaas docker shim: ${invocation.image} is not in the local image store ${config.home}/images`, {
-        hint: 'build it first: faas-cli build -f stack.yml, or npx cdnfaas build',
-      });
+      throw new CdnfaasError(
+        'NOT_FOUND',
+        `cdnfaas docker shim: ${invocation.image} is not in the local image store ${config.home}/images`,
+        {
+          hint: 'build it first: faas-cli build -f stack.yml, or npx cdnfaas build',
+        },
+      );
     }
-    console.log(`${image.ref}: in the local image store as ${image.digest} (push is local: nothing leaves this machine)`);
+    console.log(
+      `${image.ref}: in the local image store as ${image.digest} (push is local: nothing leaves this machine)`,
+    );
     return;
   }
-  const location = locateStack({ contextDir: resolve(invocation.context), env: process.env, parent: parentProcess(), exists: existsSync });
+  const location = locateStack({
+    contextDir: resolve(invocation.context),
+    env: process.env,
+    parent: parentProcess(),
+    exists: existsSync,
+  });
   const force = ['1', 'true', 'yes'].includes((process.env.CDNFAAS_FORCE ?? '').toLowerCase());
-  console.log(`cdnfaas docker shim: building ${location.functionName} from ${location.stackFile} (${location.source}) into ${config.home}/images`);
+  console.log(
+    `cdnfaas docker shim: building ${location.functionName} from ${location.stackFile} (${location.source}) into ${config.home}/images`,
+  );
   for (const tag of invocation.tags) {
     const [result] = await buildStack({
       stackFile: location.stackFile,
@@ -48,9 +63,13 @@ async function run(argv: string[]): Promise<void> {
       images: { [location.functionName]: tag },
     });
     if (result === undefined) {
-      throw new CdnfaasError('INVALID_INPUT', `cdnfaas docker shim: ${location.functionName} has skip_build set in ${location.stackFile}`, {
-        hint: 'faas-cli skips such functions itself; remove skip_build to build it',
-      });
+      throw new CdnfaasError(
+        'INVALID_INPUT',
+        `cdnfaas docker shim: ${location.functionName} has skip_build set in ${location.stackFile}`,
+        {
+          hint: 'faas-cli skips such functions itself; remove skip_build to build it',
+        },
+      );
     }
     console.log(`Successfully tagged ${result.ref} (${result.digest}, ${result.outcome})`);
   }
@@ -59,6 +78,10 @@ async function run(argv: string[]): Promise<void> {
 try {
   await run(process.argv.slice(2));
 } catch (error) {
-  console.error(isCdnfaasError(error) ? error.describe() : `cdnfaas docker shim: ${(error as Error).stack ?? String(error)}`);
+  console.error(
+    isCdnfaasError(error)
+      ? error.describe()
+      : `cdnfaas docker shim: ${(error as Error).stack ?? String(error)}`,
+  );
   process.exit(1);
 }

@@ -41,9 +41,13 @@ export function findTemplateDir(lang: string, stackDir: string, projectRoot: str
   for (const dir of [join(stackDir, 'template', lang), join(projectRoot, 'template', lang)]) {
     if (existsSync(join(dir, 'index.ts'))) return dir;
   }
-  throw new CdnfaasError('CONFIG_NOT_FOUND', `template ${lang} not found under ${stackDir}/template or ${projectRoot}/template`, {
-    hint: 'restore template/node20-ts from git',
-  });
+  throw new CdnfaasError(
+    'CONFIG_NOT_FOUND',
+    `template ${lang} not found under ${stackDir}/template or ${projectRoot}/template`,
+    {
+      hint: 'restore template/node20-ts from git',
+    },
+  );
 }
 
 function handlerEntry(fn: StackFunction): string {
@@ -64,21 +68,35 @@ export async function buildFunction(input: BuildFunctionInput): Promise<BuiltFun
   const entry = handlerEntry(fn);
   const staging = store.createStagingDir();
   try {
-    const bundle = await bundleFunction({ workingDir: input.projectRoot, templateDir, handlerEntry: entry, outDir: staging });
+    const bundle = await bundleFunction({
+      workingDir: input.projectRoot,
+      templateDir,
+      handlerEntry: entry,
+      outDir: staging,
+    });
     const extras = listExtraFiles(fn.handler);
     const clash = extras.find((path) => bundle.files.includes(`function/${path}`));
     if (clash !== undefined) {
-      throw new CdnfaasError('INVALID_INPUT', `function ${fn.name}: ${join(fn.handler, clash)} has the name of a bundled file`, {
-        hint: 'rename it',
-      });
+      throw new CdnfaasError(
+        'INVALID_INPUT',
+        `function ${fn.name}: ${join(fn.handler, clash)} has the name of a bundled file`,
+        {
+          hint: 'rename it',
+        },
+      );
     }
     copyFiles(fn.handler, join(staging, 'function'), extras);
     for (const placement of planPackages(bundle.externals)) {
       copyFiles(placement.sourceDir, join(staging, placement.target), listPackageFiles(placement.sourceDir));
     }
-    const result = await store.put(input.image ?? fn.imageRef, staging, { function: fn.name, entrypoint: imageEntrypoint, lang: fn.lang }, {
-      force: input.force ?? false,
-    });
+    const result = await store.put(
+      input.image ?? fn.imageRef,
+      staging,
+      { function: fn.name, entrypoint: imageEntrypoint, lang: fn.lang },
+      {
+        force: input.force ?? false,
+      },
+    );
     return {
       ...result,
       function: fn.name,

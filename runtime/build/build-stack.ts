@@ -28,12 +28,20 @@ export interface BuildStackOptions {
   onEvent?: (event: BuildEvent) => void;
 }
 
-function selectFunctions(functions: StackFunction[], filter: string | undefined, file: string): StackFunction[] {
+function selectFunctions(
+  functions: StackFunction[],
+  filter: string | undefined,
+  file: string,
+): StackFunction[] {
   const selected = functions.filter((fn) => matchesFilter(fn.name, filter));
   if (selected.length === 0) {
-    throw new CdnfaasError('INVALID_INPUT', `no function in ${file} matches --filter ${JSON.stringify(filter)}`, {
-      hint: `the functions are: ${functions.map((fn) => fn.name).join(', ') || '(none)'}`,
-    });
+    throw new CdnfaasError(
+      'INVALID_INPUT',
+      `no function in ${file} matches --filter ${JSON.stringify(filter)}`,
+      {
+        hint: `the functions are: ${functions.map((fn) => fn.name).join(', ') || '(none)'}`,
+      },
+    );
   }
   return selected;
 }
@@ -44,7 +52,10 @@ function selectFunctions(functions: StackFunction[], filter: string | undefined,
  * carrying the first one's code), so a CONFLICT stays a CONFLICT for callers.
  */
 export async function buildStack(options: BuildStackOptions): Promise<BuiltFunction[]> {
-  const stack = loadStackFile(options.stackFile ?? defaultStackFile(), options.env === undefined ? {} : { env: options.env });
+  const stack = loadStackFile(
+    options.stackFile ?? defaultStackFile(),
+    options.env === undefined ? {} : { env: options.env },
+  );
   const store = options.store ?? openImageStore(options.config.home);
   const selected = selectFunctions(stack.functions, options.filter, stack.file);
   const results: BuiltFunction[] = [];
@@ -75,11 +86,17 @@ export async function buildStack(options: BuildStackOptions): Promise<BuiltFunct
   if (failures.length === 1) throw failures[0]!.error;
   if (failures.length > 1) {
     const first = failures[0]!.error;
-    const lines = failures.map((failure) => `  ${failure.function}: ${(failure.error as Error).message ?? String(failure.error)}`);
-    throw new CdnfaasError(isCdnfaasError(first) ? first.code : 'INTERNAL', `${failures.length} functions failed to build:\n${lines.join('\n')}`, {
-      hint: isCdnfaasError(first) ? first.hint ?? 'fix the errors above' : 'fix the errors above',
-      cause: first,
-    });
+    const lines = failures.map(
+      (failure) => `  ${failure.function}: ${(failure.error as Error).message ?? String(failure.error)}`,
+    );
+    throw new CdnfaasError(
+      isCdnfaasError(first) ? first.code : 'INTERNAL',
+      `${failures.length} functions failed to build:\n${lines.join('\n')}`,
+      {
+        hint: isCdnfaasError(first) ? (first.hint ?? 'fix the errors above') : 'fix the errors above',
+        cause: first,
+      },
+    );
   }
   return results;
 }

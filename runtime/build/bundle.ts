@@ -12,7 +12,8 @@ import { nativeExternalsPlugin, type ExternalPackage } from './externals.ts';
  */
 
 /** Bundled CommonJS packages call require(); ESM output has none, so provide it. */
-const requireBanner = "import { createRequire as __cdnfaasCreateRequire } from 'node:module';\nconst require = __cdnfaasCreateRequire(import.meta.url);";
+const requireBanner =
+  "import { createRequire as __cdnfaasCreateRequire } from 'node:module';\nconst require = __cdnfaasCreateRequire(import.meta.url);";
 
 export interface BundleInput {
   /** Paths in the bundles (source map sources, comments) are relative to this folder. */
@@ -57,8 +58,15 @@ function commonOptions(workingDir: string): BuildOptions {
 }
 
 function describeEsbuildFailure(what: string, error: unknown): CdnfaasError {
-  const errors = (error as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors ?? [];
-  const lines = errors.map((e) => (e.location ? `  ${e.location.file}:${e.location.line}:${e.location.column}: ${e.text}` : `  ${e.text}`));
+  const errors =
+    (
+      error as {
+        errors?: { text: string; location?: { file: string; line: number; column: number } | null }[];
+      }
+    ).errors ?? [];
+  const lines = errors.map((e) =>
+    e.location ? `  ${e.location.file}:${e.location.line}:${e.location.column}: ${e.text}` : `  ${e.text}`,
+  );
   return new CdnfaasError('INVALID_INPUT', `bundling ${what} failed:\n${lines.join('\n') || String(error)}`, {
     hint: 'fix the import or syntax error named above (npx tsc --noEmit shows type errors too)',
     cause: error,
@@ -82,7 +90,8 @@ export async function bundleFunction(input: BundleInput): Promise<BundleResult> 
   let serverOutputs: OutputFile[];
   let handlerOutputs: OutputFile[];
   try {
-    serverOutputs = (await build({ ...options, entryPoints: { index: join(input.templateDir, 'index.ts') } })).outputFiles!;
+    serverOutputs = (await build({ ...options, entryPoints: { index: join(input.templateDir, 'index.ts') } }))
+      .outputFiles!;
   } catch (error) {
     throw describeEsbuildFailure(`the template server ${input.templateDir}`, error);
   }
@@ -96,6 +105,9 @@ export async function bundleFunction(input: BundleInput): Promise<BundleResult> 
   } catch (error) {
     throw describeEsbuildFailure(`the handler ${input.handlerEntry}`, error);
   }
-  const files = [...writeOutputs(serverOutputs, virtualDir, input.outDir), ...writeOutputs(handlerOutputs, virtualDir, input.outDir)];
+  const files = [
+    ...writeOutputs(serverOutputs, virtualDir, input.outDir),
+    ...writeOutputs(handlerOutputs, virtualDir, input.outDir),
+  ];
   return { files: files.sort(), externals: [...found.values()].sort((a, b) => (a.name < b.name ? -1 : 1)) };
 }

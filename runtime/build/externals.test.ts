@@ -12,7 +12,10 @@ describe('packageNameOf', () => {
 
 describe('planPackages', () => {
   // A fake node_modules: ort depends on common@1 and zip; zip depends on common@2 (nested under zip).
-  const manifests: Record<string, { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> }> = {
+  const manifests: Record<
+    string,
+    { dependencies?: Record<string, string>; optionalDependencies?: Record<string, string> }
+  > = {
     '/p/node_modules/ort': { dependencies: { common: '1', zip: '1' }, optionalDependencies: { gpu: '1' } },
     '/p/node_modules/common': {},
     '/p/node_modules/zip': { dependencies: { common: '2' } },
@@ -37,7 +40,12 @@ describe('planPackages', () => {
   });
 
   it('fails naming a required dependency that is not installed', () => {
-    const broken: typeof manifests = { ...manifests, '/p/node_modules/zip': { dependencies: { absent: '1' } } };
-    expect(() => planPackages([{ name: 'ort', dir: '/p/node_modules/ort' }], (dir) => broken[dir]!, find)).toThrow(/zip depends on absent/);
+    const broken: typeof manifests = {
+      ...manifests,
+      '/p/node_modules/zip': { dependencies: { absent: '1' } },
+    };
+    expect(() =>
+      planPackages([{ name: 'ort', dir: '/p/node_modules/ort' }], (dir) => broken[dir]!, find),
+    ).toThrow(/zip depends on absent/);
   });
 });

@@ -43,7 +43,9 @@ const nativeCache = new Map<string, boolean>();
 export function isNativePackage(packageDir: string): boolean {
   let native = nativeCache.get(packageDir);
   if (native === undefined) {
-    const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { gypfile?: boolean };
+    const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as {
+      gypfile?: boolean;
+    };
     native = manifest.gypfile === true || containsAddon(packageDir);
     nativeCache.set(packageDir, native);
   }
@@ -88,15 +90,21 @@ interface PackageJson {
  * The external packages and their runtime dependencies, placed as npm would: flat under the
  * image's node_modules, nested under the dependent when two versions of one name are needed.
  */
-export function planPackages(roots: ExternalPackage[], readManifest = (dir: string) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as PackageJson, find = findPackageDir): PackagePlacement[] {
+export function planPackages(
+  roots: ExternalPackage[],
+  readManifest = (dir: string) => JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as PackageJson,
+  find = findPackageDir,
+): PackagePlacement[] {
   const placed = new Map<string, string>(); // target -> sourceDir
   const flat = new Map<string, string>(); // name -> sourceDir at the top level
   const plan: PackagePlacement[] = [];
-  const queue: { name: string; sourceDir: string; parentTarget: string | undefined }[] = roots.map((root) => ({
-    name: root.name,
-    sourceDir: root.dir,
-    parentTarget: undefined,
-  }));
+  const queue: { name: string; sourceDir: string; parentTarget: string | undefined }[] = roots.map(
+    (root) => ({
+      name: root.name,
+      sourceDir: root.dir,
+      parentTarget: undefined,
+    }),
+  );
   while (queue.length > 0) {
     const { name, sourceDir, parentTarget } = queue.shift()!;
     const topTarget = `node_modules/${name}`;

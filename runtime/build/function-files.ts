@@ -30,7 +30,8 @@ export function listExtraFiles(handlerDir: string, prefix = '', depth = 0): stri
     const relative = prefix === '' ? name : `${prefix}/${name}`;
     const stat = statSync(join(handlerDir, relative));
     if (stat.isDirectory()) {
-      if (!name.startsWith('.') && !skippedFolders.has(name)) found.push(...listExtraFiles(handlerDir, relative, depth + 1));
+      if (!name.startsWith('.') && !skippedFolders.has(name))
+        found.push(...listExtraFiles(handlerDir, relative, depth + 1));
     } else if (stat.isFile() && isExtraFile(relative)) {
       found.push(relative);
     }
@@ -48,7 +49,12 @@ export function copyFiles(sourceDir: string, targetDir: string, paths: string[])
 }
 
 /** Lists a package's runtime files for this platform (see platform.ts). */
-export function listPackageFiles(packageDir: string, platform = process.platform, arch = process.arch, prefix = ''): string[] {
+export function listPackageFiles(
+  packageDir: string,
+  platform = process.platform,
+  arch = process.arch,
+  prefix = '',
+): string[] {
   const found: string[] = [];
   for (const entry of readdirSync(join(packageDir, prefix), { withFileTypes: true })) {
     const relative = prefix === '' ? entry.name : `${prefix}/${entry.name}`;

@@ -4,8 +4,29 @@
  * that built it, so binaries for other systems and architectures, type declarations and source
  * maps stay out.
  */
-const systems = new Set(['darwin', 'win32', 'linux', 'freebsd', 'openbsd', 'netbsd', 'sunos', 'aix', 'android']);
-const architectures = new Set(['x64', 'arm64', 'arm', 'ia32', 'ppc64', 's390x', 'riscv64', 'loong64', 'mips', 'mipsel']);
+const systems = new Set([
+  'darwin',
+  'win32',
+  'linux',
+  'freebsd',
+  'openbsd',
+  'netbsd',
+  'sunos',
+  'aix',
+  'android',
+]);
+const architectures = new Set([
+  'x64',
+  'arm64',
+  'arm',
+  'ia32',
+  'ppc64',
+  's390x',
+  'riscv64',
+  'loong64',
+  'mips',
+  'mipsel',
+]);
 
 /** True when the path names a different OS, or this OS with a different CPU architecture. */
 export function isForeignPlatformPath(path: string, platform: string, arch: string): boolean {

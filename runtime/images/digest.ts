@@ -32,9 +32,11 @@ export function digestOfFiles(files: readonly FileEntry[]): string {
   const hash = createHash('sha256');
   let previous: string | undefined;
   for (const file of sorted) {
-    if (!isSafeRelativePath(file.path)) throw new Error(`unsafe path in an image: ${JSON.stringify(file.path)}`);
+    if (!isSafeRelativePath(file.path))
+      throw new Error(`unsafe path in an image: ${JSON.stringify(file.path)}`);
     if (file.path === previous) throw new Error(`duplicate path in an image: ${file.path}`);
-    if (!/^[a-f0-9]{64}$/.test(file.sha256)) throw new Error(`not a sha256 hex digest for ${file.path}: ${file.sha256}`);
+    if (!/^[a-f0-9]{64}$/.test(file.sha256))
+      throw new Error(`not a sha256 hex digest for ${file.path}: ${file.sha256}`);
     hash.update(`${file.path}\0${file.size}\0${file.sha256}\n`);
     previous = file.path;
   }
@@ -59,10 +61,16 @@ export async function listFiles(dir: string, prefix = ''): Promise<string[]> {
     if (entry.isDirectory()) found.push(...(await listFiles(dir, relative)));
     else if (entry.isFile()) found.push(relative);
     else {
-      const kind = (await lstat(join(dir, relative))).isSymbolicLink() ? 'a symbolic link' : 'not a regular file';
-      throw new CdnfaasError('INVALID_INPUT', `${join(dir, relative)} is ${kind}; images hold regular files only`, {
-        hint: 'replace the link with the file it points to',
-      });
+      const kind = (await lstat(join(dir, relative))).isSymbolicLink()
+        ? 'a symbolic link'
+        : 'not a regular file';
+      throw new CdnfaasError(
+        'INVALID_INPUT',
+        `${join(dir, relative)} is ${kind}; images hold regular files only`,
+        {
+          hint: 'replace the link with the file it points to',
+        },
+      );
     }
   }
   return found.sort(compareStrings);

@@ -23,9 +23,13 @@ export async function withStoreLock<T>(root: string, work: () => Promise<T>, tim
         continue;
       }
       if (Date.now() > deadline) {
-        throw new CdnfaasError('SERVICE_UNHEALTHY', `the image store ${root} stayed locked for ${timeoutMs} ms`, {
-          hint: `another cdnfaas build is running; if none is, remove ${lockDir}`,
-        });
+        throw new CdnfaasError(
+          'SERVICE_UNHEALTHY',
+          `the image store ${root} stayed locked for ${timeoutMs} ms`,
+          {
+            hint: `another cdnfaas build is running; if none is, remove ${lockDir}`,
+          },
+        );
       }
       await sleep(25);
     }

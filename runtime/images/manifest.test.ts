@@ -6,7 +6,14 @@ const files = [
   { path: 'index.mjs', size: 100, sha256: 'a'.repeat(64) },
   { path: 'function/handler.mjs', size: 50, sha256: 'b'.repeat(64) },
 ];
-const input = { image: 'cdnfaas/echo:0.1.0', function: 'echo', entrypoint: 'index.mjs', files, createdAt: new Date('2026-01-02T03:04:05Z'), lang: 'node20-ts' };
+const input = {
+  image: 'cdnfaas/echo:0.1.0',
+  function: 'echo',
+  entrypoint: 'index.mjs',
+  files,
+  createdAt: new Date('2026-01-02T03:04:05Z'),
+  lang: 'node20-ts',
+};
 
 describe('buildManifest', () => {
   it('records the digest of the files, sorted paths, total size and build time', () => {
@@ -28,7 +35,12 @@ describe('buildManifest', () => {
   });
 
   it('refuses a function file named manifest.json and an entrypoint that is not a file', () => {
-    expect(() => buildManifest({ ...input, files: [...files, { path: 'manifest.json', size: 1, sha256: 'c'.repeat(64) }] })).toThrow(/reserved/);
+    expect(() =>
+      buildManifest({
+        ...input,
+        files: [...files, { path: 'manifest.json', size: 1, sha256: 'c'.repeat(64) }],
+      }),
+    ).toThrow(/reserved/);
     expect(() => buildManifest({ ...input, entrypoint: 'main.mjs' })).toThrow(/entrypoint main.mjs/);
   });
 

@@ -15,7 +15,9 @@ export interface ManifestInput {
 /** The manifest of an image from its files: the digest covers every file except the manifest itself. */
 export function buildManifest(input: ManifestInput): ImageManifest {
   if (input.files.some((file) => file.path === manifestFileName)) {
-    throw new Error(`${manifestFileName} is reserved for the image manifest; the function may not ship a file of that name`);
+    throw new Error(
+      `${manifestFileName} is reserved for the image manifest; the function may not ship a file of that name`,
+    );
   }
   if (!input.files.some((file) => file.path === input.entrypoint)) {
     throw new Error(`the entrypoint ${input.entrypoint} is not one of the image's files`);

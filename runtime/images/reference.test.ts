@@ -7,9 +7,23 @@ describe('parseImageReference', () => {
     ['cdnfaas/predict:0.2.0', { name: 'cdnfaas/predict', tag: '0.2.0', ref: 'cdnfaas/predict:0.2.0' }],
     ['cdnfaas/predict', { name: 'cdnfaas/predict', tag: 'latest', ref: 'cdnfaas/predict:latest' }],
     ['echo', { name: 'echo', tag: 'latest', ref: 'echo:latest' }],
-    ['localhost:5000/team/echo:v1', { name: 'localhost:5000/team/echo', tag: 'v1', ref: 'localhost:5000/team/echo:v1' }],
-    ['ghcr.io/org/fn_a.b-c:1.0.0-rc_1', { name: 'ghcr.io/org/fn_a.b-c', tag: '1.0.0-rc_1', ref: 'ghcr.io/org/fn_a.b-c:1.0.0-rc_1' }],
-    [`cdnfaas/echo@sha256:${'a'.repeat(64)}`, { name: 'cdnfaas/echo', tag: 'latest', digest: `sha256:${'a'.repeat(64)}`, ref: `cdnfaas/echo@sha256:${'a'.repeat(64)}` }],
+    [
+      'localhost:5000/team/echo:v1',
+      { name: 'localhost:5000/team/echo', tag: 'v1', ref: 'localhost:5000/team/echo:v1' },
+    ],
+    [
+      'ghcr.io/org/fn_a.b-c:1.0.0-rc_1',
+      { name: 'ghcr.io/org/fn_a.b-c', tag: '1.0.0-rc_1', ref: 'ghcr.io/org/fn_a.b-c:1.0.0-rc_1' },
+    ],
+    [
+      `cdnfaas/echo@sha256:${'a'.repeat(64)}`,
+      {
+        name: 'cdnfaas/echo',
+        tag: 'latest',
+        digest: `sha256:${'a'.repeat(64)}`,
+        ref: `cdnfaas/echo@sha256:${'a'.repeat(64)}`,
+      },
+    ],
   ])('accepts %s', (input, expected) => {
     expect(parseImageReference(input)).toEqual(expected);
   });

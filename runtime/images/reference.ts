@@ -18,7 +18,8 @@ export interface ImageReference {
 }
 
 const maxNameLength = 255;
-const registryPattern = /^(?:localhost|[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)+|[a-zA-Z0-9-]+:\d+|[a-zA-Z0-9.-]+:\d+)$/;
+const registryPattern =
+  /^(?:localhost|[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)+|[a-zA-Z0-9-]+:\d+|[a-zA-Z0-9.-]+:\d+)$/;
 const pathComponentPattern = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const tagPattern = /^[\w][\w.-]{0,127}$/;
 const digestPattern = /^sha256:[a-f0-9]{64}$/;
@@ -36,7 +37,8 @@ function describeTrick(input: string): string | undefined {
   if (/[\s\p{Cc}]/u.test(input)) return 'it contains whitespace or control characters';
   if (input.includes('\\')) return 'it contains a backslash';
   if (input.startsWith('/') || input.startsWith('~')) return 'it looks like a file path, not an image name';
-  if (input.split(/[/:@]/).some((part) => part === '..' || part === '.')) return 'it contains a "." or ".." path component';
+  if (input.split(/[/:@]/).some((part) => part === '..' || part === '.'))
+    return 'it contains a "." or ".." path component';
   if (input.includes('//')) return 'it contains an empty path component';
   return undefined;
 }
@@ -63,7 +65,8 @@ export function parseImageReference(input: string): ImageReference {
   if (at >= 0) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!digestPattern.test(digest)) throw invalid(input, 'the digest must be sha256: followed by 64 lowercase hex digits');
+    if (!digestPattern.test(digest))
+      throw invalid(input, 'the digest must be sha256: followed by 64 lowercase hex digits');
   }
 
   // A colon after the last slash separates the tag; one before it belongs to a registry port.
@@ -73,9 +76,13 @@ export function parseImageReference(input: string): ImageReference {
   const tag = colon >= 0 ? rest.slice(colon + 1) : 'latest';
 
   if (name.length === 0) throw invalid(input, 'the name is empty');
-  if (name.length > maxNameLength) throw invalid(input, `the name is longer than ${maxNameLength} characters`);
+  if (name.length > maxNameLength)
+    throw invalid(input, `the name is longer than ${maxNameLength} characters`);
   if (!tagPattern.test(tag)) {
-    throw invalid(input, `the tag ${JSON.stringify(tag)} must be 1-128 of [A-Za-z0-9_.-], not starting with "." or "-"`);
+    throw invalid(
+      input,
+      `the tag ${JSON.stringify(tag)} must be 1-128 of [A-Za-z0-9_.-], not starting with "." or "-"`,
+    );
   }
   const { registry, path } = splitRegistry(name);
   if (registry !== undefined && !registryPattern.test(registry)) {

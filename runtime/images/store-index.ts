@@ -29,7 +29,10 @@ export function readIndex(root: string): StoreIndex {
   }
   const parsed = indexSchema.safeParse(json);
   if (!parsed.success) {
-    const reason = json instanceof Error ? json.message : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    const reason =
+      json instanceof Error
+        ? json.message
+        : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new CdnfaasError('CONFIG_INVALID', `the image index ${file} is malformed: ${reason}`, {
       hint: `restore it from a backup or delete ${root} and rebuild the images with npx cdnfaas build`,
     });

@@ -91,7 +91,11 @@ describe('LocalImageStore', () => {
   it('removes a tag, and the content once no tag uses it', async () => {
     const first = await store.put('cdnfaas/echo:0.1.0', stage(v1), meta);
     await store.put('cdnfaas/echo:latest', stage(v1), meta);
-    expect(await store.remove('cdnfaas/echo:0.1.0')).toEqual({ ref: 'cdnfaas/echo:0.1.0', digest: first.digest, contentRemoved: false });
+    expect(await store.remove('cdnfaas/echo:0.1.0')).toEqual({
+      ref: 'cdnfaas/echo:0.1.0',
+      digest: first.digest,
+      contentRemoved: false,
+    });
     expect(await store.remove('cdnfaas/echo:latest')).toMatchObject({ contentRemoved: true });
     expect(store.resolve('cdnfaas/echo:latest')).toBeUndefined();
     expect(isCdnfaasError(await caught(store.remove('cdnfaas/echo:latest')), 'NOT_FOUND')).toBe(true);
@@ -100,7 +104,9 @@ describe('LocalImageStore', () => {
   it('answers undefined for unknown images and INVALID_INPUT for references with path tricks', () => {
     expect(store.resolve('cdnfaas/none:1')).toBeUndefined();
     for (const ref of ['../../etc:1', '/tmp/x', 'a/../b']) {
-      expect(() => store.resolve(ref)).toThrow(expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining(ref) }));
+      expect(() => store.resolve(ref)).toThrow(
+        expect.objectContaining({ code: 'INVALID_INPUT', message: expect.stringContaining(ref) }),
+      );
     }
   });
 
@@ -117,7 +123,9 @@ describe('LocalImageStore', () => {
   });
 
   it('refuses a function file named manifest.json', async () => {
-    await expect(store.put('cdnfaas/echo:0.1.0', stage({ ...v1, 'manifest.json': '{}' }), meta)).rejects.toThrow(/reserved/);
+    await expect(
+      store.put('cdnfaas/echo:0.1.0', stage({ ...v1, 'manifest.json': '{}' }), meta),
+    ).rejects.toThrow(/reserved/);
   });
 });
 
@@ -126,6 +134,8 @@ describe('a damaged index', () => {
     await store.put('cdnfaas/echo:0.1.0', stage(v1), meta);
     writeFileSync(join(store.root, 'index.json'), '{"schemaVersion":1,"tags":');
     const fresh = new LocalImageStore(store.root);
-    expect(() => fresh.resolve('cdnfaas/echo:0.1.0')).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('index.json') }));
+    expect(() => fresh.resolve('cdnfaas/echo:0.1.0')).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining('index.json') }),
+    );
   });
 });

@@ -1,5 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { CdnfaasError } from '../../lib/errors.ts';
 import { describeFiles, type FileEntry } from './digest.ts';
@@ -102,7 +114,12 @@ export class LocalImageStore implements ImageResolver {
    * no-op; different content under an existing tag is refused (CONFLICT) unless `force`.
    * The staging directory is consumed either way.
    */
-  async put(ref: string, stagingDir: string, metadata: ImageMetadata, options: { force?: boolean; now?: Date } = {}): Promise<PutResult> {
+  async put(
+    ref: string,
+    stagingDir: string,
+    metadata: ImageMetadata,
+    options: { force?: boolean; now?: Date } = {},
+  ): Promise<PutResult> {
     const parsed = parseImageReference(ref);
     if (parsed.digest !== undefined) {
       rmSync(stagingDir, { recursive: true, force: true });
@@ -112,8 +129,15 @@ export class LocalImageStore implements ImageResolver {
     }
     try {
       const files = await describeFiles(stagingDir);
-      const manifest = buildManifest({ image: parsed.ref, ...metadata, files, createdAt: options.now ?? new Date() });
-      return await withStoreLock(this.root, async () => this.commit(parsed.ref, stagingDir, files, manifest, options.force ?? false));
+      const manifest = buildManifest({
+        image: parsed.ref,
+        ...metadata,
+        files,
+        createdAt: options.now ?? new Date(),
+      });
+      return await withStoreLock(this.root, async () =>
+        this.commit(parsed.ref, stagingDir, files, manifest, options.force ?? false),
+      );
     } finally {
       rmSync(stagingDir, { recursive: true, force: true });
     }
@@ -126,7 +150,9 @@ export class LocalImageStore implements ImageResolver {
       const index = this.index();
       const tag = index.tags[parsed.ref];
       if (tag === undefined) {
-        throw new CdnfaasError('NOT_FOUND', `image ${parsed.ref} is not in the store`, { hint: 'npx cdnfaas images lists what it holds' });
+        throw new CdnfaasError('NOT_FOUND', `image ${parsed.ref} is not in the store`, {
+          hint: 'npx cdnfaas images lists what it holds',
+        });
       }
       delete index.tags[parsed.ref];
       writeIndex(this.root, index);
@@ -162,24 +188,44 @@ export class LocalImageStore implements ImageResolver {
     });
   }
 
-  private commit(ref: string, stagingDir: string, files: FileEntry[], manifest: ImageManifest, force: boolean): PutResult {
+  private commit(
+    ref: string,
+    stagingDir: string,
+    files: FileEntry[],
+    manifest: ImageManifest,
+    force: boolean,
+  ): PutResult {
     const index = this.index();
     const previous = index.tags[ref];
     if (previous?.digest === manifest.digest) {
-      return { ref, digest: manifest.digest, outcome: 'unchanged', manifest: this.manifest(manifest.digest) ?? manifest };
+      return {
+        ref,
+        digest: manifest.digest,
+        outcome: 'unchanged',
+        manifest: this.manifest(manifest.digest) ?? manifest,
+      };
     }
     if (previous !== undefined && !force) {
-      throw new CdnfaasError('CONFLICT', `image ${ref} already exists with different content (${previous.digest}; this build is ${manifest.digest})`, {
-        hint: 'images are immutable: give the new version a new tag in stack.yml, or pass --force to move the tag (running replicas keep the old content)',
-        context: { image: ref, existing: previous.digest, built: manifest.digest },
-      });
+      throw new CdnfaasError(
+        'CONFLICT',
+        `image ${ref} already exists with different content (${previous.digest}; this build is ${manifest.digest})`,
+        {
+          hint: 'images are immutable: give the new version a new tag in stack.yml, or pass --force to move the tag (running replicas keep the old content)',
+          context: { image: ref, existing: previous.digest, built: manifest.digest },
+        },
+      );
     }
     const contentExisted = existsSync(this.imageDir(manifest.digest));
     if (!contentExisted) this.storeContent(stagingDir, files, manifest);
     index.tags[ref] = { digest: manifest.digest, taggedAt: new Date().toISOString() };
     writeIndex(this.root, index);
     const outcome: PutOutcome = previous !== undefined ? 'replaced' : contentExisted ? 'tagged' : 'created';
-    const result: PutResult = { ref, digest: manifest.digest, outcome, manifest: this.manifest(manifest.digest) ?? manifest };
+    const result: PutResult = {
+      ref,
+      digest: manifest.digest,
+      outcome,
+      manifest: this.manifest(manifest.digest) ?? manifest,
+    };
     if (previous !== undefined) result.previousDigest = previous.digest;
     return result;
   }
@@ -198,7 +244,9 @@ export class LocalImageStore implements ImageResolver {
       }
       linkSync(blob, staged);
     }
-    writeFileSync(join(stagingDir, manifestFileName), `${JSON.stringify(manifest, null, 2)}\n`, { mode: 0o444 });
+    writeFileSync(join(stagingDir, manifestFileName), `${JSON.stringify(manifest, null, 2)}\n`, {
+      mode: 0o444,
+    });
     mkdirSync(join(this.root, 'sha256'), { recursive: true });
     renameSync(stagingDir, this.imageDir(manifest.digest));
   }
@@ -232,7 +280,13 @@ export class LocalImageStore implements ImageResolver {
     if (!existsSync(file)) return emptyIndex();
     const stat = statSync(file);
     const cached = this.indexCache;
-    if (cached !== undefined && cached.ino === stat.ino && cached.mtimeMs === stat.mtimeMs && cached.size === stat.size) return structuredClone(cached.index);
+    if (
+      cached !== undefined &&
+      cached.ino === stat.ino &&
+      cached.mtimeMs === stat.mtimeMs &&
+      cached.size === stat.size
+    )
+      return structuredClone(cached.index);
     const index = readIndex(this.root);
     this.indexCache = { ino: stat.ino, mtimeMs: stat.mtimeMs, size: stat.size, index };
     return structuredClone(index);

@@ -6,12 +6,15 @@
 const pattern = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
 
 export function substituteEnvironment(text: string, env: Record<string, string | undefined>): string {
-  return text.replace(pattern, (match, braced?: string, operator?: string, fallback?: string, bare?: string) => {
-    if (match === '$$') return '$';
-    const name = braced ?? bare!;
-    const value = env[name];
-    if (operator === ':-') return value === undefined || value === '' ? fallback! : value;
-    if (operator === '-') return value === undefined ? fallback! : value;
-    return value ?? '';
-  });
+  return text.replace(
+    pattern,
+    (match, braced?: string, operator?: string, fallback?: string, bare?: string) => {
+      if (match === '$$') return '$';
+      const name = braced ?? bare!;
+      const value = env[name];
+      if (operator === ':-') return value === undefined || value === '' ? fallback! : value;
+      if (operator === '-') return value === undefined ? fallback! : value;
+      return value ?? '';
+    },
+  );
 }

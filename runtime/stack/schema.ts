@@ -19,7 +19,9 @@ const resources = z
       .string()
       .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$/, 'a Kubernetes quantity such as 128Mi')
       .optional(),
-    cpu: scalarString.pipe(z.string().regex(/^\d+(\.\d+)?m?$/, 'a Kubernetes CPU quantity such as 100m or 0.5')).optional(),
+    cpu: scalarString
+      .pipe(z.string().regex(/^\d+(\.\d+)?m?$/, 'a Kubernetes CPU quantity such as 100m or 0.5'))
+      .optional(),
   })
   .strict();
 
@@ -31,7 +33,9 @@ const functionSchema = z
     fprocess: z.string().optional(),
     environment: stringMap.default({}),
     environment_file: z.array(z.string().min(1)).default([]),
-    secrets: z.array(z.string().regex(functionNamePattern, 'a secret name (DNS-1123: a-z, 0-9, -)')).default([]),
+    secrets: z
+      .array(z.string().regex(functionNamePattern, 'a secret name (DNS-1123: a-z, 0-9, -)'))
+      .default([]),
     labels: stringMap.default({}),
     annotations: stringMap.default({}),
     limits: resources.optional(),
@@ -59,12 +63,17 @@ export const stackSchema = z
       .strict()
       .default({ name: 'openfaas', gateway: 'http://127.0.0.1:8080' }),
     functions: z.record(
-      z.string().max(63).regex(functionNamePattern, 'a function name (DNS-1123: lowercase a-z, 0-9 and "-", at most 63)'),
+      z
+        .string()
+        .max(63)
+        .regex(functionNamePattern, 'a function name (DNS-1123: lowercase a-z, 0-9 and "-", at most 63)'),
       functionSchema,
     ),
     configuration: z
       .object({
-        templates: z.array(z.object({ name: z.string(), source: z.string().optional() }).strict()).default([]),
+        templates: z
+          .array(z.object({ name: z.string(), source: z.string().optional() }).strict())
+          .default([]),
         copy: z.array(z.string()).default([]),
       })
       .strict()

@@ -43,13 +43,18 @@ describe('parseStack', () => {
   const parsed = parseStack(stack, {
     file: '/project/stack.yml',
     env: { PREDICT_TAG: '0.3.0' },
-    readEnvironmentFile: (path): Record<string, string> => (path === '/project/env/common.yml' ? { THRESHOLD: '0.9', FROM_FILE: 'yes' } : {}),
+    readEnvironmentFile: (path): Record<string, string> =>
+      path === '/project/env/common.yml' ? { THRESHOLD: '0.9', FROM_FILE: 'yes' } : {},
   });
 
   it('reads the provider and functions, sorted by name, paths resolved against the stack file', () => {
     expect(parsed.provider).toEqual({ name: 'openfaas', gateway: 'http://127.0.0.1:8080' });
     expect(parsed.functions.map((fn) => fn.name)).toEqual(['echo', 'predict']);
-    expect(parsed.functions[0]).toMatchObject({ handler: '/project/echo', image: 'cdnfaas/echo', imageRef: 'cdnfaas/echo:latest' });
+    expect(parsed.functions[0]).toMatchObject({
+      handler: '/project/echo',
+      image: 'cdnfaas/echo',
+      imageRef: 'cdnfaas/echo:latest',
+    });
   });
 
   it('substitutes the environment, turns scalars into strings and lets inline environment win over files', () => {
@@ -69,20 +74,35 @@ describe('parseStack', () => {
 
   it.each([
     ['a function name that is not DNS-1123', stack.replace('  echo:\n', '  Echo_Fn:\n'), 'functions.Echo_Fn'],
-    ['an image with a path trick', stack.replace('image: cdnfaas/echo', 'image: ../../etc/passwd'), 'functions.echo.image'],
+    [
+      'an image with a path trick',
+      stack.replace('image: cdnfaas/echo', 'image: ../../etc/passwd'),
+      'functions.echo.image',
+    ],
     ['a misspelt key', stack.replace('    annotations:', '    anotations:'), 'unknown key(s) anotations'],
     ['a missing handler', stack.replace('    handler: echo\n', ''), 'functions.echo.handler'],
-    ['a secret name with a slash', stack.replace('[influxdb-token]', '[../token]'), 'functions.predict.secrets.0'],
+    [
+      'a secret name with a slash',
+      stack.replace('[influxdb-token]', '[../token]'),
+      'functions.predict.secrets.0',
+    ],
     ['a gateway that is not a URL', stack.replace('http://127.0.0.1:8080', 'nowhere'), 'provider.gateway'],
   ])('refuses %s, naming the key', (_what, text, key) => {
-    const error = errorOf(() => parseStack(text, { file: '/project/stack.yml', env: {}, readEnvironmentFile: () => ({}) }));
+    const error = errorOf(() =>
+      parseStack(text, { file: '/project/stack.yml', env: {}, readEnvironmentFile: () => ({}) }),
+    );
     expect(isCdnfaasError(error, 'INVALID_INPUT')).toBe(true);
     expect(error.message).toContain('/project/stack.yml');
     expect(error.message).toContain(key);
   });
 
   it('refuses YAML that does not parse', () => {
-    expect(isCdnfaasError(errorOf(() => parseStack('functions: [', { env: {} })), 'INVALID_INPUT')).toBe(true);
+    expect(
+      isCdnfaasError(
+        errorOf(() => parseStack('functions: [', { env: {} })),
+        'INVALID_INPUT',
+      ),
+    ).toBe(true);
   });
 });
 

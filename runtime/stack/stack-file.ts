@@ -68,7 +68,8 @@ function describeIssues(issues: z.core.$ZodIssue[]): string {
   return issues
     .map((issue) => {
       const key = issue.path.map(String).join('.') || '(root)';
-      const detail = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : issue.message;
+      const detail =
+        issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.join(', ')}` : issue.message;
       return `  ${key}: ${detail}`;
     })
     .join('\n');
@@ -76,7 +77,9 @@ function describeIssues(issues: z.core.$ZodIssue[]): string {
 
 function toFunction(name: string, raw: RawStackFunction, dir: string, options: ParseOptions): StackFunction {
   const environmentFiles = raw.environment_file.map((path) => resolve(dir, path));
-  const fromFiles = environmentFiles.map((path) => (options.readEnvironmentFile ?? readEnvironmentFile)(path));
+  const fromFiles = environmentFiles.map((path) =>
+    (options.readEnvironmentFile ?? readEnvironmentFile)(path),
+  );
   const fn: StackFunction = {
     name,
     lang: raw.lang,
@@ -117,9 +120,13 @@ export function parseStack(text: string, options: ParseOptions = {}): StackFile 
   }
   const parsed = stackSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new CdnfaasError('INVALID_INPUT', `${file} is not a valid stack file:\n${describeIssues(parsed.error.issues)}`, {
-      hint: 'fix the keys named above (the format is the OpenFaaS stack.yml: provider, functions.<name>.lang/handler/image/...)',
-    });
+    throw new CdnfaasError(
+      'INVALID_INPUT',
+      `${file} is not a valid stack file:\n${describeIssues(parsed.error.issues)}`,
+      {
+        hint: 'fix the keys named above (the format is the OpenFaaS stack.yml: provider, functions.<name>.lang/handler/image/...)',
+      },
+    );
   }
   const stack = parsed.data;
   const result: StackFile = {

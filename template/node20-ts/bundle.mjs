@@ -5,16 +5,36 @@ import { build } from 'esbuild';
 import { cpSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const banner = "import { createRequire as __cdnfaasCreateRequire } from 'node:module';\nconst require = __cdnfaasCreateRequire(import.meta.url);";
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'esm', outExtension: { '.js': '.mjs' }, sourcemap: 'linked', sourcesContent: false, outdir: 'dist', minifyWhitespace: true, minifySyntax: true, banner: { js: banner }, logLevel: 'warning' };
-const functionPackage = existsSync('function/package.json') ? JSON.parse(readFileSync('function/package.json', 'utf8')) : {};
+const banner =
+  "import { createRequire as __cdnfaasCreateRequire } from 'node:module';\nconst require = __cdnfaasCreateRequire(import.meta.url);";
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  outExtension: { '.js': '.mjs' },
+  sourcemap: 'linked',
+  sourcesContent: false,
+  outdir: 'dist',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  banner: { js: banner },
+  logLevel: 'warning',
+};
+const functionPackage = existsSync('function/package.json')
+  ? JSON.parse(readFileSync('function/package.json', 'utf8'))
+  : {};
 const external = Object.keys(functionPackage.dependencies ?? {});
 
 await build({ ...common, entryPoints: { index: 'index.ts' } });
 await build({ ...common, entryPoints: { 'function/handler': 'function/handler.ts' }, external });
 
 // The function's own files (a model, data), as the local build ships them: not sources or tests.
-const skipped = (name) => name.startsWith('.') || ['node_modules', '__tests__', 'package.json', 'package-lock.json'].includes(name) || /\.(ts|mts|cts|tsx)$/.test(name) || /\.(test|spec)\./.test(name);
+const skipped = (name) =>
+  name.startsWith('.') ||
+  ['node_modules', '__tests__', 'package.json', 'package-lock.json'].includes(name) ||
+  /\.(ts|mts|cts|tsx)$/.test(name) ||
+  /\.(test|spec)\./.test(name);
 function copyExtras(from, to) {
   for (const name of readdirSync(from)) {
     if (skipped(name)) continue;

@@ -25,4 +25,7 @@ export interface FunctionContext {
 }
 
 /** The returned value is the response body when the handler calls neither succeed nor fail. */
-export type Handler<Body = unknown> = (event: FunctionEvent<Body>, context: FunctionContext) => unknown | Promise<unknown>;
+export type Handler<Body = unknown> = (
+  event: FunctionEvent<Body>,
+  context: FunctionContext,
+) => unknown | Promise<unknown>;

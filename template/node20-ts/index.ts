@@ -16,12 +16,19 @@ let settings: ServerSettings;
 try {
   settings = readSettings(process.env);
 } catch (error) {
-  process.stdout.write(`${JSON.stringify({ level: 'fatal', time: new Date().toISOString(), msg: 'invalid settings', err: serializeError(error) })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ level: 'fatal', time: new Date().toISOString(), msg: 'invalid settings', err: serializeError(error) })}\n`,
+  );
   process.exit(2);
 }
 
 const log = createLog({
-  base: { service: settings.functionName, function: settings.functionName, replica: settings.replicaId, image: process.env.CDNFAAS_IMAGE },
+  base: {
+    service: settings.functionName,
+    function: settings.functionName,
+    replica: settings.replicaId,
+    image: process.env.CDNFAAS_IMAGE,
+  },
   level: process.env.LOG_LEVEL,
 });
 
@@ -40,7 +47,9 @@ async function loadHandler(): Promise<Handler> {
   const module = (await import(url)) as { default?: unknown; handler?: unknown };
   const candidate = typeof module.default === 'function' ? module.default : module.handler;
   if (typeof candidate !== 'function') {
-    throw new TypeError(`${url} must default-export the handler function (export default async (event, context) => ...)`);
+    throw new TypeError(
+      `${url} must default-export the handler function (export default async (event, context) => ...)`,
+    );
   }
   return candidate as Handler;
 }
@@ -60,7 +69,10 @@ function shutdown(signal: string): void {
   const graceMs = settings.execTimeoutMs > 0 ? settings.execTimeoutMs + 2000 : 30_000;
   log.info('draining', { signal, inflight: server.inflight, graceMs });
   const force = setTimeout(() => {
-    log.error('calls still in flight after the grace period; exiting', { inflight: server.inflight, graceMs });
+    log.error('calls still in flight after the grace period; exiting', {
+      inflight: server.inflight,
+      graceMs,
+    });
     process.exit(1);
   }, graceMs);
   force.unref();

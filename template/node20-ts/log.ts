@@ -25,7 +25,9 @@ export interface LogOptions {
 /** An Error as a plain object, the way pino serialises `err`. */
 export function serializeError(error: unknown): Record<string, unknown> {
   if (error instanceof Error) {
-    const extra = Object.fromEntries(Object.entries(error).filter(([key]) => key !== 'stack' && key !== 'message'));
+    const extra = Object.fromEntries(
+      Object.entries(error).filter(([key]) => key !== 'stack' && key !== 'message'),
+    );
     return { type: error.name, message: error.message, stack: error.stack, ...extra };
   }
   return { type: typeof error, message: String(error) };
@@ -39,7 +41,9 @@ export function createLog(options: LogOptions): Log {
     if (levelRank[level] < threshold) return;
     const fields = context === undefined ? '' : JSON.stringify(context, errorReplacer).slice(1, -1);
     const time = new Date().toISOString();
-    write(`{"level":"${level}","time":"${time}",${prefix},"msg":${JSON.stringify(msg)}${fields ? `,${fields}` : ''}}\n`);
+    write(
+      `{"level":"${level}","time":"${time}",${prefix},"msg":${JSON.stringify(msg)}${fields ? `,${fields}` : ''}}\n`,
+    );
   };
   return {
     debug: (msg, context) => emit('debug', msg, context),

@@ -23,14 +23,17 @@ export class CallContext implements FunctionContext {
 
   status(code: number): FunctionContext {
     if (!Number.isInteger(code) || code < 100 || code > 599) {
-      throw new TypeError(`context.status(${String(code)}): an HTTP status must be an integer from 100 to 599`);
+      throw new TypeError(
+        `context.status(${String(code)}): an HTTP status must be an integer from 100 to 599`,
+      );
     }
     this.statusCode = code;
     return this;
   }
 
   headers(headers: Record<string, string>): FunctionContext {
-    for (const [name, value] of Object.entries(headers)) this.headerValues[name.toLowerCase()] = String(value);
+    for (const [name, value] of Object.entries(headers))
+      this.headerValues[name.toLowerCase()] = String(value);
     return this;
   }
 
@@ -68,7 +71,10 @@ export function renderBody(value: unknown): RenderedBody {
   if (typeof value === 'string') return { body: value, contentType: 'text/plain; charset=utf-8' };
   if (Buffer.isBuffer(value)) return { body: value, contentType: 'application/octet-stream' };
   if (value instanceof Uint8Array) {
-    return { body: Buffer.from(value.buffer, value.byteOffset, value.byteLength), contentType: 'application/octet-stream' };
+    return {
+      body: Buffer.from(value.buffer, value.byteOffset, value.byteLength),
+      contentType: 'application/octet-stream',
+    };
   }
   if (value instanceof Error) return errorBody(errorCode(value) ?? 'INTERNAL', value.message);
   return { body: JSON.stringify(value), contentType: jsonType };
@@ -77,7 +83,9 @@ export function renderBody(value: unknown): RenderedBody {
 /** An error's own HTTP status, when it carries one (as CdnfaasError does), else undefined. */
 export function errorStatus(error: unknown): number | undefined {
   const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599 ? status : undefined;
+  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599
+    ? status
+    : undefined;
 }
 
 function errorCode(error: Error): string | undefined {

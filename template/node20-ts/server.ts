@@ -33,10 +33,16 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
   let draining = false;
   let onDrained: (() => void) | undefined;
 
-  function send(res: ServerResponse, status: number, rendered: RenderedBody, headers: Record<string, string> = {}): void {
+  function send(
+    res: ServerResponse,
+    status: number,
+    rendered: RenderedBody,
+    headers: Record<string, string> = {},
+  ): void {
     if (res.headersSent || res.destroyed) return;
     const out: OutgoingHttpHeaders = { ...headers };
-    if (rendered.contentType !== undefined && out['content-type'] === undefined) out['content-type'] = rendered.contentType;
+    if (rendered.contentType !== undefined && out['content-type'] === undefined)
+      out['content-type'] = rendered.contentType;
     if (!noBodyStatus(status)) out['content-length'] = Buffer.byteLength(rendered.body);
     if (draining) out.connection = 'close';
     res.writeHead(status, out);
@@ -48,7 +54,12 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
     if (draining && inflight === 0) onDrained?.();
   }
 
-  async function invoke(req: IncomingMessage, res: ServerResponse, path: string, query: Query): Promise<void> {
+  async function invoke(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    query: Query,
+  ): Promise<void> {
     const callId = req.headers['x-call-id'];
     const started = performance.now();
     let bytes: Buffer;
@@ -56,7 +67,14 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
       bytes = await readBody(req, settings.maxBodyBytes);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
-        send(res, 413, errorBody('PAYLOAD_TOO_LARGE', `${error.message}; the function's max_body_size is ${settings.maxBodyBytes}`));
+        send(
+          res,
+          413,
+          errorBody(
+            'PAYLOAD_TOO_LARGE',
+            `${error.message}; the function's max_body_size is ${settings.maxBodyBytes}`,
+          ),
+        );
       } else {
         log.warn('request body could not be read', { callId, err: error });
       }
@@ -64,7 +82,13 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
     }
     const decoded = decodeBody(bytes, bodyKind(req.headers['content-type'], settings.rawBody));
     if (!decoded.ok) return send(res, 400, errorBody('INVALID_INPUT', decoded.message));
-    const event: FunctionEvent = { body: decoded.body, headers: req.headers, method: req.method ?? 'GET', query, path };
+    const event: FunctionEvent = {
+      body: decoded.body,
+      headers: req.headers,
+      method: req.method ?? 'GET',
+      query,
+      path,
+    };
 
     let answered = false;
     const answer = (status: number, rendered: RenderedBody, headers?: Record<string, string>): void => {
@@ -73,18 +97,31 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
       if (timer !== undefined) clearTimeout(timer);
       send(res, status, rendered, headers);
       if (log.enabled('debug')) {
-        log.debug('call answered', { callId, method: event.method, path, status, ms: +(performance.now() - started).toFixed(3) });
+        log.debug('call answered', {
+          callId,
+          method: event.method,
+          path,
+          status,
+          ms: +(performance.now() - started).toFixed(3),
+        });
       }
     };
     const timer =
       settings.execTimeoutMs > 0
         ? setTimeout(() => {
             log.warn('call exceeded exec_timeout', { callId, path, timeoutMs: settings.execTimeoutMs });
-            answer(504, errorBody('TIMEOUT', `the function did not answer within exec_timeout (${settings.execTimeoutMs} ms)`));
+            answer(
+              504,
+              errorBody(
+                'TIMEOUT',
+                `the function did not answer within exec_timeout (${settings.execTimeoutMs} ms)`,
+              ),
+            );
           }, settings.execTimeoutMs)
         : undefined;
     const context = new CallContext((outcome) => {
-      if (outcome.kind === 'fail') log.warn('handler failed the call', { callId, path, status: context.statusCode });
+      if (outcome.kind === 'fail')
+        log.warn('handler failed the call', { callId, path, status: context.statusCode });
       answer(context.statusCode, renderBody(outcome.value), context.headerValues);
     });
     try {
@@ -94,7 +131,10 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
       log.error(answered ? 'handler threw after answering' : 'handler threw', { callId, path, err: error });
       const status = errorStatus(error) ?? 500;
       const code = (error as { code?: unknown } | null)?.code;
-      answer(status, errorBody(typeof code === 'string' ? code : 'INTERNAL', (error as Error)?.message ?? String(error)));
+      answer(
+        status,
+        errorBody(typeof code === 'string' ? code : 'INTERNAL', (error as Error)?.message ?? String(error)),
+      );
     }
   }
 
@@ -102,11 +142,22 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
     const { path, query } = splitTarget(req.url ?? '/');
     if (path === healthPath) {
       const healthy = handler !== undefined && !draining;
-      return send(res, healthy ? 200 : 503, { body: healthy ? 'OK' : draining ? 'draining' : 'loading', contentType: 'text/plain' });
+      return send(res, healthy ? 200 : 503, {
+        body: healthy ? 'OK' : draining ? 'draining' : 'loading',
+        contentType: 'text/plain',
+      });
     }
-    if (handler === undefined) return send(res, 503, errorBody('SERVICE_UNHEALTHY', 'the handler module is still loading'));
+    if (handler === undefined)
+      return send(res, 503, errorBody('SERVICE_UNHEALTHY', 'the handler module is still loading'));
     if (settings.maxInflight > 0 && inflight >= settings.maxInflight) {
-      return send(res, 429, errorBody('TOO_MANY_REQUESTS', `the replica is at its limit of ${settings.maxInflight} calls in flight`));
+      return send(
+        res,
+        429,
+        errorBody(
+          'TOO_MANY_REQUESTS',
+          `the replica is at its limit of ${settings.maxInflight} calls in flight`,
+        ),
+      );
     }
     inflight += 1;
     res.once('close', release);

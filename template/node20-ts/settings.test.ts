@@ -32,7 +32,14 @@ describe('parseByteSize', () => {
 
 describe('readSettings', () => {
   it('has OpenFaaS defaults', () => {
-    expect(readSettings({})).toMatchObject({ port: 3000, host: '127.0.0.1', execTimeoutMs: 10_000, maxInflight: 0, maxBodyBytes: 10_485_760, rawBody: false });
+    expect(readSettings({})).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      execTimeoutMs: 10_000,
+      maxInflight: 0,
+      maxBodyBytes: 10_485_760,
+      rawBody: false,
+    });
   });
 
   it('reads the local runtime and of-watchdog variables, PORT over http_port', () => {

@@ -22,7 +22,15 @@ export interface ServerSettings {
 
 type Env = Record<string, string | undefined>;
 
-const durationUnits: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const durationUnits: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
 
 /**
  * A Go duration ("10s", "1m30s", "500ms", "1.5s") in milliseconds; a bare number is seconds,
@@ -36,7 +44,15 @@ export function parseDuration(text: string): number | undefined {
   return parts.reduce((total, part) => total + Number(part[1]) * durationUnits[part[2]!]!, 0);
 }
 
-const byteUnits: Record<string, number> = { b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2, gb: 1024 ** 3, g: 1024 ** 3 };
+const byteUnits: Record<string, number> = {
+  b: 1,
+  kb: 1024,
+  k: 1024,
+  mb: 1024 ** 2,
+  m: 1024 ** 2,
+  gb: 1024 ** 3,
+  g: 1024 ** 3,
+};
 
 /** A size such as "100kb", "4mb", "1.5MB" or "2048" (bytes); undefined when it is not one. */
 export function parseByteSize(text: string): number | undefined {
@@ -46,18 +62,26 @@ export function parseByteSize(text: string): number | undefined {
   return unit === undefined ? undefined : Math.floor(Number(match[1]) * unit);
 }
 
-function read<T>(env: Env, names: string[], fallback: T, parse: (text: string) => T | undefined, expected: string): T {
+function read<T>(
+  env: Env,
+  names: string[],
+  fallback: T,
+  parse: (text: string) => T | undefined,
+  expected: string,
+): T {
   for (const name of names) {
     const text = env[name];
     if (text === undefined || text === '') continue;
     const value = parse(text);
-    if (value === undefined) throw new Error(`environment variable ${name}=${JSON.stringify(text)} is not ${expected}`);
+    if (value === undefined)
+      throw new Error(`environment variable ${name}=${JSON.stringify(text)} is not ${expected}`);
     return value;
   }
   return fallback;
 }
 
-const nonNegativeInt = (text: string): number | undefined => (/^\d+$/.test(text.trim()) ? Number(text) : undefined);
+const nonNegativeInt = (text: string): number | undefined =>
+  /^\d+$/.test(text.trim()) ? Number(text) : undefined;
 const port = (text: string): number | undefined => {
   const value = nonNegativeInt(text);
   return value !== undefined && value <= 65535 ? value : undefined;
@@ -72,7 +96,13 @@ export function readSettings(env: Env): ServerSettings {
     replicaId: env.CDNFAAS_REPLICA || env.HOSTNAME || String(process.pid),
     execTimeoutMs: read(env, ['exec_timeout'], 10_000, parseDuration, 'a duration such as 10s or 500ms'),
     maxInflight: read(env, ['max_inflight'], 0, nonNegativeInt, 'a whole number (0 = no limit)'),
-    maxBodyBytes: read(env, ['max_body_size'], 10 * 1024 * 1024, parseByteSize, 'a size such as 512kb or 10mb'),
+    maxBodyBytes: read(
+      env,
+      ['max_body_size'],
+      10 * 1024 * 1024,
+      parseByteSize,
+      'a size such as 512kb or 10mb',
+    ),
     rawBody: (env.RAW_BODY ?? '').toLowerCase() === 'true',
   };
 }

@@ -33,7 +33,11 @@ function isBatchCall(event: FunctionEvent): boolean {
   return typeof contentType === 'string' && contentType.startsWith(batchContentType);
 }
 
-async function answerBatch<T>(stage: Stage<T>, event: FunctionEvent, context: FunctionContext): Promise<unknown> {
+async function answerBatch<T>(
+  stage: Stage<T>,
+  event: FunctionEvent,
+  context: FunctionContext,
+): Promise<unknown> {
   const request = batchRequestSchema.safeParse(event.body);
   if (!request.success) {
     context.status(400);
@@ -61,22 +65,31 @@ async function answerBatch<T>(stage: Stage<T>, event: FunctionEvent, context: Fu
   return { results };
 }
 
-async function answerSingle<T>(stage: Stage<T>, event: FunctionEvent, context: FunctionContext): Promise<unknown> {
+async function answerSingle<T>(
+  stage: Stage<T>,
+  event: FunctionEvent,
+  context: FunctionContext,
+): Promise<unknown> {
   const parsed = stage.input.safeParse(event.body);
   if (!parsed.success) {
     context.status(400);
     return { code: 'INVALID_INPUT', message: describeIssues(parsed.error), issues: parsed.error.issues };
   }
-  const [result] = await stage.process([{ value: parsed.data, key: null, topic: '', partition: 0, offset: '0' }]);
+  const [result] = await stage.process([
+    { value: parsed.data, key: null, topic: '', partition: 0, offset: '0' },
+  ]);
   if (result === undefined || result.status === 'rejected') {
     context.status(400);
     return { code: 'INVALID_INPUT', message: result?.reason ?? 'rejected' };
   }
   // One record in, its output out: the single-record form users expect from `faas-cli invoke`.
-  return result.outputs.length === 1 ? result.outputs[0]!.value : result.outputs.map((output) => output.value);
+  return result.outputs.length === 1
+    ? result.outputs[0]!.value
+    : result.outputs.map((output) => output.value);
 }
 
 /** Turns a stage into a handler that answers both connector batches and ad-hoc calls. */
 export function stageHandler<T>(stage: Stage<T>): Handler {
-  return (event, context) => (isBatchCall(event) ? answerBatch(stage, event, context) : answerSingle(stage, event, context));
+  return (event, context) =>
+    isBatchCall(event) ? answerBatch(stage, event, context) : answerSingle(stage, event, context);
 }

@@ -40,7 +40,10 @@ beforeEach(() => {
   home = join(dir, 'home');
   store = new LocalImageStore(join(home, 'images'));
   stackFile = join(dir, 'stack.yml');
-  writeFileSync(stackFile, 'provider:\n  name: openfaas\nfunctions:\n  greet:\n    lang: node20-ts\n    handler: ./functions/greet\n    image: cdnfaas/greet:1.0.0\n');
+  writeFileSync(
+    stackFile,
+    'provider:\n  name: openfaas\nfunctions:\n  greet:\n    lang: node20-ts\n    handler: ./functions/greet\n    image: cdnfaas/greet:1.0.0\n',
+  );
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -69,14 +72,29 @@ describe('build immutability', () => {
     writeFunction('same');
     const [first] = await build();
     const otherHome = join(dir, 'other-home');
-    const [second] = await buildStack({ stackFile, config: { home: otherHome }, store: new LocalImageStore(join(otherHome, 'images')) });
+    const [second] = await buildStack({
+      stackFile,
+      config: { home: otherHome },
+      store: new LocalImageStore(join(otherHome, 'images')),
+    });
     expect(second!.digest).toBe(first!.digest);
   });
 
   it('ships the handler folder files except sources and tests, and a changed data file changes the digest', async () => {
-    writeFunction('v1', { 'model/weights.bin': 'w1', 'helper.ts': 'export const x = 1;', 'handler.test.ts': '', 'notes.test.json': '{}' });
+    writeFunction('v1', {
+      'model/weights.bin': 'w1',
+      'helper.ts': 'export const x = 1;',
+      'handler.test.ts': '',
+      'notes.test.json': '{}',
+    });
     const [first] = await build();
-    expect(first!.manifest.files).toEqual(['function/handler.mjs', 'function/handler.mjs.map', 'function/model/weights.bin', 'index.mjs', 'index.mjs.map']);
+    expect(first!.manifest.files).toEqual([
+      'function/handler.mjs',
+      'function/handler.mjs.map',
+      'function/model/weights.bin',
+      'index.mjs',
+      'index.mjs.map',
+    ]);
     writeFunction('v1', { 'model/weights.bin': 'w2' });
     const refused = await build().catch((error: unknown) => error);
     expect(isCdnfaasError(refused, 'CONFLICT')).toBe(true);
@@ -84,7 +102,10 @@ describe('build immutability', () => {
 
   it('fails with a clear error for a handler that does not bundle', async () => {
     writeFunction('v1');
-    writeFileSync(join(dir, 'functions/greet/handler.ts'), "import { missing } from './nowhere.ts';\nexport default () => missing;\n");
+    writeFileSync(
+      join(dir, 'functions/greet/handler.ts'),
+      "import { missing } from './nowhere.ts';\nexport default () => missing;\n",
+    );
     const error = await build().catch((caught: unknown) => caught);
     expect(isCdnfaasError(error, 'INVALID_INPUT')).toBe(true);
     expect((error as Error).message).toMatch(/bundling the handler .*handler\.ts failed/);
@@ -111,12 +132,25 @@ describe('cdnfaas build and cdnfaas images', () => {
 
     const listed = cli('images', '--json');
     expect(listed.status).toBe(0);
-    const images = JSON.parse(listed.stdout) as { ref: string; digest: string; function: string; sizeBytes: number }[];
-    expect(images).toEqual([expect.objectContaining({ ref: 'cdnfaas/greet:1.0.0', function: 'greet', digest: store.resolve('cdnfaas/greet:1.0.0')!.digest })]);
+    const images = JSON.parse(listed.stdout) as {
+      ref: string;
+      digest: string;
+      function: string;
+      sizeBytes: number;
+    }[];
+    expect(images).toEqual([
+      expect.objectContaining({
+        ref: 'cdnfaas/greet:1.0.0',
+        function: 'greet',
+        digest: store.resolve('cdnfaas/greet:1.0.0')!.digest,
+      }),
+    ]);
     expect(images[0]!.sizeBytes).toBeGreaterThan(0);
 
     const table = cli('images');
-    expect(table.stdout).toMatch(/^IMAGE\s+DIGEST\s+FUNCTION\s+SIZE\s+CREATED\ncdnfaas\/greet:1\.0\.0\s+sha256:/);
+    expect(table.stdout).toMatch(
+      /^IMAGE\s+DIGEST\s+FUNCTION\s+SIZE\s+CREATED\ncdnfaas\/greet:1\.0\.0\s+sha256:/,
+    );
   });
 
   it('refuses an unknown --filter, naming the functions there are', () => {

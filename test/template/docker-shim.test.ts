@@ -65,26 +65,46 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('docker shim under faas-cli', () => {
   it('builds `faas-cli up -f stack.yml` into the store, with the digest of npx cdnfaas build', async () => {
-    const result = faasCli(['up', '-f', 'stack.yml'], { FN: 'echo', HANDLER: echoHandler, IMAGE: 'cdnfaas/echo:0.1.0' });
+    const result = faasCli(['up', '-f', 'stack.yml'], {
+      FN: 'echo',
+      HANDLER: echoHandler,
+      IMAGE: 'cdnfaas/echo:0.1.0',
+    });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`building echo from ${join(dir, 'stack.yml')} (faas-cli -f)`);
-    expect(result.stdout).toMatch(/Successfully tagged cdnfaas\/echo:0\.1\.0 \(sha256:[a-f0-9]{64}, created\)/);
+    expect(result.stdout).toMatch(
+      /Successfully tagged cdnfaas\/echo:0\.1\.0 \(sha256:[a-f0-9]{64}, created\)/,
+    );
     expect(result.stdout).toContain('cdnfaas/echo:0.1.0: in the local image store');
     const image = store.resolve('cdnfaas/echo:0.1.0')!;
     const otherHome = join(dir, 'direct');
-    const [direct] = await buildStack({ stackFile: join(dir, 'stack.yml'), config: { home: otherHome }, store: new LocalImageStore(join(otherHome, 'images')) });
+    const [direct] = await buildStack({
+      stackFile: join(dir, 'stack.yml'),
+      config: { home: otherHome },
+      store: new LocalImageStore(join(otherHome, 'images')),
+    });
     expect(image.digest).toBe(direct!.digest);
   });
 
   it("stores faas-cli's --tag variant of the image name (e.g. --tag sha) as given", () => {
-    const result = faasCli(['build', '--yaml', 'stack.yml', '--tag', 'sha'], { FN: 'echo', HANDLER: echoHandler, IMAGE: 'cdnfaas/echo:0.1.0-abc1234' });
+    const result = faasCli(['build', '--yaml', 'stack.yml', '--tag', 'sha'], {
+      FN: 'echo',
+      HANDLER: echoHandler,
+      IMAGE: 'cdnfaas/echo:0.1.0-abc1234',
+    });
     expect(result.status).toBe(0);
-    expect(store.resolve('cdnfaas/echo:0.1.0-abc1234')?.digest).toBe(store.resolve('cdnfaas/echo:0.1.0')!.digest);
+    expect(store.resolve('cdnfaas/echo:0.1.0-abc1234')?.digest).toBe(
+      store.resolve('cdnfaas/echo:0.1.0')!.digest,
+    );
   });
 
   it('fails the faas-cli build, naming the problem, when the function is not in the stack file', () => {
-    const result = faasCli(['build', '-f', 'stack.yml'], { FN: 'other', HANDLER: echoHandler, IMAGE: 'cdnfaas/other:1' });
+    const result = faasCli(['build', '-f', 'stack.yml'], {
+      FN: 'other',
+      HANDLER: echoHandler,
+      IMAGE: 'cdnfaas/other:1',
+    });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('no function in');
     expect(result.stderr).toContain('the functions are: echo');
@@ -92,9 +112,16 @@ describe('docker shim under faas-cli', () => {
 
   it('refuses to push an image the store does not hold, and commands it does not implement', () => {
     const shim = (args: string[]) =>
-      spawnSync(join(projectRoot, 'deploy/docker-shim/docker'), args, { cwd: dir, encoding: 'utf8', env: { ...process.env, CDNFAAS_HOME: home } });
+      spawnSync(join(projectRoot, 'deploy/docker-shim/docker'), args, {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, CDNFAAS_HOME: home },
+      });
     const push = shim(['push', 'cdnfaas/missing:1']);
-    expect([push.status, push.stderr]).toEqual([1, expect.stringContaining('cdnfaas/missing:1 is not in the local image store')]);
+    expect([push.status, push.stderr]).toEqual([
+      1,
+      expect.stringContaining('cdnfaas/missing:1 is not in the local image store'),
+    ]);
     const run = shim(['run', '--rm', 'alpine']);
     expect([run.status, run.stderr]).toEqual([1, expect.stringContaining('docker run is not supported')]);
     const traversal = shim(['build', '--tag', '../../etc:1', '.']);

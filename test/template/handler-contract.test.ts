@@ -21,10 +21,20 @@ const call = (path: string, init?: RequestInit) => fetch(`${replica.url}${path}`
 
 describe('event', () => {
   it('carries method, path, query and headers', async () => {
-    const response = await call('/event/x?a=1&a=2&b=y', { method: 'PUT', headers: { 'x-custom': 'v', 'content-type': 'application/json' }, body: '{"k":1}' });
+    const response = await call('/event/x?a=1&a=2&b=y', {
+      method: 'PUT',
+      headers: { 'x-custom': 'v', 'content-type': 'application/json' },
+      body: '{"k":1}',
+    });
     expect(response.status).toBe(200);
     const event = await response.json();
-    expect(event).toMatchObject({ method: 'PUT', path: '/event/x', query: { a: ['1', '2'], b: 'y' }, bodyType: 'object', body: { k: 1 } });
+    expect(event).toMatchObject({
+      method: 'PUT',
+      path: '/event/x',
+      query: { a: ['1', '2'], b: 'y' },
+      bodyType: 'object',
+      body: { k: 1 },
+    });
     expect(event.headers['x-custom']).toBe('v');
   });
 
@@ -41,31 +51,58 @@ describe('event', () => {
   });
 
   it('answers 400 with INVALID_INPUT for malformed JSON', async () => {
-    const response = await call('/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"broken":' });
+    const response = await call('/', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"broken":',
+    });
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('malformed JSON') });
+    expect(await response.json()).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('malformed JSON'),
+    });
   });
 });
 
 describe('response', () => {
   it('sends a returned object as JSON, a string as text and a Buffer as bytes', async () => {
-    const json = await call('/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"x":1}' });
+    const json = await call('/', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"x":1}',
+    });
     expect(json.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(await json.json()).toEqual({ x: 1 });
-    const text = await call('/', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'plain' });
+    const text = await call('/', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'plain',
+    });
     expect(text.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(await text.text()).toBe('plain');
     const bytes = new Uint8Array([0, 1, 254, 255]);
-    const raw = await call('/raw', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes });
+    const raw = await call('/raw', {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: bytes,
+    });
     expect(raw.headers.get('content-type')).toBe('application/octet-stream');
     expect(new Uint8Array(await raw.arrayBuffer())).toEqual(bytes);
   });
 
   it('honours context.status and context.headers, which override the content type', async () => {
-    const created = await call('/status/201', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'made' });
+    const created = await call('/status/201', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'made',
+    });
     expect(created.status).toBe(201);
     expect(await created.text()).toBe('made');
-    const headed = await call('/headers', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'h' });
+    const headed = await call('/headers', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'h',
+    });
     expect(headed.headers.get('x-echo')).toBe('yes');
     expect(headed.headers.get('content-type')).toBe('text/x-echo');
     expect(await headed.text()).toBe('h');
@@ -77,7 +114,10 @@ describe('response', () => {
     const failed = await call('/fail');
     expect([failed.status, await failed.json()]).toEqual([500, { reason: 'told to fail' }]);
     const failedWithError = await call('/fail-error');
-    expect([failedWithError.status, await failedWithError.json()]).toEqual([500, { code: 'INTERNAL', message: 'told to fail with an error' }]);
+    expect([failedWithError.status, await failedWithError.json()]).toEqual([
+      500,
+      { code: 'INTERNAL', message: 'told to fail with an error' },
+    ]);
   });
 
   it('answers 500 when the handler throws, logs it with function, replica and call id, and keeps serving', async () => {
@@ -85,9 +125,18 @@ describe('response', () => {
     expect(thrown.status).toBe(500);
     expect(await thrown.json()).toEqual({ code: 'INTERNAL', message: 'echo was told to throw' });
     const line = replica.logs.find((entry) => entry.msg === 'handler threw' && entry.callId === 'call-123');
-    expect(line).toMatchObject({ level: 'error', function: 'echo', replica: 'echo-test', err: { message: 'echo was told to throw' } });
+    expect(line).toMatchObject({
+      level: 'error',
+      function: 'echo',
+      replica: 'echo-test',
+      err: { message: 'echo was told to throw' },
+    });
     expect((line!.err as { stack: string }).stack).toContain('handler.ts');
-    const next = await call('/', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'still here' });
+    const next = await call('/', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'still here',
+    });
     expect([next.status, await next.text()]).toEqual([200, 'still here']);
   });
 });
@@ -98,7 +147,11 @@ describe('batch calls through stageHandler', () => {
       { topic: 't', partition: 0, offset: '7', key: 'k1', value: { a: 1 } },
       { topic: 't', partition: 0, offset: '8', key: null, value: 'two' },
     ];
-    const response = await call('/', { method: 'POST', headers: { 'content-type': batchContentType }, body: JSON.stringify({ records }) });
+    const response = await call('/', {
+      method: 'POST',
+      headers: { 'content-type': batchContentType },
+      body: JSON.stringify({ records }),
+    });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       results: [
@@ -109,8 +162,15 @@ describe('batch calls through stageHandler', () => {
   });
 
   it('answers 400 for a malformed batch', async () => {
-    const response = await call('/', { method: 'POST', headers: { 'content-type': batchContentType }, body: '{"records":[{"offset":1}]}' });
+    const response = await call('/', {
+      method: 'POST',
+      headers: { 'content-type': batchContentType },
+      body: '{"records":[{"offset":1}]}',
+    });
     expect(response.status).toBe(400);
-    expect(await response.json()).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('malformed batch') });
+    expect(await response.json()).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('malformed batch'),
+    });
   });
 });

@@ -70,7 +70,11 @@ describe('SIGTERM', () => {
 
 describe('start failures', () => {
   it('exits 1 with a fatal log line when the handler module cannot be loaded', async () => {
-    const replica = await startReplica(echo, { CDNFAAS_HANDLER: '/nonexistent/handler.mjs' }, { waitHealthy: false });
+    const replica = await startReplica(
+      echo,
+      { CDNFAAS_HANDLER: '/nonexistent/handler.mjs' },
+      { waitHealthy: false },
+    );
     expect(await replica.exited).toBe(1);
     expect(replica.logs.find((entry) => entry.level === 'fatal')).toMatchObject({
       msg: 'the function failed to start',
@@ -87,10 +91,16 @@ describe('native packages', () => {
   it('runs an image with onnxruntime-node from its own node_modules, outside the project', async () => {
     expect(onnx.dir.startsWith('/work')).toBe(false);
     expect(onnx.manifest.files).toContain('node_modules/onnxruntime-node/package.json');
-    expect(onnx.manifest.files.some((file) => file.includes('/darwin/') || file.includes('/win32/'))).toBe(false);
+    expect(onnx.manifest.files.some((file) => file.includes('/darwin/') || file.includes('/win32/'))).toBe(
+      false,
+    );
     expect(onnx.manifest.files).toContain('function/model/add-one.onnx');
     const replica = await startReplica(onnx);
-    const response = await fetch(`${replica.url}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[1, 2.5]' });
+    const response = await fetch(`${replica.url}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '[1, 2.5]',
+    });
     expect(await response.json()).toEqual([2, 3.5]);
     expect(await stopReplica(replica)).toBe(0);
   });
@@ -105,7 +115,11 @@ describe('cold start', () => {
     for (let run = 0; run < 5; run += 1) {
       const replica = await startReplica(image());
       samples.push(replica.coldStartMs!);
-      const response = await fetch(`${replica.url}/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[1]' });
+      const response = await fetch(`${replica.url}/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '[1]',
+      });
       expect(response.status).toBe(200);
       expect(await stopReplica(replica)).toBe(0);
     }

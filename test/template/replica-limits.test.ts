@@ -16,8 +16,11 @@ afterAll(async () => {
   cleanup?.();
 });
 
-const post = (path: string, body: BodyInit, headers: Record<string, string> = { 'content-type': 'text/plain' }) =>
-  fetch(`${replica.url}${path}`, { method: 'POST', headers, body, duplex: 'half' } as RequestInit);
+const post = (
+  path: string,
+  body: BodyInit,
+  headers: Record<string, string> = { 'content-type': 'text/plain' },
+) => fetch(`${replica.url}${path}`, { method: 'POST', headers, body, duplex: 'half' } as RequestInit);
 
 async function expectStillServing(): Promise<void> {
   const response = await post('/', 'ok?');
@@ -34,7 +37,10 @@ describe('body size limit', () => {
   it('answers 413 when Content-Length is over the limit', async () => {
     const response = await post('/', 'x'.repeat(1025));
     expect(response.status).toBe(413);
-    expect(await response.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', message: expect.stringContaining('1024') });
+    expect(await response.json()).toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+      message: expect.stringContaining('1024'),
+    });
     await expectStillServing();
   });
 
@@ -63,7 +69,9 @@ describe('exec timeout', () => {
     expect(await response.json()).toMatchObject({ code: 'TIMEOUT' });
     expect(elapsed).toBeGreaterThanOrEqual(390);
     expect(elapsed).toBeLessThan(2500);
-    expect(replica.logs.some((entry) => entry.msg === 'call exceeded exec_timeout' && entry.level === 'warn')).toBe(true);
+    expect(
+      replica.logs.some((entry) => entry.msg === 'call exceeded exec_timeout' && entry.level === 'warn'),
+    ).toBe(true);
     await expectStillServing();
   });
 });
@@ -74,11 +82,16 @@ describe('in-flight limit', () => {
     await new Promise((resolve) => setTimeout(resolve, 120));
     const rejected = await post('/', 'c');
     expect(rejected.status).toBe(429);
-    expect(await rejected.json()).toMatchObject({ code: 'TOO_MANY_REQUESTS', message: expect.stringContaining('2') });
+    expect(await rejected.json()).toMatchObject({
+      code: 'TOO_MANY_REQUESTS',
+      message: expect.stringContaining('2'),
+    });
     // Health is not a call: it answers while the replica is busy.
     expect((await fetch(`${replica.url}/_/health`)).status).toBe(200);
     const finished = await Promise.all(slow);
-    expect(await Promise.all(finished.map(async (response) => [response.status, await response.text()]))).toEqual([
+    expect(
+      await Promise.all(finished.map(async (response) => [response.status, await response.text()])),
+    ).toEqual([
       [200, 'a'],
       [200, 'b'],
     ]);

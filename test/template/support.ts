@@ -14,10 +14,18 @@ export const echoStack = join(projectRoot, 'test/fixtures/stack.echo.yml');
 /** A store in a temporary cdnfaas home outside the project, so images cannot lean on its node_modules. */
 export function temporaryHome(): { home: string; store: LocalImageStore; cleanup: () => void } {
   const home = mkdtempSync(join(tmpdir(), 'cdnfaas-template-'));
-  return { home, store: new LocalImageStore(join(home, 'images')), cleanup: () => rmSync(home, { recursive: true, force: true }) };
+  return {
+    home,
+    store: new LocalImageStore(join(home, 'images')),
+    cleanup: () => rmSync(home, { recursive: true, force: true }),
+  };
 }
 
-export async function buildFixture(home: string, name: string, store: LocalImageStore): Promise<ResolvedImage> {
+export async function buildFixture(
+  home: string,
+  name: string,
+  store: LocalImageStore,
+): Promise<ResolvedImage> {
   const [built] = await buildStack({ stackFile: echoStack, filter: name, config: { home }, store });
   return store.resolve(built!.ref)!;
 }
@@ -39,7 +47,11 @@ export interface Replica {
  * image directory with PORT and the replica variables. PORT=0 lets the OS pick a free port, which
  * the server reports in its `listening` log line.
  */
-export async function startReplica(image: ResolvedImage, env: Record<string, string> = {}, options: { waitHealthy?: boolean } = {}): Promise<Replica> {
+export async function startReplica(
+  image: ResolvedImage,
+  env: Record<string, string> = {},
+  options: { waitHealthy?: boolean } = {},
+): Promise<Replica> {
   const started = performance.now();
   const child = spawn(process.execPath, [image.manifest.entrypoint], {
     cwd: image.dir,
@@ -67,7 +79,10 @@ export async function startReplica(image: ResolvedImage, env: Record<string, str
     }
   });
   child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
-  const port = await Promise.race([portKnown, exited.then((code) => Promise.reject(new Error(`replica exited with ${code} before listening`)))]);
+  const port = await Promise.race([
+    portKnown,
+    exited.then((code) => Promise.reject(new Error(`replica exited with ${code} before listening`))),
+  ]);
   const replica: Replica = { child, port, url: `http://127.0.0.1:${port}`, logs, exited };
   if (options.waitHealthy !== false) {
     await waitHealthy(replica);
