@@ -1,11 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
+import { capacityTable, planCapacity, ratesFromReport } from '../../deploy/kubernetes/generator/capacity.ts';
+import { readFunctionSettings } from '../../runtime/lint/function-settings.ts';
 import { CdnfaasError } from '../../lib/errors.ts';
 import {
   findDrift,
   generateFromRepository,
   manifestsDir,
+  readInputs,
   writeManifests,
 } from '../../deploy/kubernetes/generator/io.ts';
 import { projectRoot } from '../../system/config.ts';
@@ -105,4 +108,76 @@ export function register(program: Command): void {
         `${onDisk.size - 1} manifest files validate (schemas in ${shown(join(projectRoot, 'deploy/kubernetes/schemas'))})`,
       );
     });
+
+  k8s
+    .command('capacity')
+    .description(
+      'replicas, partitions and lag targets for a target input rate, from measured per-replica throughput',
+    )
+    .requiredOption('--target <records/s>', 'records per second entering cdn_raw', Number)
+    .option(
+      '--report <file>',
+      'benchmark report with stages.<function>.recordsPerSecondPerReplica',
+      'bench/REPORT.json',
+    )
+    .option(
+      '--rate <function=records/s...>',
+      'a measured per-replica rate, overriding the report (repeatable)',
+    )
+    .option('--utilisation <fraction>', 'share of the measured rate to plan for', Number, 0.7)
+    .option('--catch-up <seconds>', "seconds of work one replica's lag target represents", Number, 5)
+    .action(
+      (options: {
+        target: number;
+        report: string;
+        rate?: string[];
+        utilisation: number;
+        catchUp: number;
+      }) => {
+        const inputs = readInputs();
+        const triggered = inputs.stack.functions.flatMap((fn) => {
+          const { settings } = readFunctionSettings(fn);
+          return settings.topic === undefined ? [] : [{ name: fn.name, topic: settings.topic }];
+        });
+        const reportFile = join(projectRoot, options.report);
+        const fromReport = existsSync(reportFile)
+          ? ratesFromReport(
+              JSON.parse(readFileSync(reportFile, 'utf8')),
+              triggered.map((f) => f.name),
+            ).rates
+          : {};
+        const given = Object.fromEntries(
+          (options.rate ?? []).map((pair) => {
+            const [fn, value] = pair.split('=');
+            return [fn, Number(value)];
+          }),
+        );
+        const rates: Record<string, number> = { ...fromReport, ...given };
+        const missing = triggered.filter((f) => !(rates[f.name]! > 0)).map((f) => f.name);
+        if (missing.length > 0) {
+          throw new CdnfaasError(
+            'INVALID_INPUT',
+            `no measured records/s per replica for ${missing.join(', ')}`,
+            {
+              hint: `run the benchmarks (npm run bench) so that ${options.report} has stages.<function>.recordsPerSecondPerReplica, or pass --rate NAME=RECORDS_PER_S`,
+            },
+          );
+        }
+        const partitions = Object.fromEntries(inputs.sources.topics.map((t) => [t.name, t.partitions]));
+        const plan = {
+          target: options.target,
+          utilisation: options.utilisation,
+          catchUpSeconds: options.catchUp,
+        };
+        const rows = planCapacity(
+          triggered.map((f) => ({
+            function: f.name,
+            perReplica: rates[f.name]!,
+            partitions: partitions[f.topic] ?? 1,
+          })),
+          plan,
+        );
+        console.log(capacityTable(rows, plan));
+      },
+    );
 }

@@ -121,8 +121,27 @@ describe('the generated Kubernetes manifests', () => {
     }
   });
 
-  it('point Grafana at the dashboards folder deploy/grafana (packed as a ConfigMap)', () => {
-    const dashboards = objects('grafana.yaml').find((o) => o.metadata.name === 'grafana-dashboards')!;
+  it('give Grafana the dashboards of deploy/grafana and in-cluster data sources with the uids they use', () => {
+    const grafana = objects('grafana.yaml');
+    const dashboards = grafana.find((o) => o.metadata.name === 'grafana-dashboards')!;
     expect(Object.keys(dashboards.data ?? {}).sort()).toEqual(inputs.dashboards.map((d) => d.file).sort());
+    const provisioned = parse(
+      grafana.find((o) => o.metadata.name === 'grafana-datasources')!.data['datasources.yaml'],
+    );
+    const uids = new Set(provisioned.datasources.map((d: any) => d.uid));
+    for (const source of provisioned.datasources) expect(source.url).toMatch(/\.svc(\.cluster\.local)?:\d+$/);
+    const referenced = new Set<string>();
+    const collect = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(collect);
+      else if (node !== null && typeof node === 'object') {
+        const record = node as Record<string, unknown>;
+        const datasource = record.datasource as { uid?: unknown } | undefined;
+        if (typeof datasource?.uid === 'string' && !datasource.uid.startsWith('$'))
+          referenced.add(datasource.uid);
+        Object.values(record).forEach(collect);
+      }
+    };
+    for (const d of inputs.dashboards) collect(JSON.parse(d.json));
+    for (const uid of referenced) expect(uids.has(uid), `dashboards use data source ${uid}`).toBe(true);
   });
 });

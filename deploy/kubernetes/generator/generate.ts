@@ -7,12 +7,14 @@ import { cluster, partOf } from './cluster.ts';
 import { connectorConfigMap, connectorDeployment, connectorService } from './connector.ts';
 import { renderFunctionResources } from './functions.ts';
 import {
+  defaultDatasources,
   grafanaDashboardProvider,
   grafanaDashboards,
   grafanaDatasources,
   grafanaDeployment,
   grafanaService,
   type Dashboard,
+  type Datasource,
 } from './grafana.ts';
 import { influxdbService, influxdbStatefulSet } from './influxdb.ts';
 import { scaledObject } from './keda.ts';
@@ -24,6 +26,8 @@ export interface GeneratorInputs {
   stack: StackFile;
   sources: Sources & { topics: TopicSpec[] };
   dashboards: Dashboard[];
+  /** Grafana data sources from deploy/grafana/provisioning; undefined: cdnfaas's defaults. */
+  datasources?: Datasource[];
   connectorImage: string;
 }
 
@@ -63,7 +67,7 @@ export function generateManifests(inputs: GeneratorInputs): Map<string, string> 
     [
       'grafana.yaml',
       [
-        grafanaDatasources(influx),
+        grafanaDatasources(inputs.datasources ?? defaultDatasources(influx)),
         grafanaDashboardProvider(),
         grafanaDashboards(inputs.dashboards),
         grafanaDeployment(),

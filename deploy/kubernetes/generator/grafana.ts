@@ -22,35 +22,43 @@ const namespace = cluster.namespaces.cdnfaas;
 /** A ConfigMap holds at most 1 MiB. */
 const configMapLimitBytes = 1024 * 1024;
 
-export function grafanaDatasources(influx: { org: string; bucket: string }): Manifest {
-  const provisioning = {
-    apiVersion: 1,
-    datasources: [
-      {
-        name: 'InfluxDB',
-        uid: datasourceUids.influxdb,
-        type: 'influxdb',
-        access: 'proxy',
-        url: influxUrl,
-        isDefault: true,
-        jsonData: { version: 'Flux', organization: influx.org, defaultBucket: influx.bucket },
-        // Grafana expands $INFLUX_TOKEN from its environment (set from the influxdb-auth Secret).
-        secureJsonData: { token: '$INFLUX_TOKEN' },
-      },
-      {
-        name: 'Prometheus',
-        uid: datasourceUids.prometheus,
-        type: 'prometheus',
-        access: 'proxy',
-        url: cluster.prometheusUrl,
-      },
-    ],
-  };
+/** A Grafana data source as provisioning files declare it. */
+export type Datasource = Record<string, unknown> & { name: string; uid?: string; type: string; url?: string };
+
+/** Used when deploy/grafana has no provisioning file (the uids its dashboards refer to). */
+export function defaultDatasources(influx: { org: string; bucket: string }): Datasource[] {
+  return [
+    {
+      name: 'InfluxDB',
+      uid: datasourceUids.influxdb,
+      type: 'influxdb',
+      access: 'proxy',
+      isDefault: true,
+      jsonData: { version: 'Flux', organization: influx.org, defaultBucket: influx.bucket },
+      // Grafana expands $INFLUX_TOKEN from its environment (set from the influxdb-auth Secret).
+      secureJsonData: { token: '$INFLUX_TOKEN' },
+    },
+    { name: 'Prometheus', uid: datasourceUids.prometheus, type: 'prometheus', access: 'proxy' },
+  ];
+}
+
+const clusterUrls: Record<string, string> = { influxdb: influxUrl, prometheus: cluster.prometheusUrl };
+
+/**
+ * The data sources of deploy/grafana/provisioning (names, uids, settings kept, so the dashboards
+ * find them) with the cluster's addresses instead of the local ones.
+ */
+export function grafanaDatasources(datasources: Datasource[]): Manifest {
+  const inCluster = datasources.map((d) => {
+    const url = clusterUrls[d.type];
+    if (url === undefined) throw new Error(`data source ${d.name}: no in-cluster address for type ${d.type}`);
+    return { ...d, url };
+  });
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
     metadata: { name: 'grafana-datasources', namespace, labels },
-    data: { 'datasources.yaml': stringify(provisioning, { lineWidth: 0 }) },
+    data: { 'datasources.yaml': stringify({ apiVersion: 1, datasources: inCluster }, { lineWidth: 0 }) },
   };
 }
 

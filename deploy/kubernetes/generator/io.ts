@@ -1,10 +1,11 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { loadStackFile } from '../../../runtime/stack/stack-file.ts';
 import { loadConfig, projectRoot } from '../../../system/config.ts';
 import { influxUrl, kafkaBootstrap } from './cluster.ts';
 import { generateManifests, type GeneratorInputs } from './generate.ts';
-import type { Dashboard } from './grafana.ts';
+import type { Dashboard, Datasource } from './grafana.ts';
 
 /** The I/O edge of the generator: read the sources of truth, write or compare the files. */
 
@@ -17,22 +18,30 @@ export const grafanaDir = join(projectRoot, 'deploy', 'grafana');
  */
 export const clusterEnvironment = { INFLUX_URL: influxUrl, KAFKA_BROKERS: kafkaBootstrap };
 
-function jsonFilesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.json'))
-    .map((entry) => join(entry.parentPath, entry.name))
-    .filter((path) => !path.includes(`${join('node_modules')}`))
-    .sort();
+/** The dashboards generated as code in deploy/grafana/dashboards (every .json file there). */
+export function readDashboards(dir: string = grafanaDir): Dashboard[] {
+  const dashboardDir = join(dir, 'dashboards');
+  if (!existsSync(dashboardDir)) return [];
+  return readdirSync(dashboardDir)
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+    .map((file) => ({ file, json: readFileSync(join(dashboardDir, file), 'utf8') }));
 }
 
-/** The dashboards generated as code in deploy/grafana (every .json file there). */
-export function readDashboards(dir: string = grafanaDir): Dashboard[] {
-  const dashboards = jsonFilesUnder(dir).map((path) => ({
-    file: relative(dir, path).replaceAll('/', '_'),
-    json: readFileSync(path, 'utf8'),
-  }));
-  return dashboards;
+/** The data sources provisioned in deploy/grafana/provisioning/datasources, if any. */
+export function readDatasources(dir: string = grafanaDir): Datasource[] | undefined {
+  const datasourceDir = join(dir, 'provisioning', 'datasources');
+  if (!existsSync(datasourceDir)) return undefined;
+  const files = readdirSync(datasourceDir)
+    .filter((file) => /\.ya?ml$/.test(file))
+    .sort();
+  if (files.length === 0) return undefined;
+  return files.flatMap((file) => {
+    const parsed = parseYaml(readFileSync(join(datasourceDir, file), 'utf8')) as {
+      datasources?: Datasource[];
+    } | null;
+    return parsed?.datasources ?? [];
+  });
 }
 
 export function readInputs(root: string = projectRoot): GeneratorInputs {
@@ -43,6 +52,7 @@ export function readInputs(root: string = projectRoot): GeneratorInputs {
     // An empty environment: the developer's KAFKA_BROKERS or INFLUX_* must not reach the manifests.
     sources: loadConfig({ file: join(root, 'system', 'sources.yaml'), env: {} }),
     dashboards: readDashboards(join(root, 'deploy', 'grafana')),
+    datasources: readDatasources(join(root, 'deploy', 'grafana')),
     connectorImage: `cdnfaas/connector:${packageVersion}`,
   };
 }

@@ -58,18 +58,28 @@ export function pruneDefinitions(definitions: Record<string, Json>, roots: Json[
 function main(): void {
   const [wheelDir, version] = process.argv.slice(2);
   if (!wheelDir || !version) {
-    console.error('usage: vendor-kubernetes.ts <unpacked kubernetes-validate wheel> <schema set, e.g. v1.33.0-local-strict>');
+    console.error(
+      'usage: vendor-kubernetes.ts <unpacked kubernetes-validate wheel> <schema set, e.g. v1.33.0-local-strict>',
+    );
     process.exit(2);
   }
   const source = join(wheelDir, 'kubernetes_validate', 'kubernetes-json-schema', version);
   const target = join(dirname(fileURLToPath(import.meta.url)), 'kubernetes', version);
   mkdirSync(target, { recursive: true });
-  const roots = vendoredKinds.map((kind) => JSON.parse(readFileSync(join(source, `${kind}.json`), 'utf8')) as Json);
-  const all = JSON.parse(readFileSync(join(source, '_definitions.json'), 'utf8')) as Json & { $defs: Record<string, Json> };
+  const roots = vendoredKinds.map(
+    (kind) => JSON.parse(readFileSync(join(source, `${kind}.json`), 'utf8')) as Json,
+  );
+  const all = JSON.parse(readFileSync(join(source, '_definitions.json'), 'utf8')) as Json & {
+    $defs: Record<string, Json>;
+  };
   const pruned = { $schema: all.$schema, $id: all.$id, $defs: pruneDefinitions(all.$defs, roots) };
   writeFileSync(join(target, '_definitions.json'), `${JSON.stringify(pruned)}\n`);
-  vendoredKinds.forEach((kind, index) => writeFileSync(join(target, `${kind}.json`), `${JSON.stringify(roots[index])}\n`));
-  console.log(`wrote ${vendoredKinds.length} kinds and ${Object.keys(pruned.$defs).length} definitions to ${target}`);
+  vendoredKinds.forEach((kind, index) =>
+    writeFileSync(join(target, `${kind}.json`), `${JSON.stringify(roots[index])}\n`),
+  );
+  console.log(
+    `wrote ${vendoredKinds.length} kinds and ${Object.keys(pruned.$defs).length} definitions to ${target}`,
+  );
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) main();
