@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { ClientData } from '../../contracts/client-data.ts';
 import type { RecordSource } from '../shared/record-source.ts';
 
@@ -11,10 +11,13 @@ function uuidBytes(uuid: string): Buffer {
   return Buffer.from(hex, 'hex');
 }
 
+const namespaceBytes = new Map<string, Buffer>();
+
 /** RFC 9562 version 5 UUID: SHA-1 over namespace and name, with version and variant bits set. */
 export function uuidV5(name: string, namespace: string): string {
-  const hash = createHash('sha1').update(uuidBytes(namespace)).update(name, 'utf8').digest();
-  const bytes = hash.subarray(0, 16);
+  let prefix = namespaceBytes.get(namespace);
+  if (prefix === undefined) namespaceBytes.set(namespace, (prefix = uuidBytes(namespace)));
+  const bytes = hash('sha1', Buffer.concat([prefix, Buffer.from(name, 'utf8')]), 'buffer').subarray(0, 16);
   bytes[6] = (bytes[6]! & 0x0f) | 0x50;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = bytes.toString('hex');

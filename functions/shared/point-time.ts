@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { RecordSource } from './record-source.ts';
 
 /**
@@ -35,7 +35,7 @@ export function parseInstant(iso: string): Instant {
 
 /** A deterministic, uniformly spread slot in [0, slots) from the SHA-256 of `text`. */
 export function hashSlot(text: string, slots: bigint): bigint {
-  return createHash('sha256').update(text, 'utf8').digest().readBigUInt64BE(0) % slots;
+  return hash('sha256', text, 'buffer').readBigUInt64BE(0) % slots;
 }
 
 /**
