@@ -18,8 +18,8 @@ const influxSecretDir = '/var/openfaas/secrets';
 
 /** system/sources.yaml as the cluster sees it: same topics, in-cluster addresses, secrets as files. */
 export function clusterSources(sources: Sources): Sources {
+  // Only the keys of sources.yaml: the loaded config also carries machine-local paths (home, cache).
   return {
-    ...sources,
     kafka: { ...sources.kafka, brokers: [kafkaBootstrap] },
     influxdb: {
       ...sources.influxdb,

@@ -1,7 +1,9 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the tests read and mutate nested manifest objects */
+import { homedir } from 'node:os';
 import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { readFunctionSettings } from '../../../runtime/lint/function-settings.ts';
+import { projectRoot, sourcesSchema } from '../../../system/config.ts';
 import { consumerGroupFor, kafkaBootstrap } from './cluster.ts';
 import { functionsFile, generateManifests } from './generate.ts';
 import { findDrift, manifestsDir, readInputs } from './io.ts';
@@ -17,6 +19,13 @@ const objects = (file: string) =>
 describe('the generated Kubernetes manifests', () => {
   it('are deterministic: generating twice gives the same bytes', () => {
     expect(generateManifests(readInputs())).toEqual(generated);
+  });
+
+  it('carry nothing of the machine they were generated on', () => {
+    for (const [file, text] of generated) {
+      expect(text, file).not.toContain(projectRoot);
+      expect(text, file).not.toContain(homedir());
+    }
   });
 
   it('match the committed files in deploy/kubernetes/manifests (no drift)', () => {
@@ -105,6 +114,8 @@ describe('the generated Kubernetes manifests', () => {
   it('give the connector its configuration from a ConfigMap and its credentials from Secrets only', () => {
     const [configMap, deployment] = objects('connector.yaml');
     const sources = parse(configMap!.data['sources.yaml']);
+    // The connector loads it with the same strict schema as the local system/sources.yaml.
+    expect(sourcesSchema.safeParse(sources).success).toBe(true);
     expect(sources.kafka.brokers).toEqual([kafkaBootstrap]);
     expect(Object.keys(sources.kafka.topics)).toEqual(inputs.sources.topics.map((t) => t.name));
     const pod = deployment!.spec.template.spec;
