@@ -53,7 +53,6 @@ export function describeFailure(error: unknown): string {
 
 async function withTimeout<T>(call: () => Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  let wake: (() => void) | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
   });

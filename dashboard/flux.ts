@@ -67,3 +67,80 @@ export function countPerTagQuery(
     '  |> keep(columns: ["_time", "key", "_value"])',
   ].join('\n');
 }
+
+/** Points per window of one measurement (all series together), as `_value` per `_time`. */
+export function countPerWindowQuery(
+  bucket: string,
+  measurement: string,
+  field: string,
+  range: FluxRange,
+  every: string,
+): string {
+  return [
+    from(bucket, range),
+    filter(measurement, field),
+    '  |> group()',
+    `  |> aggregateWindow(every: ${every}, fn: count, createEmpty: false)`,
+  ].join('\n');
+}
+
+/** Points per value of a tag over the whole range, the `limit` largest first, as `key` and `_value`. */
+export function topTagValuesQuery(
+  bucket: string,
+  measurement: string,
+  field: string,
+  tag: string,
+  range: FluxRange,
+  limit: number,
+): string {
+  return [
+    from(bucket, range),
+    filter(measurement, field),
+    `  |> map(fn: (r) => ({ r with key: r[${quote(tag)}] }))`,
+    '  |> group(columns: ["key"])',
+    '  |> count()',
+    '  |> group()',
+    '  |> sort(columns: ["_value"], desc: true)',
+    `  |> limit(n: ${limit})`,
+    '  |> keep(columns: ["key", "_value"])',
+  ].join('\n');
+}
+
+/** Points per value of an integer field over the whole range, the `limit` largest first. */
+export function topFieldValuesQuery(
+  bucket: string,
+  measurement: string,
+  field: string,
+  range: FluxRange,
+  limit: number,
+): string {
+  return [
+    from(bucket, range),
+    filter(measurement, field),
+    '  |> map(fn: (r) => ({ r with key: string(v: r._value) }))',
+    '  |> group(columns: ["key"])',
+    '  |> count()',
+    '  |> group()',
+    '  |> sort(columns: ["_value"], desc: true)',
+    `  |> limit(n: ${limit})`,
+    '  |> keep(columns: ["key", "_value"])',
+  ].join('\n');
+}
+
+/** The share in percent of points whose tag has one value, over the whole range: one row, `_value`. */
+export function tagShareQuery(
+  bucket: string,
+  measurement: string,
+  field: string,
+  tag: string,
+  value: string,
+  range: FluxRange,
+): string {
+  return [
+    from(bucket, range),
+    filter(measurement, field),
+    '  |> group()',
+    `  |> reduce(identity: { matching: 0, total: 0 }, fn: (r, accumulator) => ({ matching: accumulator.matching + (if r[${quote(tag)}] == ${quote(value)} then 1 else 0), total: accumulator.total + 1 }))`,
+    '  |> map(fn: (r) => ({ _value: if r.total > 0 then 100.0 * float(v: r.matching) / float(v: r.total) else 0.0 }))',
+  ].join('\n');
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { countPerFieldValueQuery, countPointsQuery, topTagValuesQuery } from './flux.ts';
+
+describe('flux queries', () => {
+  it('count all points over every record time, even 2088', () => {
+    expect(countPointsQuery('cdn_client_data_storage', 'predictions', 'sample_id')).toBe(
+      [
+        'from(bucket: "cdn_client_data_storage")',
+        '  |> range(start: 1970-01-01T00:00:00Z, stop: 2200-01-01T00:00:00Z)',
+        '  |> filter(fn: (r) => r._measurement == "predictions" and r._field == "sample_id")',
+        '  |> group()',
+        '  |> count()',
+      ].join('\n'),
+    );
+  });
+
+  it('take Flux expressions as bounds, so Grafana passes its own time range', () => {
+    const query = countPerFieldValueQuery(
+      'b',
+      'predictions',
+      'prediction',
+      { start: 'v.timeRangeStart', stop: 'v.timeRangeStop' },
+      'v.windowPeriod',
+    );
+    expect(query).toContain('range(start: v.timeRangeStart, stop: v.timeRangeStop)');
+    expect(query).toContain('aggregateWindow(every: v.windowPeriod, fn: count, createEmpty: false)');
+  });
+
+  it('quote names so a quote in a name cannot end the string', () => {
+    expect(topTagValuesQuery('b"x', 'm', 'f', 'host_id', { start: '-1h' }, 10)).toContain(
+      'from(bucket: "b\\"x")',
+    );
+  });
+});
