@@ -1,20 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import {
-  chmodSync,
   existsSync,
-  linkSync,
   mkdirSync,
   readFileSync,
   readdirSync,
   renameSync,
   rmSync,
   statSync,
-  unlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import { CdnfaasError } from '../../lib/errors.ts';
 import { describeFiles, type FileEntry } from './digest.ts';
+import { collectUnusedBlobs, linkIntoBlobs } from './blobs.ts';
 import { withStoreLock } from './lock.ts';
 import { buildManifest, parseManifest } from './manifest.ts';
 import { parseImageReference } from './reference.ts';
@@ -160,7 +158,7 @@ export class LocalImageStore implements ImageResolver {
       if (!stillUsed) {
         rmSync(this.imageDir(tag.digest), { recursive: true, force: true });
         this.manifestCache.delete(tag.digest);
-        this.collectBlobs();
+        collectUnusedBlobs(this.root);
       }
       return { ref: parsed.ref, digest: tag.digest, contentRemoved: !stillUsed };
     });
@@ -183,7 +181,7 @@ export class LocalImageStore implements ImageResolver {
         this.manifestCache.delete(digest);
         removed.push(digest);
       }
-      this.collectBlobs();
+      collectUnusedBlobs(this.root);
       return removed.sort();
     });
   }
@@ -216,7 +214,14 @@ export class LocalImageStore implements ImageResolver {
       );
     }
     const contentExisted = existsSync(this.imageDir(manifest.digest));
-    if (!contentExisted) this.storeContent(stagingDir, files, manifest);
+    if (!contentExisted) {
+      linkIntoBlobs(this.root, stagingDir, files);
+      writeFileSync(join(stagingDir, manifestFileName), `${JSON.stringify(manifest, null, 2)}\n`, {
+        mode: 0o444,
+      });
+      mkdirSync(join(this.root, 'sha256'), { recursive: true });
+      renameSync(stagingDir, this.imageDir(manifest.digest));
+    }
     index.tags[ref] = { digest: manifest.digest, taggedAt: new Date().toISOString() };
     writeIndex(this.root, index);
     const outcome: PutOutcome = previous !== undefined ? 'replaced' : contentExisted ? 'tagged' : 'created';
@@ -228,36 +233,6 @@ export class LocalImageStore implements ImageResolver {
     };
     if (previous !== undefined) result.previousDigest = previous.digest;
     return result;
-  }
-
-  /** Moves every staged file into the blob store, links it back read-only, and renames the directory into place. */
-  private storeContent(stagingDir: string, files: FileEntry[], manifest: ImageManifest): void {
-    const blobsDir = join(this.root, 'blobs', 'sha256');
-    mkdirSync(blobsDir, { recursive: true });
-    for (const { path, sha256 } of files) {
-      const staged = join(stagingDir, path);
-      const blob = join(blobsDir, sha256);
-      if (existsSync(blob)) unlinkSync(staged);
-      else {
-        renameSync(staged, blob);
-        chmodSync(blob, 0o444);
-      }
-      linkSync(blob, staged);
-    }
-    writeFileSync(join(stagingDir, manifestFileName), `${JSON.stringify(manifest, null, 2)}\n`, {
-      mode: 0o444,
-    });
-    mkdirSync(join(this.root, 'sha256'), { recursive: true });
-    renameSync(stagingDir, this.imageDir(manifest.digest));
-  }
-
-  private collectBlobs(): void {
-    const blobsDir = join(this.root, 'blobs', 'sha256');
-    if (!existsSync(blobsDir)) return;
-    for (const name of readdirSync(blobsDir)) {
-      const blob = join(blobsDir, name);
-      if (statSync(blob).nlink <= 1) unlinkSync(blob);
-    }
   }
 
   private imageDir(digest: string): string {
