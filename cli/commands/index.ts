@@ -10,10 +10,11 @@ import * as services from './services.ts';
 import * as train from './train.ts';
 import * as k8s from './k8s.ts';
 import * as lint from './lint.ts';
+import * as status from './status.ts';
 
 export interface CommandModule {
   register(program: Command): void;
 }
 
 /** Every top-level command, one module each. */
-export const commandModules: CommandModule[] = [replay, generateData, services, lint, build, images, train, gateway, credentials, connector, k8s];
+export const commandModules: CommandModule[] = [replay, generateData, services, lint, build, images, train, gateway, credentials, connector, k8s, status];
