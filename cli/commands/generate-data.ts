@@ -38,7 +38,7 @@ interface GenerateDataOptions {
   seed: number;
   out: string;
   anomalyFraction: number;
-  start: number;
+  start?: number;
 }
 
 export function register(program: Command): void {
@@ -56,12 +56,7 @@ export function register(program: Command): void {
       fraction,
       0.01,
     )
-    .option(
-      '--start <time>',
-      `time of the first minute, UTC (default "${defaultStart}")`,
-      startTime,
-      parseStart(defaultStart),
-    )
+    .option('--start <time>', `time of the first minute, UTC (default "${defaultStart}")`, startTime)
     .action(async (options: GenerateDataOptions) => {
       const progress = createProgress(`generate ${options.out}`, options.rows);
       const started = Date.now();
@@ -71,7 +66,7 @@ export function register(program: Command): void {
           rows: options.rows,
           seed: options.seed,
           anomalyFraction: options.anomalyFraction,
-          startMs: options.start,
+          startMs: options.start ?? parseStart(defaultStart),
         },
         (written) => progress.update(written),
       );
