@@ -148,6 +148,11 @@ export class FunctionConsumer {
         attemptsBeforeSplit: this.#deps.attemptsBeforeSplit,
         pause: () => this.#consumer.pause([{ topic: at.topic, partitions: [partition] }]),
         resume: () => this.#consumer.resume([{ topic: at.topic, partitions: [partition] }]),
+        rewind: async () => {
+          const committed = await this.#committedOffset(at);
+          const offset = committed ?? (await this.#deps.admin.fetchTopicOffsets(at.topic)).find((entry) => entry.partition === partition)?.low ?? '0';
+          this.#consumer.seek({ ...at, offset });
+        },
       });
       this.#workers.set(partition, worker);
     }
@@ -166,12 +171,14 @@ export class FunctionConsumer {
     return createTransactionalPublisher(this.#deps.kafka, {
       ...options,
       transactionalId: `${this.#groupId}-${at.topic}-${at.partition}`,
-      committedOffset: async ({ topic, partition }) => {
-        const [offsets] = await this.#deps.admin.fetchOffsets({ groupId: this.#groupId, topics: [topic] });
-        const offset = offsets?.partitions.find((entry) => entry.partition === partition)?.offset;
-        return offset === undefined || offset === '-1' ? undefined : offset;
-      },
+      committedOffset: (ref) => this.#committedOffset(ref),
     });
+  }
+
+  async #committedOffset({ topic, partition }: PartitionRef): Promise<string | undefined> {
+    const [offsets] = await this.#deps.admin.fetchOffsets({ groupId: this.#groupId, topics: [topic] });
+    const offset = offsets?.partitions.find((entry) => entry.partition === partition)?.offset;
+    return offset === undefined || offset === '-1' ? undefined : offset;
   }
 
   /**

@@ -8,6 +8,8 @@ const levelName: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+const limitedRetriesWarning = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
+
 /**
  * A kafkajs client whose own logs go through the service's JSON logger. kafkajs logs retriable
  * protocol errors (e.g. a coordinator moving) at ERROR although it retries them: those are
@@ -25,6 +27,9 @@ export function createKafka(brokers: string[], clientId: string, logger: Logger)
     logCreator:
       () =>
       ({ namespace, level, log }: LogEntry) => {
+        // Producers get few retries on purpose: a failed send surfaces to the connector, which
+        // aborts and redoes the whole transaction (or resends for a sink) and logs it.
+        if (log.message === limitedRetriesWarning) return;
         const { message, timestamp: _timestamp, logger: _logger, ...context } = log;
         const retriable = (context as { retriable?: boolean }).retriable === true || typeof context.error === 'string';
         const name = level === logLevel.ERROR && retriable ? 'warn' : (levelName[level] ?? 'info');

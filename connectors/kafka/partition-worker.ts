@@ -3,9 +3,10 @@ import type { BatchRecord } from '../../contracts/batch.ts';
 import type { FunctionSpec } from './function-spec.ts';
 import type { Gateway } from './gateway-client.ts';
 import type { Limiter } from './limiter.ts';
+import { PartitionBuffer } from './partition-buffer.ts';
 import { planPublish } from './publish-plan.ts';
 import type { Publisher } from './publisher.ts';
-import { batchLength, decodeRecord, flushDelay, recordSize, type BufferedRecord } from './records.ts';
+import { decodeRecord, type BufferedRecord } from './records.ts';
 import { resolveBatch, type Verdict } from './resolve-batch.ts';
 import { isAborted, sleep, type RetryPolicy } from './retry.ts';
 import type { Telemetry } from './telemetry.ts';
@@ -24,28 +25,44 @@ export interface PartitionWorkerDeps {
   attemptsBeforeSplit: number;
   pause(): void;
   resume(): void;
+  /** Moves the consumer back to the committed offset, after a fault dropped what was fetched. */
+  rewind(): Promise<void>;
+}
+
+/** Invoked batches waiting to be published; several are published in one transaction. */
+const maxReadyBatches = 4;
+
+interface ReadyBatch {
+  records: BufferedRecord[];
+  verdicts: Verdict[];
+  generation: number;
+  startedAt: number;
+  acquiredAt: number;
+  invokedAt: number;
 }
 
 export interface PartitionSnapshot {
   partition: number;
   buffered: number;
   paused: boolean;
-  inFlight: boolean;
+  invoking: boolean;
+  publishing: boolean;
   committedOffset: string | null;
 }
 
 /**
- * One input partition: a bounded buffer filled by the consumer's fetches, and a loop that takes
- * batches from it in offset order, invokes the function, publishes and commits. One batch is in
- * flight at a time, which keeps the partition's order; partitions run side by side, bounded by
- * the function's in-flight limit. A full buffer pauses the partition's fetches.
+ * One input partition, in offset order: a bounded buffer filled by the consumer's fetches; an
+ * invoke loop that takes batches from it and gets the function's verdicts, one call at a time;
+ * a publish loop that sends the verdicts of every batch invoked so far and commits them in one
+ * transaction. The two overlap, so a partition pays max(invoke, publish) per batch, and a slow
+ * Kafka commit makes the next transaction larger instead of making the partition slower.
  */
 export class PartitionWorker {
   readonly #deps: PartitionWorkerDeps;
-  readonly #buffer: BufferedRecord[] = [];
-  #bufferedBytes = 0;
-  #paused = false;
-  #inFlight = false;
+  readonly #buffer: PartitionBuffer;
+  readonly #ready: ReadyBatch[] = [];
+  #publishing: Promise<void> | undefined;
+  #invoking = false;
   /** Bumped on every rebalance: a batch taken under an older generation must not commit. */
   #generation = 0;
   #fetchedThrough: bigint | undefined;
@@ -57,6 +74,18 @@ export class PartitionWorker {
 
   constructor(deps: PartitionWorkerDeps) {
     this.#deps = deps;
+    this.#buffer = new PartitionBuffer(
+      deps,
+      () => deps.spec().batch,
+      () => {
+        deps.pause();
+        deps.telemetry.partitionPaused(this.#fn, deps.topic, deps.partition, this.#buffer.length);
+      },
+      () => {
+        deps.resume();
+        deps.telemetry.partitionResumed(this.#fn, deps.topic, deps.partition);
+      },
+    );
     this.#loop = this.#run();
   }
 
@@ -64,38 +93,12 @@ export class PartitionWorker {
     return this.#deps.spec().name;
   }
 
-  #highWater(): { records: number; bytes: number } {
-    const { batch } = this.#deps.spec();
-    return { records: batch.maxRecords * 2, bytes: batch.maxBytes * 2 };
-  }
-
   /** Adds one fetched Kafka batch; `lastOffset` may lie past its last record (transaction markers). */
   push(messages: KafkaMessage[], lastOffset: string): void {
     if (this.#stopping || messages.length === 0) return;
-    const now = Date.now();
-    const fetchEnd = (BigInt(lastOffset) + 1n).toString();
-    messages.forEach((message, index) => {
-      const size = recordSize(message.key, message.value);
-      this.#buffer.push({
-        topic: this.#deps.topic,
-        partition: this.#deps.partition,
-        offset: message.offset,
-        key: message.key,
-        value: message.value,
-        size,
-        commitOffset: index === messages.length - 1 ? fetchEnd : (BigInt(message.offset) + 1n).toString(),
-        receivedAt: now,
-      });
-      this.#bufferedBytes += size;
-    });
-    this.markFetched(fetchEnd);
-    const high = this.#highWater();
-    if (!this.#paused && (this.#buffer.length >= high.records || this.#bufferedBytes >= high.bytes)) {
-      this.#paused = true;
-      this.#deps.pause();
-      this.#deps.telemetry.partitionPaused(this.#fn, this.#deps.topic, this.#deps.partition, this.#buffer.length);
-    }
+    this.#buffer.push(messages, lastOffset);
     this.#deps.telemetry.buffered(this.#fn, this.#deps.partition, this.#buffer.length);
+    this.markFetched((BigInt(lastOffset) + 1n).toString());
     this.#wakeup.notify();
   }
 
@@ -108,27 +111,27 @@ export class PartitionWorker {
     }
   }
 
-  /** A rebalance: the consumer restarts from the committed offset, so drop what is buffered. */
+  /** A rebalance: the consumer restarts from the committed offset, so drop what is buffered or invoked. */
   invalidate(): void {
     this.#generation += 1;
-    this.#buffer.length = 0;
-    this.#bufferedBytes = 0;
+    this.#buffer.clear();
+    this.#ready.length = 0;
     this.#fetchedThrough = undefined;
     this.#committedThrough = undefined;
-    this.#resumeIfPaused();
     this.#deps.telemetry.buffered(this.#fn, this.#deps.partition, 0);
   }
 
-  /** Finishes the batch in flight (within `graceMs`), drops the rest uncommitted, stops. */
+  /** Finishes and commits the batches in flight (within `graceMs`), drops the rest uncommitted, stops. */
   async stop(graceMs: number): Promise<void> {
     this.#stopping = true;
     this.#wakeup.notify();
     const timer = setTimeout(() => this.#abort.abort(), graceMs);
     try {
       await this.#loop;
+      while (this.#publishing !== undefined) await this.#publishing;
     } finally {
       clearTimeout(timer);
-      if (this.#paused) this.#deps.telemetry.partitionResumed(this.#fn, this.#deps.topic, this.#deps.partition);
+      if (this.#buffer.paused) this.#deps.telemetry.partitionResumed(this.#fn, this.#deps.topic, this.#deps.partition);
       this.#deps.telemetry.buffered(this.#fn, this.#deps.partition, 0);
       await this.#deps.publisher.close();
     }
@@ -138,99 +141,112 @@ export class PartitionWorker {
     return {
       partition: this.#deps.partition,
       buffered: this.#buffer.length,
-      paused: this.#paused,
-      inFlight: this.#inFlight,
+      paused: this.#buffer.paused,
+      invoking: this.#invoking,
+      publishing: this.#publishing !== undefined,
       committedOffset: this.#committedThrough?.toString() ?? null,
     };
-  }
-
-  #resumeIfPaused(): void {
-    if (!this.#paused) return;
-    this.#paused = false;
-    this.#deps.resume();
-    this.#deps.telemetry.partitionResumed(this.#fn, this.#deps.topic, this.#deps.partition);
   }
 
   async #run(): Promise<void> {
     while (!this.#stopping) {
       try {
         if (this.#buffer.length === 0) {
-          if (this.#fetchedThrough !== undefined && this.#fetchedThrough !== this.#committedThrough) await this.#commitPosition();
+          const idle = this.#ready.length === 0 && this.#publishing === undefined;
+          if (idle && this.#fetchedThrough !== undefined && this.#fetchedThrough !== this.#committedThrough) await this.#commitPosition();
           else await this.#wakeup.wait();
           continue;
         }
-        const oldest = this.#buffer[0]!;
-        const delay = flushDelay(
-          { records: this.#buffer.length, bytes: this.#bufferedBytes, oldestAgeMs: Date.now() - oldest.receivedAt },
-          this.#deps.spec().batch,
-        );
+        if (this.#ready.length >= maxReadyBatches) {
+          await this.#wakeup.wait();
+          continue;
+        }
+        const delay = this.#buffer.flushDelay();
         if (delay > 0) {
           await this.#wakeup.wait(delay);
           continue;
         }
-        await this.#processNextBatch();
+        await this.#invokeNext();
       } catch (error) {
         if (isAborted(error)) return;
-        // Defensive: an unexpected fault must not kill the partition; log and try again.
-        this.#deps.telemetry.workerFault(this.#fn, this.#deps.topic, this.#deps.partition, error);
-        await sleep(1000, this.#abort.signal).catch(() => undefined);
+        await this.#recover(error);
       }
     }
   }
 
-  #take(): BufferedRecord[] {
-    const spec = this.#deps.spec();
-    const count = batchLength(
-      this.#buffer.slice(0, spec.batch.maxRecords).map((record) => record.size),
-      spec.batch,
-    );
-    const batch = this.#buffer.splice(0, count);
-    for (const record of batch) this.#bufferedBytes -= record.size;
-    const high = this.#highWater();
-    if (this.#buffer.length <= high.records / 2 && this.#bufferedBytes <= high.bytes / 2) this.#resumeIfPaused();
-    this.#deps.telemetry.buffered(this.#fn, this.#deps.partition, this.#buffer.length);
-    return batch;
-  }
-
-  async #processNextBatch(): Promise<void> {
+  async #invokeNext(): Promise<void> {
     const generation = this.#generation;
-    const batch = this.#take();
     const spec = this.#deps.spec();
-    const started = process.hrtime.bigint();
-    this.#inFlight = true;
+    const startedAt = performance.now();
+    const records = this.#buffer.take();
+    this.#deps.telemetry.buffered(this.#fn, this.#deps.partition, this.#buffer.length);
+    this.#invoking = true;
     try {
-      await this.#finish(batch, spec, generation, started);
-    } catch (error) {
-      // Nothing of this batch was committed: put it back so a fault never skips records.
-      if (!isAborted(error) && generation === this.#generation) this.#putBack(batch);
-      throw error;
+      const clock = { acquired: startedAt };
+      const verdicts = await this.#verdicts(records, spec, clock);
+      if (generation !== this.#generation) return;
+      this.#ready.push({ records, verdicts, generation, startedAt, acquiredAt: clock.acquired, invokedAt: performance.now() });
+      this.#startPublishing();
     } finally {
-      this.#inFlight = false;
+      this.#invoking = false;
     }
   }
 
-  #putBack(batch: BufferedRecord[]): void {
-    this.#buffer.unshift(...batch);
-    for (const record of batch) this.#bufferedBytes += record.size;
+  #startPublishing(): void {
+    if (this.#publishing !== undefined || this.#ready.length === 0) return;
+    this.#publishing = this.#publishReady().finally(() => {
+      this.#publishing = undefined;
+      this.#wakeup.notify();
+      this.#startPublishing();
+    });
   }
 
-  async #finish(batch: BufferedRecord[], spec: FunctionSpec, generation: number, started: bigint): Promise<void> {
-    const verdicts = await this.#verdicts(batch, spec);
-    const isStale = (): boolean => generation !== this.#generation;
-    const plan = planPublish(spec, batch, verdicts);
-    const result = await this.#deps.publisher.publish(plan, isStale, this.#abort.signal);
-    if (result === 'stale') {
-      this.#deps.telemetry.batchDropped(spec.name, this.#deps.topic, this.#deps.partition, batch.length, 'partition reassigned');
-      return;
+  /** Publishes everything invoked so far, in order, one transaction per round. */
+  async #publishReady(): Promise<void> {
+    try {
+      while (this.#ready.length > 0) {
+        const group = this.#ready.splice(0, this.#ready.length);
+        this.#wakeup.notify();
+        const generation = group[0]!.generation;
+        const spec = this.#deps.spec();
+        const records = group.flatMap((entry) => entry.records);
+        const plan = planPublish(spec, records, group.flatMap((entry) => entry.verdicts));
+        const publishedAt = performance.now();
+        const result = await this.#deps.publisher.publish(plan, () => generation !== this.#generation, this.#abort.signal);
+        if (result === 'stale') {
+          this.#deps.telemetry.batchDropped(spec.name, this.#deps.topic, this.#deps.partition, records.length, 'partition reassigned');
+          continue;
+        }
+        this.#committedThrough = BigInt(plan.commitOffset);
+        for (const dead of plan.deadLetters) this.#deps.telemetry.deadLettered(spec.name, dead.record, dead.reason, dead.by);
+        const done = performance.now();
+        const first = group[0]!;
+        this.#deps.telemetry.batchCommitted(spec.name, this.#deps.topic, this.#deps.partition, records.length, plan.outputRecords, {
+          queued: (first.acquiredAt - first.startedAt) / 1000,
+          invoke: (first.invokedAt - first.acquiredAt) / 1000,
+          publish: (done - publishedAt) / 1000,
+          total: (done - first.startedAt) / 1000,
+        });
+      }
+    } catch (error) {
+      if (isAborted(error)) return;
+      await this.#recover(error);
     }
-    this.#committedThrough = BigInt(plan.commitOffset);
-    for (const dead of plan.deadLetters) this.#deps.telemetry.deadLettered(spec.name, dead.record, dead.reason, dead.by);
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    this.#deps.telemetry.batchCommitted(spec.name, this.#deps.topic, this.#deps.partition, batch.length, plan.outputRecords, seconds);
+  }
+
+  /**
+   * Defensive: an unexpected fault must not kill the partition nor skip records. Everything not
+   * committed is dropped and the consumer rewinds to the committed offset, as after a rebalance.
+   */
+  async #recover(error: unknown): Promise<void> {
+    this.#deps.telemetry.workerFault(this.#fn, this.#deps.topic, this.#deps.partition, error);
+    this.invalidate();
+    await this.#deps.rewind().catch((rewindError: unknown) => this.#deps.telemetry.workerFault(this.#fn, this.#deps.topic, this.#deps.partition, rewindError));
+    await sleep(1000, this.#abort.signal).catch(() => undefined);
   }
 
   /** Records that cannot reach the function are rejected here; the rest are resolved by it. */
-  async #verdicts(batch: BufferedRecord[], spec: FunctionSpec): Promise<Verdict[]> {
+  async #verdicts(batch: BufferedRecord[], spec: FunctionSpec, clock: { acquired: number }): Promise<Verdict[]> {
     const verdicts: Verdict[] = new Array(batch.length);
     const sendable: BatchRecord[] = [];
     const sendableIndex: number[] = [];
@@ -246,6 +262,7 @@ export class PartitionWorker {
     if (sendable.length === 0) return verdicts;
     const signal = this.#abort.signal;
     const release = await this.#deps.limiter.acquire(signal);
+    clock.acquired = performance.now();
     this.#deps.telemetry.inFlight(spec.name, this.#deps.limiter.inUse, this.#deps.limiter.capacity);
     try {
       const resolved = await resolveBatch(sendable, {

@@ -1,4 +1,4 @@
-import type { Consumer, Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import type { PublishPlan } from './publish-plan.ts';
 import { backoffDelay, sleep, type RetryPolicy } from './retry.ts';
 
@@ -26,7 +26,9 @@ export interface PublisherOptions {
   onFailure(attempt: number, delayMs: number, error: unknown): void;
 }
 
-export const producerRetry = { retries: 3, initialRetryTime: 100, maxRetryTime: 2_000 };
+// Short first retry: the broker answers CONCURRENT_TRANSACTIONS while the previous commit's markers are
+// being written, which clears within milliseconds.
+export const producerRetry = { retries: 5, initialRetryTime: 10, maxRetryTime: 1_000 };
 
 /**
  * Topic-to-topic stages: outputs, dead letters and the consumed offset in one Kafka
@@ -48,6 +50,7 @@ export function createTransactionalPublisher(
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
         retry: producerRetry,
+        createPartitioner: Partitioners.DefaultPartitioner,
       });
       await fresh.connect();
       producer = fresh;

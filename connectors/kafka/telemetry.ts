@@ -9,7 +9,7 @@ import type { RejectedBy, ResolveEvent } from './resolve-batch.ts';
  * and the record coordinates as context.
  */
 export interface Telemetry {
-  batchCommitted(fn: string, topic: string, partition: number, records: number, outputs: number, seconds: number): void;
+  batchCommitted(fn: string, topic: string, partition: number, records: number, outputs: number, timing: BatchTiming): void;
   batchDropped(fn: string, topic: string, partition: number, records: number, why: string): void;
   deadLettered(fn: string, record: BufferedRecord, reason: string, by: RejectedBy): void;
   resolveEvent(fn: string, event: ResolveEvent): void;
@@ -19,6 +19,17 @@ export interface Telemetry {
   partitionResumed(fn: string, topic: string, partition: number): void;
   buffered(fn: string, partition: number, records: number): void;
   inFlight(fn: string, inUse: number, capacity: number): void;
+}
+
+/** Where a batch's time went, in seconds. */
+export interface BatchTiming {
+  /** Waiting for an in-flight slot of the function. */
+  queued: number;
+  /** Invocations, retries and bisection until every record had a verdict. */
+  invoke: number;
+  /** Sending outputs and dead letters and committing the offset. */
+  publish: number;
+  total: number;
 }
 
 export function createTelemetry(logger: Logger, registry: Registry): Telemetry {
@@ -32,6 +43,13 @@ export function createTelemetry(logger: Logger, registry: Registry): Telemetry {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   });
+  const stages = new Histogram({
+    name: 'cdnfaas_connector_batch_stage_seconds',
+    help: 'Time a batch spent queued for an in-flight slot, invoking the function, and publishing',
+    labelNames: ['function', 'stage'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [registry],
+  });
   const retries = new Counter({ name: 'cdnfaas_connector_retries_total', help: 'Retries, splits and waits, by kind', labelNames: ['function', 'kind'], registers: [registry] });
   const paused = new Gauge({ name: 'cdnfaas_connector_paused_partitions', help: 'Partitions paused because their buffer is full', labelNames: ['function'], registers: [registry] });
   const bufferedRecords = new Gauge({ name: 'cdnfaas_connector_buffered_records', help: 'Records consumed and not yet committed', labelNames: ['function', 'partition'], registers: [registry] });
@@ -39,11 +57,14 @@ export function createTelemetry(logger: Logger, registry: Registry): Telemetry {
   const inFlightLimit = new Gauge({ name: 'cdnfaas_connector_inflight_limit', help: 'Batches the function can take at once (replicas x concurrency)', labelNames: ['function'], registers: [registry] });
 
   return {
-    batchCommitted(fn, topic, partition, count, outputCount, seconds) {
-      batches.observe({ function: fn }, seconds);
+    batchCommitted(fn, topic, partition, count, outputCount, timing) {
+      batches.observe({ function: fn }, timing.total);
+      stages.observe({ function: fn, stage: 'queued' }, timing.queued);
+      stages.observe({ function: fn, stage: 'invoke' }, timing.invoke);
+      stages.observe({ function: fn, stage: 'publish' }, timing.publish);
       outputs.inc({ function: fn }, outputCount);
       records.inc({ function: fn, outcome: 'committed' }, count);
-      logger.debug({ function: fn, topic, partition, records: count, outputs: outputCount, seconds }, 'batch committed');
+      logger.debug({ function: fn, topic, partition, records: count, outputs: outputCount, ...timing }, 'batch committed');
     },
     batchDropped(fn, topic, partition, count, why) {
       logger.info({ function: fn, topic, partition, records: count, why }, 'batch dropped uncommitted; it will be consumed again');

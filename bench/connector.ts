@@ -1,0 +1,224 @@
+/**
+ * `npm run bench:connector`: what the connector costs over a plain kafkajs loop, and its
+ * end-to-end latency.
+ *
+ * 1. Throughput: one echo stage (Kafka -> connector -> gateway -> echo replica -> Kafka) drains a
+ *    backlog; a plain kafkajs consume+produce loop with the same batch size and parallelism
+ *    drains the same backlog. Both are run with the topic-stage guarantee (a transaction per
+ *    batch) and at least once (produce, then commit). Rate = records/s between 10 % and 90 %
+ *    consumed, so group joins do not count. Efficiency = connector / loop.
+ * 2. Latency: records produced at a steady rate (default 5,000/s) go through the echo stage;
+ *    a read_committed consumer of the output takes (arrival - sentAt) per record.
+ *
+ * Environment: BENCH_RECORDS (200000), BENCH_BATCH (500), BENCH_REPLICAS (2), BENCH_RATE (5000),
+ * BENCH_SECONDS (20). Kafka comes from `cdnfaas services` (or KAFKA_BROKERS).
+ */
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import cliProgress from 'cli-progress';
+import { Partitioners, type Admin, type Kafka } from 'kafkajs';
+import { groupIdFor } from '../connectors/kafka/function-spec.ts';
+import { createKafka } from '../connectors/kafka/kafka-client.ts';
+import { startConnectorService } from '../connectors/kafka/service.ts';
+import { servicesUp } from '../deploy/local/index.ts';
+import { createLogger } from '../lib/logger.ts';
+import { readGroupLag } from '../runtime/lag/reader.ts';
+import { loadConfig, projectRoot } from '../system/config.ts';
+import { startBaselineLoop } from './connector-baseline.ts';
+import { startGatewayProcess, type GatewayProcess } from './connector-gateway.ts';
+
+const env = process.env;
+const total = Number(env.BENCH_RECORDS ?? 200_000);
+const batchSize = Number(env.BENCH_BATCH ?? 500);
+const replicas = Number(env.BENCH_REPLICAS ?? 2);
+const steadyRate = Number(env.BENCH_RATE ?? 5_000);
+const steadySeconds = Number(env.BENCH_SECONDS ?? 20);
+const partitions = 6;
+const runId = Date.now().toString(36);
+const outDir = join(projectRoot, 'bench/out');
+mkdirSync(outDir, { recursive: true });
+const logger = createLogger({ service: 'bench', level: 'warn', destination: createWriteStream(join(outDir, 'connector.log')) });
+
+/** One progress bar per phase; without a terminal (CI, a pipe) it prints a line every 2 s instead of redrawing. */
+function bar(phase: string, size: number) {
+  const progress = new cliProgress.SingleBar(
+    { format: ` ${phase.padEnd(30)} |{bar}| {value}/{total} records {note}`, hideCursor: true, noTTYOutput: !process.stderr.isTTY, notTTYSchedule: 2_000 },
+    cliProgress.Presets.shades_classic,
+  );
+  progress.start(size, 0, { note: '' });
+  return progress;
+}
+
+async function createTopics(admin: Admin, ...topics: string[]): Promise<void> {
+  await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: partitions })), waitForLeaders: true });
+}
+
+/** Records/s between 10 % and 90 % consumed by the group. */
+async function measureDrain(admin: Admin, groupId: string, topic: string, phase: string): Promise<number> {
+  const progress = bar(phase, total);
+  let t10: number | undefined;
+  let t90: number | undefined;
+  const deadline = Date.now() + 600_000;
+  while (Date.now() < deadline) {
+    const consumed = total - (await readGroupLag(admin, { function: '', groupId, topic })).totalLag;
+    const now = performance.now();
+    if (t10 === undefined && consumed >= total * 0.1) t10 = now;
+    if (t90 === undefined && consumed >= total * 0.9) t90 = now;
+    progress.update(consumed, { note: t10 !== undefined && t90 === undefined ? `${Math.round(((consumed - total * 0.1) / (now - t10)) * 1000) || 0} rec/s` : '' });
+    if (consumed >= total) break;
+    await sleep(100);
+  }
+  progress.stop();
+  if (t10 === undefined || t90 === undefined) throw new Error(`${phase}: the group did not drain ${topic} in time`);
+  return (total * 0.8) / ((t90 - t10) / 1000);
+}
+
+async function fill(kafka: Kafka, topic: string): Promise<void> {
+  const progress = bar('filling input topic', total);
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  for (let start = 0; start < total; start += 5_000) {
+    const messages = Array.from({ length: Math.min(5_000, total - start) }, (_, i) => {
+      const n = start + i;
+      return { key: `k${n}`, value: JSON.stringify({ id: `k${n}`, n, sentAt: Date.now() }) };
+    });
+    await producer.send({ topic, messages, acks: -1 });
+    progress.update(start + messages.length);
+  }
+  await producer.disconnect();
+}
+
+async function connectorRun(gateway: GatewayProcess, admin: Admin, name: string, input: string, delivery: 'transactional' | 'sink'): Promise<number> {
+  const output = `${name}-out`;
+  await createTopics(admin, output);
+  await gateway.deploy({
+    service: name,
+    image: 'cdnfaas/echo:0.1.0',
+    annotations: { topic: input, 'cdnfaas.output': output, 'cdnfaas.delivery': delivery, 'cdnfaas.batch.max-records': String(batchSize) },
+    labels: { 'com.openfaas.scale.min': String(replicas) },
+  });
+  await gateway.waitForReady(name, replicas);
+  const service = await startConnectorService({ brokers: loadConfig().kafka.brokers, gatewayUrl: gateway.url, credentials: gateway.credentials, logger, port: 0, autoscale: false, discoveryIntervalMs: 500 });
+  try {
+    return await measureDrain(admin, groupIdFor(name), input, `connector, ${delivery === 'sink' ? 'at least once' : 'exactly once'}`);
+  } finally {
+    await service.stop();
+    await gateway.remove(name);
+  }
+}
+
+async function baselineRun(kafka: Kafka, admin: Admin, name: string, input: string, transactional: boolean): Promise<number> {
+  const output = `${name}-out`;
+  await createTopics(admin, output);
+  const loop = await startBaselineLoop({ kafka, input, output, groupId: name, batchSize, transactional });
+  try {
+    return await measureDrain(admin, name, input, `kafkajs loop, ${transactional ? 'exactly once' : 'at least once'}`);
+  } finally {
+    await loop.stop();
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
+}
+
+async function latencyRun(gateway: GatewayProcess, kafka: Kafka, admin: Admin): Promise<{ p50: number; p99: number; max: number; samples: number }> {
+  const name = `bench-lat-${runId}`;
+  const input = `${name}-in`;
+  const output = `${name}-out`;
+  await createTopics(admin, input, output);
+  await gateway.deploy({
+    service: name,
+    image: 'cdnfaas/echo:0.1.0',
+    annotations: { topic: input, 'cdnfaas.output': output, 'cdnfaas.batch.max-records': String(batchSize) },
+    labels: { 'com.openfaas.scale.min': String(replicas) },
+  });
+  await gateway.waitForReady(name, replicas);
+  const service = await startConnectorService({ brokers: loadConfig().kafka.brokers, gatewayUrl: gateway.url, credentials: gateway.credentials, logger, port: 0, autoscale: false, discoveryIntervalMs: 500 });
+  const reader = kafka.consumer({ groupId: `${name}-reader`, maxWaitTimeInMs: 50, readUncommitted: false });
+  const latencies: { sentAt: number; ms: number }[] = [];
+  await reader.connect();
+  await reader.subscribe({ topic: output, fromBeginning: true });
+  await reader.run({
+    eachBatch: async ({ batch }) => {
+      const now = Date.now();
+      for (const message of batch.messages) {
+        const { sentAt } = JSON.parse(message.value!.toString()) as { sentAt: number };
+        latencies.push({ sentAt, ms: now - sentAt });
+      }
+    },
+  });
+  // Let both consumer groups join before the clock starts.
+  await sleep(5_000);
+  const count = steadyRate * steadySeconds;
+  const progress = bar(`steady ${steadyRate} records/s`, count);
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const tickMs = 20;
+  const perTick = Math.max(1, Math.round((steadyRate * tickMs) / 1000));
+  const started = performance.now();
+  let sent = 0;
+  while (sent < count) {
+    const due = Math.min(count, Math.floor(((performance.now() - started) / 1000) * steadyRate) + perTick);
+    if (due > sent) {
+      const messages = Array.from({ length: due - sent }, (_, i) => ({ key: `l${sent + i}`, value: JSON.stringify({ id: `l${sent + i}`, n: sent + i, sentAt: Date.now() }) }));
+      await producer.send({ topic: input, messages, acks: -1 });
+      sent = due;
+      progress.update(sent, { note: `received ${latencies.length}` });
+    }
+    await sleep(tickMs);
+  }
+  const deadline = Date.now() + 30_000;
+  while (latencies.length < count && Date.now() < deadline) await sleep(100);
+  progress.update(sent, { note: `received ${latencies.length}` });
+  progress.stop();
+  await producer.disconnect();
+  await reader.disconnect();
+  await service.stop();
+  await gateway.remove(name);
+  // The first two seconds warm the connections and the replicas' JIT: left out.
+  const firstSentAt = Math.min(...latencies.map((entry) => entry.sentAt));
+  const steady = latencies.filter((entry) => entry.sentAt >= firstSentAt + 2_000).map((entry) => entry.ms).sort((a, b) => a - b);
+  if (latencies.length < count) throw new Error(`latency run: received ${latencies.length} of ${count} records`);
+  return { p50: percentile(steady, 50), p99: percentile(steady, 99), max: steady[steady.length - 1]!, samples: steady.length };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  console.log(`cdnfaas connector benchmark: ${total} records, batches of ${batchSize}, ${partitions} partitions, ${replicas} echo replicas`);
+  await servicesUp(config, { only: ['kafka'] });
+  const gateway = await startGatewayProcess({ stack: join(projectRoot, 'test/fixtures/stack.echo.yml'), function: 'echo' });
+  const kafka = createKafka(config.kafka.brokers, 'cdnfaas-bench', logger);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const input = `bench-${runId}-in`;
+    await createTopics(admin, input);
+    await fill(kafka, input);
+    const connectorExactlyOnce = await connectorRun(gateway, admin, `bench-eo-${runId}`, input, 'transactional');
+    const loopExactlyOnce = await baselineRun(kafka, admin, `bench-loop-eo-${runId}`, input, true);
+    const connectorAtLeastOnce = await connectorRun(gateway, admin, `bench-alo-${runId}`, input, 'sink');
+    const loopAtLeastOnce = await baselineRun(kafka, admin, `bench-loop-alo-${runId}`, input, false);
+    const latency = await latencyRun(gateway, kafka, admin);
+
+    const rows = [
+      ['exactly once (transaction per batch)', connectorExactlyOnce, loopExactlyOnce],
+      ['at least once (produce, then commit)', connectorAtLeastOnce, loopAtLeastOnce],
+    ] as const;
+    console.log('\nthroughput, records/s        connector   kafkajs loop   efficiency');
+    for (const [label, connector, loop] of rows) {
+      console.log(`${label.padEnd(38)} ${Math.round(connector).toString().padStart(8)} ${Math.round(loop).toString().padStart(14)} ${(connector / loop).toFixed(2).padStart(12)}`);
+    }
+    console.log(`\nend-to-end latency at ${steadyRate} records/s (read_committed, ${latency.samples} records): p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms`);
+    const report = { at: new Date().toISOString(), total, batchSize, replicas, partitions, connectorExactlyOnce, loopExactlyOnce, connectorAtLeastOnce, loopAtLeastOnce, latency, steadyRate };
+    writeFileSync(join(outDir, 'connector.json'), `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`\nreport: bench/out/connector.json, connector logs: bench/out/connector.log`);
+  } finally {
+    await admin.disconnect();
+    await gateway.stop();
+  }
+}
+
+await main();
+process.exit(0);

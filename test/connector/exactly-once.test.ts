@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { groupIdFor } from '../../connectors/kafka/function-spec.ts';
+import { createTopics, metricValue, produce, readTopic, waitForZeroLag } from './support/kafka.ts';
+import { stageStack, startHarness, uniqueName, type Harness } from './support/harness.ts';
+
+const total = Number(process.env.CONNECTOR_TEST_RECORDS ?? 100_000);
+const partitions = 6;
+
+describe('a topic-to-topic stage through the gateway', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness([{ stack: stageStack, function: 'stage' }]);
+  });
+  afterAll(async () => harness?.close());
+
+  it(`delivers each of ${total} inputs exactly once, in partition order, while a replica is killed every 2 s`, async () => {
+    const name = uniqueName('eo');
+    const input = `${name}-in`;
+    const output = `${name}-out`;
+    await createTopics(harness.admin, [
+      { topic: input, partitions },
+      { topic: output, partitions },
+    ]);
+    await harness.deploy({
+      name,
+      image: 'cdnfaas/connector-stage:0.1.0',
+      annotations: { topic: input, 'cdnfaas.output': output, 'cdnfaas.batch.max-records': '500' },
+      labels: { 'com.openfaas.scale.min': '3' },
+      // Batches take a while, so the kills land on calls in flight.
+      envVars: { BATCH_DELAY_MS: '25' },
+    });
+    await harness.waitForReady(name, 3);
+
+    const keys = Array.from({ length: total }, (_, i) => `k${i}`);
+    const connector = await harness.startConnector();
+    const kills: number[] = [];
+    const killer = setInterval(() => {
+      const pid = harness.killReplica(name);
+      if (pid !== undefined) kills.push(pid);
+    }, 2_000);
+    try {
+      await produce(harness.kafka, input, keys.map((key, n) => ({ key, value: JSON.stringify({ id: key, n }) })));
+      await waitForZeroLag(harness.admin, groupIdFor(name), input, 150_000);
+    } finally {
+      clearInterval(killer);
+    }
+    expect(kills.length, `replicas killed (log: ${harness.logFile})`).toBeGreaterThanOrEqual(2);
+    const metrics = await (await fetch(`${connector.url}/metrics`)).text();
+    console.log(metrics.split('\n').filter((l) => l.includes(name) && (l.includes('_sum') || l.includes('_count') || l.includes('retries'))).join('\n'));
+    expect(metricValue(metrics, 'cdnfaas_connector_retries_total', { function: name, kind: 'retry' }), 'batches retried after a kill').toBeGreaterThan(0);
+
+    const outputs = await readTopic(harness.kafka, output, total);
+    expect(outputs).toHaveLength(total);
+    const seen = new Set(outputs.map((record) => record.key));
+    expect(seen.size).toBe(total);
+    expect([...seen].sort()).toEqual([...keys].sort());
+
+    // Order: within each output partition, the records of every source partition keep their offsets' order.
+    const lastOffset = new Map<string, bigint>();
+    for (const record of outputs) {
+      const value = JSON.parse(record.value!.toString()) as { id: string; source: { partition: number; offset: string } };
+      expect(value.id).toBe(record.key);
+      expect(record.partition).toBe(value.source.partition);
+      const stream = `${record.partition}<-${value.source.partition}`;
+      const offset = BigInt(value.source.offset);
+      expect(offset > (lastOffset.get(stream) ?? -1n), `order in ${stream} at ${offset}`).toBe(true);
+      lastOffset.set(stream, offset);
+    }
+    expect(await readTopic(harness.kafka, `${input}.dlq`, 0, 5_000, 1_000)).toHaveLength(0);
+    expect(connector.connector.snapshot().find((entry) => entry.function === name)?.state).toBe('running');
+  });
+});
