@@ -1,8 +1,16 @@
 // `services down`: stop what cdnfaas started, per its records, and nothing else.
 import type { SystemConfig } from '../../system/config.ts';
 import { isRecordedProcessRunning, readRecord, removeRecord, stopProcess } from './processes.ts';
-import { silentProgress } from './progress.ts';
-import { managedServices, type ServiceReport, type ServicesOptions } from './registry.ts';
+import { withFileLock } from './lock.ts';
+import type { ManagedService } from './managed.ts';
+import { silentProgress, type ProgressListener } from './progress.ts';
+import {
+  managedServices,
+  servicesLockFile,
+  waitingFor,
+  type ServiceReport,
+  type ServicesOptions,
+} from './registry.ts';
 
 /** How long a service gets to exit after SIGTERM before SIGKILL. */
 const stopGraceMs = 30_000;
@@ -13,8 +21,17 @@ export async function servicesDown(
   options: ServicesOptions = {},
 ): Promise<ServiceReport[]> {
   const onProgress = options.onProgress ?? silentProgress;
+  const services = managedServices(config, options);
+  return withFileLock(
+    servicesLockFile(config),
+    { timeoutMs: 30 * 60_000, onWait: (pid) => onProgress(waitingFor(pid)) },
+    () => stopAll(services, onProgress),
+  );
+}
+
+function stopAll(services: ManagedService[], onProgress: ProgressListener): Promise<ServiceReport[]> {
   return Promise.all(
-    managedServices(config, options).map(async (service): Promise<ServiceReport> => {
+    services.map(async (service): Promise<ServiceReport> => {
       const base = {
         service: service.name,
         address: service.address,

@@ -4,6 +4,7 @@ import { basename, join } from 'node:path';
 import { CdnfaasError } from '../../lib/errors.ts';
 import { influxdInstallArgs, influxdbModule, moduleVersionFromBuildInfo } from './influx-files.ts';
 import { influxPaths } from './layout.ts';
+import { withFileLock } from './lock.ts';
 import { formatCommand } from './log-tail.ts';
 import { readObtained, writeObtained } from './obtained.ts';
 import type { ObtainOptions } from './kafka-obtain.ts';
@@ -18,7 +19,13 @@ export interface ObtainedInfluxd {
   fresh: boolean;
 }
 
-export async function obtainInfluxd(options: ObtainOptions): Promise<ObtainedInfluxd> {
+/** Obtains it once per cache; a second command obtaining the same version at once waits for the first. */
+export function obtainInfluxd(options: ObtainOptions): Promise<ObtainedInfluxd> {
+  const lockFile = `${influxPaths(options.cacheDir, options.home, options.version).cache}.lock`;
+  return withFileLock(lockFile, { timeoutMs: 60 * 60_000 }, () => obtainInfluxdUnlocked(options));
+}
+
+async function obtainInfluxdUnlocked(options: ObtainOptions): Promise<ObtainedInfluxd> {
   const paths = influxPaths(options.cacheDir, options.home, options.version);
   if (readObtained(paths.obtainedMarker)?.version === options.version && existsSync(paths.binary)) {
     return { version: options.version, binary: paths.binary, fresh: false };

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync }
 import { CdnfaasError } from '../../lib/errors.ts';
 import { kafkaPaths } from './layout.ts';
 import { kafkaVersionFromJars, mavenCopyArgs, renderKafkaLog4j2, renderKafkaPom } from './kafka-files.ts';
+import { withFileLock } from './lock.ts';
 import { formatCommand } from './log-tail.ts';
 import { readObtained, writeObtained } from './obtained.ts';
 import type { ProgressListener } from './progress.ts';
@@ -26,7 +27,13 @@ export interface ObtainOptions {
 
 const mvn = process.platform === 'win32' ? 'mvn.cmd' : 'mvn';
 
-export async function obtainKafka(options: ObtainOptions): Promise<ObtainedKafka> {
+/** Obtains it once per cache; a second command obtaining the same version at once waits for the first. */
+export function obtainKafka(options: ObtainOptions): Promise<ObtainedKafka> {
+  const lockFile = `${kafkaPaths(options.cacheDir, options.home, options.version).cache}.lock`;
+  return withFileLock(lockFile, { timeoutMs: 60 * 60_000 }, () => obtainKafkaUnlocked(options));
+}
+
+async function obtainKafkaUnlocked(options: ObtainOptions): Promise<ObtainedKafka> {
   const paths = kafkaPaths(options.cacheDir, options.home, options.version);
   const result = { version: options.version, libsDir: paths.libs, log4j2File: paths.log4j2 };
   if (readObtained(paths.obtainedMarker)?.version === options.version && existsSync(paths.libs)) {

@@ -1,7 +1,8 @@
 export type ServiceName = 'kafka' | 'influxdb' | 'faas-cli';
 
 export interface ProgressEvent {
-  service: ServiceName;
+  /** The service the event is about, or 'services' for the command as a whole. */
+  service: ServiceName | 'services';
   /** step: something is happening; done: a step finished; warn: a problem that does not stop the command. */
   kind: 'step' | 'done' | 'warn';
   message: string;

@@ -1,4 +1,5 @@
 // The services `cdnfaas services` manages and how they look right now; shared by up, down and status.
+import { join } from 'node:path';
 import { CdnfaasError } from '../../lib/errors.ts';
 import type { SystemConfig } from '../../system/config.ts';
 import { formatHostPort, type HostPort } from './address.ts';
@@ -8,7 +9,7 @@ import type { ManagedService, ServiceOptions } from './managed.ts';
 import { conflictingPorts, decideStart, type StartDecision } from './plan.ts';
 import { busyPorts } from './ports.ts';
 import { isRecordedProcessRunning, readRecord, removeRecord, type ServiceRecord } from './processes.ts';
-import type { ProgressListener, ServiceName } from './progress.ts';
+import type { ProgressEvent, ProgressListener, ServiceName } from './progress.ts';
 
 export interface ServiceReport {
   service: ServiceName;
@@ -91,4 +92,17 @@ export function portInUse(service: ManagedService, port: HostPort): CdnfaasError
       context: { service: service.name, port: port.port, host: port.host },
     },
   );
+}
+
+/** One `services up` or `down` at a time per cdnfaas home. */
+export function servicesLockFile(config: SystemConfig): string {
+  return join(config.home, 'services.lock');
+}
+
+export function waitingFor(pid: number): ProgressEvent {
+  return {
+    service: 'services',
+    kind: 'step',
+    message: `waiting for another cdnfaas services command (pid ${pid}) to finish`,
+  };
 }

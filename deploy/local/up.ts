@@ -5,8 +5,11 @@ import { locateFaasCli } from './faas-cli.ts';
 import { waitUntilHealthy } from './health.ts';
 import type { ManagedService } from './managed.ts';
 import { silentProgress, type ProgressListener } from './progress.ts';
+import { withFileLock } from './lock.ts';
 import {
   managedServices,
+  servicesLockFile,
+  waitingFor,
   observe,
   portInUse,
   selected,
@@ -131,6 +134,19 @@ export async function servicesUp(
 ): Promise<ServiceReport[]> {
   const onProgress = options.onProgress ?? silentProgress;
   const services = managedServices(config, options);
+  return withFileLock(
+    servicesLockFile(config),
+    { timeoutMs: 30 * 60_000, onWait: (pid) => onProgress(waitingFor(pid)) },
+    () => bringAllUp(config, options, services, onProgress),
+  );
+}
+
+async function bringAllUp(
+  config: SystemConfig,
+  options: ServicesOptions,
+  services: ManagedService[],
+  onProgress: ProgressListener,
+): Promise<ServiceReport[]> {
   // Look at every service first, so a taken port fails the command before minutes of downloads.
   const observations = await Promise.all(services.map(observe));
   services.forEach((service, index) => {

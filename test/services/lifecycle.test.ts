@@ -23,11 +23,19 @@ describe('services up, status and down', () => {
     const broker = setup.config.kafka.brokers[0]!;
     const events: string[] = [];
 
-    const up = await servicesUp(setup.config, {
-      only: ['kafka'],
-      env: setup.env,
-      onProgress: (e) => events.push(e.message),
-    });
+    // Two commands at once (say `npm test` while `npm run up` starts): one starts Kafka, the other waits and adopts it.
+    const [up, twin] = await Promise.all([
+      servicesUp(setup.config, {
+        only: ['kafka'],
+        env: setup.env,
+        onProgress: (e) => events.push(e.message),
+      }),
+      servicesUp(setup.config, {
+        only: ['kafka'],
+        env: setup.env,
+        onProgress: (e) => events.push(e.message),
+      }),
+    ]);
     expect(up).toEqual([
       expect.objectContaining({
         service: 'kafka',
@@ -39,6 +47,11 @@ describe('services up, status and down', () => {
     expect(events.some((message) => message.startsWith('formatting KRaft storage'))).toBe(true);
     expect(events.some((message) => message.startsWith(`healthy at ${broker}`))).toBe(true);
     const pid = up[0]!.pid!;
+    expect(twin[0]).toMatchObject({ state: 'running', pid });
+    expect(
+      events.filter((message) => message.startsWith('waiting for another cdnfaas services command')),
+    ).toHaveLength(1);
+    expect(events.filter((message) => message.startsWith('starting Kafka'))).toHaveLength(1);
     expect(existsSync(`${setup.config.home}/kafka/kafka.pid`)).toBe(true);
 
     const again = await servicesUp(setup.config, { only: ['kafka'], env: setup.env });

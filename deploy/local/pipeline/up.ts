@@ -1,0 +1,136 @@
+// `npm run up`: the whole pipeline on this machine, step by step, each step skipped when its
+// result is already there (services running, sample data written, model trained, images built).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { CdnfaasError } from '../../../lib/errors.ts';
+import { buildStack } from '../../../runtime/build/index.ts';
+import { ensureCredentials } from '../../../runtime/gateway/credentials.ts';
+import { loadStackFile } from '../../../runtime/stack/stack-file.ts';
+import { readCsvRecords } from '../../../simulator/csv-rows.ts';
+import { replay } from '../../../simulator/replay.ts';
+import { createProgress } from '../../../lib/progress.ts';
+import { projectRoot, readInfluxToken, type SystemConfig } from '../../../system/config.ts';
+import { servicesUp } from '../up.ts';
+import { startBackground } from './background.ts';
+import { deployFunction, upsertSecret, waitForReady, type GatewayAccess } from './deploy-stack.ts';
+import { countStored } from './stored.ts';
+
+export interface UpOptions {
+  stackFile?: string;
+  sampleRows?: number;
+  /** Skip the replay of sample data (the pipeline is left running and empty). */
+  replay?: boolean;
+  log?: (line: string) => void;
+}
+
+export const connectorPort = 8082;
+export const predictModelDir = join(projectRoot, 'functions', 'predict', 'model');
+
+function runCli(args: string[], what: string): void {
+  const result = spawnSync(process.execPath, [join(projectRoot, 'bin', 'cdnfaas.mjs'), ...args], {
+    cwd: projectRoot,
+    stdio: 'inherit',
+  });
+  if (result.status !== 0) {
+    throw new CdnfaasError(
+      'INTERNAL',
+      `${what} failed (npx cdnfaas ${args.join(' ')} exited ${result.status})`,
+      {
+        hint: 'read its output above, fix the cause and run `npm run up` again',
+      },
+    );
+  }
+}
+
+export function sampleDataFile(config: SystemConfig): string {
+  return join(config.home, 'sample', 'cdn_sample.csv');
+}
+
+export async function pipelineUp(
+  config: SystemConfig,
+  options: UpOptions = {},
+): Promise<{ dashboardUrl: string }> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const step = (n: number, text: string) => log(`\n[${n}/7] ${text}`);
+  const stackFile = options.stackFile ?? join(projectRoot, 'stack.yml');
+  const gatewayUrl = `http://127.0.0.1:${config.gateway.port}`;
+  // stack.yml names InfluxDB as ${INFLUX_URL:-...}: the functions write where this config points.
+  const env = {
+    ...process.env,
+    INFLUX_URL: config.influxdb.url,
+    INFLUX_ORG: config.influxdb.org,
+    INFLUX_BUCKET: config.influxdb.bucket,
+  };
+
+  step(1, 'services: Kafka and InfluxDB');
+  await servicesUp(config, { onProgress: (event) => log(`  ${event.service}: ${event.message}`) });
+
+  step(2, 'sample data');
+  const sample = sampleDataFile(config);
+  if (existsSync(sample)) log(`  using ${sample}`);
+  else
+    runCli(
+      ['generate-data', '--rows', String(options.sampleRows ?? 20_000), '--seed', '1', '--out', sample],
+      'generating sample data',
+    );
+
+  step(3, 'model');
+  if (existsSync(join(predictModelDir, 'model.onnx'))) log(`  using the model in ${predictModelDir}`);
+  else runCli(['train', '--data', sample, '--install'], 'training');
+
+  step(4, 'build: functions into the local image store');
+  await buildStack({
+    stackFile,
+    config,
+    env,
+    onEvent: (event) => {
+      if (event.type === 'built') {
+        const { function: name, ref, digest, outcome } = event.result;
+        log(`  ${name}: ${ref} ${digest.slice(0, 19)} (${outcome})`);
+      }
+      if (event.type === 'failed') log(`  ${event.function}: failed`);
+    },
+  });
+
+  step(5, `gateway on ${gatewayUrl} and deploy`);
+  const credentials = ensureCredentials(config.home);
+  await startBackground(config, { name: 'gateway', args: ['gateway'], healthUrl: `${gatewayUrl}/healthz` });
+  const access: GatewayAccess = { url: gatewayUrl, user: credentials.user, password: credentials.password };
+  const stack = loadStackFile(stackFile, { env });
+  const secrets = new Set(stack.functions.flatMap((fn) => fn.secrets));
+  if (secrets.has('influxdb-token')) await upsertSecret(access, 'influxdb-token', readInfluxToken(config));
+  for (const fn of stack.functions) {
+    await deployFunction(access, fn);
+    log(`  deployed ${fn.name} (${fn.image})`);
+  }
+  await waitForReady(
+    access,
+    stack.functions.map((fn) => fn.name),
+  );
+
+  step(6, 'connector and autoscaler');
+  await startBackground(config, {
+    name: 'connector',
+    args: ['connector', '--port', String(connectorPort), '--gateway', gatewayUrl],
+    healthUrl: `http://127.0.0.1:${connectorPort}/healthz`,
+  });
+
+  step(7, 'replay sample data into cdn_raw');
+  if (options.replay !== false) {
+    const records = await readCsvRecords(sample);
+    const progress = createProgress('  replay', records.length);
+    const result = await replay(records, {
+      brokers: config.kafka.brokers,
+      topic: 'cdn_raw',
+      onProgress: (sent, total) => progress.update(sent, total),
+    });
+    progress.stop();
+    log(`  replayed ${result.sent} records in ${(result.elapsedMs / 1000).toFixed(1)} s`);
+    const stored = await countStored(config, records.length, 120_000, (counts) =>
+      log(`  stored so far: ${counts.clientData} records, ${counts.predictions} predictions`),
+    );
+    log(`  stored: ${stored.clientData} records, ${stored.predictions} predictions`);
+  }
+  return { dashboardUrl: `${gatewayUrl}/ui/` };
+}
