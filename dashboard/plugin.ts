@@ -57,7 +57,7 @@ function sendEvent(response: ServerResponse, view: DashboardView): void {
 /**
  * The live dashboard as a fastify plugin: the page at `prefix` (default /ui), its script and
  * styles, the current view as JSON at `prefix`/api/view and a server-sent event stream of views
- * at `prefix`/api/events. Readings start when the app is ready and stop when it closes.
+ * at `prefix`/api/events. Readings start when the app listens and stop when it closes.
  */
 export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): Collector {
   const prefix = (deps.prefix ?? '/ui').replace(/\/$/, '');
@@ -83,7 +83,8 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): Co
   let first: Promise<DashboardView> | undefined;
   const ready = () => (first ??= collector.tick());
 
-  app.addHook('onReady', async () => {
+  // Started once the server listens: a source may be the server's own /metrics.
+  app.addHook('onListen', async () => {
     collector.start();
   });
   app.addHook('preClose', async () => {

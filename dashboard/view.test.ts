@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { advance, emptyState, type StateOptions } from './state.ts';
-import { readingAt } from './testing.ts';
+import { ok, readingAt } from './testing.ts';
 import { buildView, historySeries, type ViewOptions } from './view.ts';
 import type { ChartPanel, DashboardView, TablePanel } from './view-model.ts';
 
@@ -110,6 +110,22 @@ describe('buildView', () => {
     expect((panel(view, 'dlq') as TablePanel).rows).toEqual([['cdn_raw.dlq', 3, 1]]);
     expect(tile(view, 'incoming').value).toBe(100);
     expect(tile(view, 'dlq').value).toBe(3);
+  });
+});
+
+describe('lag without a lag monitor', () => {
+  it('says why the Burrow status is missing when every group is UNKNOWN', () => {
+    const reading = readingAt(0, {
+      lag: ok([
+        { group: 'cdnfaas-predict', topic: 'cdn_data', totalLag: 3, status: 'UNKNOWN', partitions: [] },
+      ]),
+    });
+    const view = buildView(advance(emptyState, reading, stateOptions), viewOptions);
+    expect(panel(view, 'lag-status')).toMatchObject({
+      state: 'ok',
+      message: expect.stringContaining('no Burrow status'),
+    });
+    expect(panel(view, 'lag')).not.toHaveProperty('message');
   });
 });
 

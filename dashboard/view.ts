@@ -141,6 +141,14 @@ export function buildView(state: DashboardState, options: ViewOptions): Dashboar
 
   const lag = latest?.lag;
   const lagStatus = statusOf(lag, 'lag', (v) => v.length === 0, 'no consumer groups yet');
+  const withoutStatus =
+    lag?.state === 'ok' && lag.value.length > 0 && lag.value.every((g) => g.status === 'UNKNOWN');
+  const lagTableStatus: Status = withoutStatus
+    ? {
+        state: 'ok',
+        message: "no Burrow status: the connector's lag monitor does not answer, lag read from Kafka",
+      }
+    : lagStatus;
   const lagGroups = lag?.state === 'ok' ? lag.value : [];
 
   const fns = latest?.functions;
@@ -277,7 +285,7 @@ export function buildView(state: DashboardState, options: ViewOptions): Dashboar
           )
           .join(' '),
       ]),
-      lagStatus,
+      lagTableStatus,
     ),
     chart(
       'replicas',

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { mountDashboard } from '../../dashboard/gateway-mount.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { createGateway, listenGateway } from '../../runtime/gateway/server.ts';
 import { openImageStore } from '../../runtime/images/store.ts';
@@ -15,6 +16,7 @@ export function register(program: Command): void {
       const logger = createLogger({ service: 'gateway' });
       const port = options.port ?? config.gateway.port;
       const gateway = createGateway({ home: config.home, projectRoot, images: openImageStore(config.home), logger });
+      mountDashboard(gateway, config, port, logger);
       const url = await listenGateway(gateway, '127.0.0.1', port);
       logger.info({ url, user: 'see credentials', passwordFile: gateway.credentialFiles.passwordFile }, 'gateway ready; log in with: npx cdnfaas credentials');
       await new Promise<void>((resolve) => {

@@ -73,7 +73,7 @@ function renderPanel(container: HTMLElement, panel: Panel): void {
   }
   node.dataset.state = panel.state;
   node.dataset.max = String(largest(panel));
-  node.querySelector('.message')!.textContent = panel.state === 'ok' ? '' : (panel.message ?? '');
+  node.querySelector('.message')!.textContent = panel.message ?? '';
   const body = node.querySelector<HTMLElement>('.body')!;
   if (panel.kind === 'table') {
     renderTable(body, panel);

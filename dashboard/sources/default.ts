@@ -1,4 +1,5 @@
 import { tmpdir } from 'node:os';
+import type { QueryApi } from '@influxdata/influxdb-client';
 import { groupIdFor } from '../../connectors/kafka/function-spec.ts';
 import { clientDataMeasurement } from '../../functions/load-data/client-data-point.ts';
 import { predictionMeasurement } from '../../functions/load-predictions/prediction-point.ts';
@@ -14,7 +15,7 @@ import {
   type PredictionSchema,
 } from './influx.ts';
 import { createDashboardAdmin, readGroupsLag, readTopicOffsets } from './kafka.ts';
-import type { DashboardSources } from './types.ts';
+import type { DashboardSources, GroupLag } from './types.ts';
 import type { Sample } from '../reducers/samples.ts';
 
 /** The predictions measurement as functions/load-predictions writes it. */
@@ -30,10 +31,35 @@ export const countedMeasurements: CountedMeasurement[] = [
   { measurement: predictionMeasurement, field: 'sample_id' },
 ];
 
+/**
+ * The lag monitor's report, or, while the connector does not answer, the lag read from Kafka
+ * (without a commit history its status is UNKNOWN, which the page explains).
+ */
+function withFallback(
+  primary: () => Promise<GroupLag[]>,
+  fallback: (() => Promise<GroupLag[]>) | undefined,
+): () => Promise<GroupLag[]> {
+  if (!fallback) return primary;
+  return async () => {
+    try {
+      return await primary();
+    } catch (error) {
+      try {
+        return await fallback();
+      } catch {
+        throw error;
+      }
+    }
+  };
+}
+
 export interface DefaultSourceOptions {
   config: SystemConfig;
-  /** The InfluxDB token (read by the caller with readInfluxToken); InfluxDB panels are off without it. */
-  influxToken?: string;
+  /**
+   * The InfluxDB token, read on each use so a token file created later is picked up; when it
+   * throws, the InfluxDB panels show why. InfluxDB panels are off without it.
+   */
+  influxToken?: () => string;
   /** Functions with replicas: the gateway's own provider when mounted in it, else the gateway over HTTP. */
   functions?: () => Promise<FunctionSummary[]>;
   gateway?: GatewayAccess;
@@ -69,22 +95,34 @@ export function createDefaultSources(options: DefaultSourceOptions): {
         return admin.use((client) => readGroupsLag(client, targets));
       }
     : undefined;
-  const lag = options.connectorUrl ? connectorLag(options.connectorUrl, timeoutMs) : lagFromKafka;
+  const lag = options.connectorUrl
+    ? withFallback(connectorLag(options.connectorUrl, timeoutMs), lagFromKafka)
+    : lagFromKafka;
 
-  const influx =
-    options.influxToken === undefined
-      ? undefined
-      : createQueryApi(config.influxdb.url, options.influxToken, config.influxdb.org, timeoutMs);
+  const readToken = options.influxToken;
+  let cached: { token: string; api: QueryApi } | undefined;
+  const influx = (read: () => string) => {
+    const token = read();
+    if (cached?.token !== token)
+      cached = { token, api: createQueryApi(config.influxdb.url, token, config.influxdb.org, timeoutMs) };
+    return cached.api;
+  };
   const sources: DashboardSources = {
     topicOffsets: () => admin.use((client) => readTopicOffsets(client, topics)),
     host: hostSource([config.home, config.cacheDir, tmpdir()]),
     ...(lag ? { lag } : {}),
     ...(functions ? { functions } : {}),
     ...(metrics ? { metrics } : {}),
-    ...(influx
+    ...(readToken
       ? {
-          predictions: readPredictionWindows(influx, config.influxdb.bucket, predictionSchema),
-          storedCounts: readStoredCounts(influx, config.influxdb.bucket, countedMeasurements),
+          predictions: (windowSeconds: number, stepSeconds: number) =>
+            readPredictionWindows(
+              influx(readToken),
+              config.influxdb.bucket,
+              predictionSchema,
+            )(windowSeconds, stepSeconds),
+          storedCounts: () =>
+            readStoredCounts(influx(readToken), config.influxdb.bucket, countedMeasurements)(),
         }
       : {}),
   };
