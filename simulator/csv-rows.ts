@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { parse } from 'csv-parse';
 import { CdnfaasError } from '../lib/errors.ts';
 import type { RawRecord } from '../contracts/raw-record.ts';
@@ -18,23 +18,25 @@ export function rowToRecord(header: readonly string[], fields: readonly string[]
 
 /** Reads a whole CSV file with a header line into raw records (strings, any column order). */
 export async function readCsvRecords(file: string): Promise<RawRecord[]> {
+  if (!existsSync(file)) {
+    throw new CdnfaasError('INVALID_INPUT', `CSV file ${file} does not exist`, {
+      hint: 'give the path of a CSV file, e.g. one written by `npx cdnfaas generate-data`',
+    });
+  }
   const records: RawRecord[] = [];
   let header: string[] | undefined;
-  const parser = createReadStream(file).pipe(
+  const input = createReadStream(file);
+  const parser = input.pipe(
     parse({ relax_column_count: true, relax_quotes: true, skip_empty_lines: true, bom: true }),
   );
+  // A read error (a folder, no permission) must end the iteration, not leave it waiting.
+  input.once('error', (error) => parser.destroy(error));
   try {
     for await (const fields of parser as AsyncIterable<string[]>) {
       if (header === undefined) header = fields.map((name) => name.trim());
       else records.push(rowToRecord(header, fields));
     }
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      throw new CdnfaasError('INVALID_INPUT', `CSV file ${file} does not exist`, {
-        hint: 'give the path of a CSV file, e.g. one written by `npx cdnfaas generate-data`',
-      });
-    }
     throw new CdnfaasError('INVALID_INPUT', `cannot read CSV ${file}: ${(error as Error).message}`, {
       cause: error,
     });

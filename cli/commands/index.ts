@@ -8,6 +8,7 @@ import * as images from './images.ts';
 import * as replay from './replay.ts';
 import * as services from './services.ts';
 import * as train from './train.ts';
+import * as up from './up.ts';
 import * as k8s from './k8s.ts';
 import * as lint from './lint.ts';
 import * as status from './status.ts';
@@ -17,4 +18,4 @@ export interface CommandModule {
 }
 
 /** Every top-level command, one module each. */
-export const commandModules: CommandModule[] = [replay, generateData, services, lint, build, images, train, gateway, credentials, connector, k8s, status];
+export const commandModules: CommandModule[] = [replay, generateData, services, lint, build, images, train, gateway, credentials, connector, k8s, status, up];

@@ -2,6 +2,7 @@
 // outlive `npm run up`, recorded like the services so `npm run down` stops exactly those.
 import { join } from 'node:path';
 import { request } from 'undici';
+import { CdnfaasError } from '../../../lib/errors.ts';
 import type { SystemConfig } from '../../../system/config.ts';
 import { projectRoot } from '../../../system/config.ts';
 import { waitUntilHealthy, type HealthResult } from '../health.ts';
@@ -59,6 +60,16 @@ export async function startBackground(
       logFile: paths.logFile,
     });
     return 'running';
+  }
+  if ((await httpHealth(spec.healthUrl)).healthy) {
+    // Something we did not start answers there: talking to it would deploy into a stranger.
+    throw new CdnfaasError(
+      'PORT_IN_USE',
+      `${spec.healthUrl} already answers, but not from a ${spec.name} this cdnfaas home started`,
+      {
+        hint: `stop what listens there, or run with another port (GATEWAY_PORT for the gateway)`,
+      },
+    );
   }
   const cli = join(projectRoot, 'bin', 'cdnfaas.mjs');
   const args = [cli, ...spec.args];
