@@ -69,7 +69,12 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     system.delete('/system/functions', makeDeleteHandler(deps));
     system.get('/system/function/:name', makeGetHandler(deps));
     system.post('/system/scale-function/:name', makeScaleHandler(deps));
-    system.get('/system/logs', makeLogsHandler(deps));
+    const followers = new Set<() => void>();
+    // Followed log streams never end on their own; end them so that closing does not wait on them.
+    system.addHook('preClose', async () => {
+      for (const end of [...followers]) end();
+    });
+    system.get('/system/logs', makeLogsHandler(deps, followers));
     system.get('/system/info', makeInfoHandler(deps));
     system.get('/system/namespaces', makeNamespacesHandler());
     system.route({ method: ['GET', 'POST', 'PUT', 'DELETE'], url: '/system/secrets', handler: makeSecretsHandler(deps) });

@@ -116,6 +116,13 @@ export function downstreamHeaders(call: ForwardCall, upstream: Record<string, st
   return headers;
 }
 
+/** Errors of the connection itself (not of the call): the replica may be gone. */
+const connectionCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function connectionFailure(error: unknown): boolean {
+  return connectionCodes.has((error as { code?: string }).code ?? '');
+}
+
 function notDelivered(error: unknown): boolean {
   return notDeliveredCodes.has((error as { code?: string }).code ?? '');
 }
@@ -138,6 +145,7 @@ export async function onReplica<T>(
     try {
       return await attempt(target);
     } catch (error) {
+      if (connectionFailure(error)) target.reportFailure();
       if (!(replayable && tries < maxAttempts && notDelivered(error) && !signal.aborted)) throw error;
     } finally {
       target.release();

@@ -22,6 +22,8 @@ export interface GatewayOptions {
   /** Provider tuning (health checks, backoff, drain); paths and collaborators are set here. */
   provider?: Partial<Omit<ProcessProviderOptions, 'stateDir' | 'images' | 'secrets' | 'logger'>>;
   asyncConcurrency?: number;
+  /** How long stop() lets open requests finish before cutting their connections, ms. */
+  closeGraceMs?: number;
 }
 
 export interface Gateway {
@@ -84,10 +86,19 @@ export function createGateway(options: GatewayOptions): Gateway {
     credentialFiles: credentials.files,
     stop: () => {
       stopping ??= (async () => {
+        const started = Date.now();
+        // In-flight calls get a grace period; a connection still open after it is cut.
+        const force = setTimeout(() => {
+          logger.warn({ graceMs: options.closeGraceMs ?? 5_000 }, 'closing the connections still open');
+          app.server.closeAllConnections();
+        }, options.closeGraceMs ?? 5_000);
         await app.close();
+        clearTimeout(force);
+        const closedMs = Date.now() - started;
         await asyncInvoker.stop();
         await provider.stop();
         process.off('exit', killReplicas);
+        logger.info({ httpClosedMs: closedMs, stoppedMs: Date.now() - started }, 'gateway stopped');
       })();
       return stopping;
     },

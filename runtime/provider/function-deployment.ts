@@ -102,6 +102,7 @@ export class FunctionDeployment {
         released = true;
         replica.release();
       },
+      reportFailure: () => replica.suspect(),
     };
   }
 
@@ -169,8 +170,8 @@ export class FunctionDeployment {
   }
 
   /** Every replica with its state, for logs and tests. */
-  replicaStates(): { instance: string; revision: number; state: string; inFlight: number; restarts: number }[] {
-    return this.replicas.map((r) => ({ instance: r.instance, revision: r.revision, state: r.state, inFlight: r.inFlight, restarts: r.restarts }));
+  replicaStates(): { instance: string; revision: number; state: string; inFlight: number; restarts: number; pid: number | undefined }[] {
+    return this.replicas.map((r) => ({ instance: r.instance, revision: r.revision, state: r.state, inFlight: r.inFlight, restarts: r.restarts, pid: r.pid }));
   }
 
   /** Stops every replica (draining each) and fails the waiting requests. */

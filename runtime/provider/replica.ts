@@ -53,10 +53,16 @@ export class Replica {
   private startedAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private failures = 0;
+  private probing = false;
   private drained: (() => void) | undefined;
   private exited: (() => void) | undefined;
 
   constructor(readonly options: ReplicaOptions) {}
+
+  /** The current process id; undefined between a crash and its restart. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
 
   get instance(): string {
     return this.options.instance;
@@ -82,6 +88,23 @@ export class Replica {
   release(): void {
     this.inFlight--;
     if (this.inFlight <= 0 && this.drained !== undefined) this.drained();
+  }
+
+  /**
+   * A call could not talk to this replica: probe it at once, and take it out of rotation if it
+   * does not answer, so calls stop going to a process that just died before its exit is seen.
+   */
+  suspect(): void {
+    if (this.state !== 'ready' || this.probing) return;
+    const port = Number(new URL(this.origin).port);
+    this.probing = true;
+    void probeHealth(port, replicaHealthPath, this.options.health.timeoutMs).then((healthy) => {
+      this.probing = false;
+      if (!healthy && this.state === 'ready') {
+        this.options.log.append(this.instance, '[cdnfaas] replica did not answer after a failed call; out of rotation');
+        this.setState('unready');
+      }
+    });
   }
 
   /** Out of rotation, wait for in-flight calls (up to drainMs), then SIGTERM, then SIGKILL after killMs. */

@@ -86,6 +86,8 @@ export interface InvokeTarget {
   dispatcher: Dispatcher;
   origin: string;
   release(): void;
+  /** The connection to the replica failed: check its health now rather than at the next probe. */
+  reportFailure(): void;
 }
 
 export interface AcquireOptions {

@@ -49,9 +49,10 @@ const line = (message: LogMessage): string => `${JSON.stringify(message)}\n`;
 
 /**
  * GET /system/logs: ndjson of faas-provider logs.Message; with follow=true new lines stream until
- * the client hangs up, the function is removed or the gateway stops.
+ * the client hangs up, the function is removed or the gateway stops (`followers` holds the
+ * open streams so that closing the gateway can end them).
  */
-export function makeLogsHandler({ provider }: Pick<GatewayDeps, 'provider'>) {
+export function makeLogsHandler({ provider }: Pick<GatewayDeps, 'provider'>, followers: Set<() => void>) {
   return async (request: Request, reply: FastifyReply) => {
     const query = parseLogQuery(request.query);
     const stream = provider.logs(query);
@@ -63,10 +64,13 @@ export function makeLogsHandler({ provider }: Pick<GatewayDeps, 'provider'>) {
       res.end();
       return;
     }
-    const unsubscribe = stream.subscribe(
-      (message) => res.write(line(message)),
-      () => res.end(),
-    );
-    res.once('close', unsubscribe);
+    const end = (): void => {
+      unsubscribe();
+      followers.delete(end);
+      res.end();
+    };
+    const unsubscribe = stream.subscribe((message) => res.write(line(message)), end);
+    followers.add(end);
+    res.once('close', end);
   };
 }

@@ -48,6 +48,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     projectRoot,
     images: openImageStore(home),
     logger,
+    closeGraceMs: 1_000,
     ...(options.limits === undefined ? {} : { limits: options.limits }),
     provider: {
       health: { startupIntervalMs: 5, periodMs: 250, timeoutMs: 1_000, failureThreshold: 3, startupTimeoutMs: 30_000 },
