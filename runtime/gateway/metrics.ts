@@ -10,6 +10,7 @@ export class GatewayMetrics {
   private readonly invocations: Counter<'function_name' | 'code'>;
   private readonly started: Counter<'function_name'>;
   private readonly seconds: Histogram<'function_name' | 'code'>;
+  private readonly startedChildren = new Map<string, Counter.Internal>();
   private readonly completedChildren = new Map<string, { count: Counter.Internal; time: Histogram.Internal<'function_name' | 'code'> }>();
 
   constructor(provider: Pick<FunctionProvider, 'list'>) {
@@ -48,7 +49,12 @@ export class GatewayMetrics {
   }
 
   invocationStarted(functionName: string): void {
-    this.started.labels(functionName).inc();
+    let child = this.startedChildren.get(functionName);
+    if (child === undefined) {
+      child = this.started.labels(functionName);
+      this.startedChildren.set(functionName, child);
+    }
+    child.inc();
   }
 
   /** One finished invocation; children are cached because this runs once per request. */

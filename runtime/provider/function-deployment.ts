@@ -170,8 +170,8 @@ export class FunctionDeployment {
   }
 
   /** Every replica with its state, for logs and tests. */
-  replicaStates(): { instance: string; revision: number; state: string; inFlight: number; restarts: number; pid: number | undefined }[] {
-    return this.replicas.map((r) => ({ instance: r.instance, revision: r.revision, state: r.state, inFlight: r.inFlight, restarts: r.restarts, pid: r.pid }));
+  replicaStates(): { instance: string; revision: number; state: string; inFlight: number; restarts: number; pid: number | undefined; origin: string }[] {
+    return this.replicas.map((r) => ({ instance: r.instance, revision: r.revision, state: r.state, inFlight: r.inFlight, restarts: r.restarts, pid: r.pid, origin: r.origin }));
   }
 
   /** Stops every replica (draining each) and fails the waiting requests. */
