@@ -15,6 +15,21 @@ export interface GatewayParts {
 export const defaultConnectorUrl = (env: Record<string, string | undefined> = process.env) =>
   `http://127.0.0.1:${env.CONNECTOR_PORT ?? 8082}`;
 
+/** Functions and replicas straight from the gateway's provider, with the topic each is triggered by. */
+export function providerFunctions(provider: GatewayParts['provider']): () => Promise<FunctionSummary[]> {
+  return async () =>
+    provider
+      .list()
+      .map((status) => ({
+        name: status.name,
+        image: status.image,
+        replicas: status.replicas,
+        availableReplicas: status.availableReplicas,
+        topic: status.annotations.topic,
+      }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+}
+
 /**
  * Mounts the live dashboard at /ui on the gateway: functions and replicas straight from its
  * provider, its own /metrics, the connector's lag monitor, Kafka offsets, InfluxDB and this host.
@@ -28,14 +43,7 @@ export function mountDashboard(
   const { sources, close } = createDefaultSources({
     config,
     influxToken: () => readInfluxToken(config),
-    functions: async (): Promise<FunctionSummary[]> =>
-      gateway.provider.list().map((status) => ({
-        name: status.name,
-        image: status.image,
-        replicas: status.replicas,
-        availableReplicas: status.availableReplicas,
-        topic: status.annotations.topic,
-      })),
+    functions: providerFunctions(gateway.provider),
     metrics: metricsFromUrl(`http://127.0.0.1:${port}/metrics`, 2000),
     connectorUrl: defaultConnectorUrl(),
   });

@@ -48,7 +48,7 @@ describe('advance', () => {
       ok([
         {
           name: 'gateway_function_invocation_total',
-          labels: { function_name: 'predict', code: '200' },
+          labels: { function_name: 'predict.openfaas-fn', code: '200' },
           value: count,
         },
       ]);

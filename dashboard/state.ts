@@ -102,13 +102,13 @@ export function advance(state: DashboardState, reading: Reading, options: StateO
       'function_name',
     );
     point.invocations = Object.fromEntries(
-      [...invocations].map(([fn, stats]) => [fn, before ? stats.rate : 0]),
+      [...invocations].map(([fn, stats]) => [functionName(fn), before ? stats.rate : 0]),
     );
     point.latencyMeanMs = Object.fromEntries(
-      [...latency].map(([fn, stats]) => [fn, toMillis(stats.meanSeconds)]),
+      [...latency].map(([fn, stats]) => [functionName(fn), toMillis(stats.meanSeconds)]),
     );
     point.latencyP95Ms = Object.fromEntries(
-      [...latency].map(([fn, stats]) => [fn, toMillis(stats.p95Seconds)]),
+      [...latency].map(([fn, stats]) => [functionName(fn), toMillis(stats.p95Seconds)]),
     );
     previous.metrics = { at, value: samples };
   }

@@ -32,6 +32,8 @@ interface PanelBase {
   state: PanelState;
   /** The empty state's text, or the source's error. */
   message?: string;
+  /** Takes two grid columns (wide tables). */
+  wide?: boolean;
 }
 
 export interface ChartPanel extends PanelBase {

@@ -95,6 +95,9 @@ const lastOf = <T>(history: HistoryPoint[], pick: (p: HistoryPoint) => T | undef
   return undefined;
 };
 
+/** Tables with many columns take two grid columns. */
+const wideTables = new Set(['lag-status']);
+
 const isDlq = (topic: string) => topic.endsWith('.dlq');
 
 /** The whole page from the state: stat tiles, charts and tables, each with its own state. */
@@ -362,7 +365,12 @@ export function buildView(state: DashboardState, options: ViewOptions): Dashboar
       hostStatus,
     ),
   ];
-  return { at: latest?.at ?? Date.now(), intervalMs: options.intervalMs, stats, panels };
+  return {
+    at: latest?.at ?? Date.now(),
+    intervalMs: options.intervalMs,
+    stats,
+    panels: panels.map((panel) => (wideTables.has(panel.id) ? { ...panel, wide: true } : panel)),
+  };
 }
 
 /** A stat tile; its note is the source's message when the source failed or is off. */

@@ -64,7 +64,7 @@ function renderTable(body: HTMLElement, panel: TablePanel): void {
 function renderPanel(container: HTMLElement, panel: Panel): void {
   let node = container.querySelector<HTMLElement>(`section[data-id="${panel.id}"]`);
   if (!node) {
-    node = element('section', `panel ${panel.kind}`);
+    node = element('section', `panel ${panel.kind}${panel.wide ? ' wide' : ''}`);
     node.dataset.id = panel.id;
     const title = element('h2', undefined, panel.title);
     title.title = panel.description;
