@@ -1,0 +1,130 @@
+// The small pieces test/support/system.ts is made of: run names, free ports, the InfluxDB
+// database of a run, and waiting on what is stored against a deadline.
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Admin } from 'kafkajs';
+import { readStoredCounts, type StoredCounts } from '../../deploy/local/pipeline/stored.ts';
+import { CdnfaasError, isCdnfaasError } from '../../lib/errors.ts';
+import { readGroupLag, type LagTarget } from '../../runtime/lag/reader.ts';
+import { readInfluxToken, type SystemConfig } from '../../system/config.ts';
+
+/** A name no other run uses: short, lowercase, valid as function-name suffix and topic prefix. */
+export function runIdentity(label: string): { id: string; database: string } {
+  const clean =
+    label
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '')
+      .slice(0, 8) || 'sys';
+  const id = `${clean}-${Date.now().toString(36).slice(-5)}${Math.random().toString(36).slice(2, 5)}`;
+  return { id, database: `cdnfaas_${id.replace(/-/g, '_')}` };
+}
+
+/** A TCP port nobody listens on right now (the kernel picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The InfluxDB token of the services; an external InfluxDB 1.x without auth takes any token. */
+export function tokenForTests(config: SystemConfig): string {
+  try {
+    return readInfluxToken(config);
+  } catch (error) {
+    if (!isCdnfaasError(error, 'CONFIG_NOT_FOUND') || !config.externalInflux) throw error;
+    return 'no-auth';
+  }
+}
+
+interface InfluxQLBody {
+  results?: { error?: string; series?: { columns: string[]; values: unknown[][] }[] }[];
+  error?: string;
+}
+
+/** InfluxQL through /query; rows of the first statement as objects. */
+export async function influxQuery(
+  config: SystemConfig,
+  token: string,
+  query: string,
+  database?: string,
+): Promise<Record<string, unknown>[]> {
+  const response = await fetch(`${config.influxdb.url}/query`, {
+    method: 'POST',
+    headers: { authorization: `Token ${token}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ q: query, ...(database ? { db: database } : {}) }),
+  });
+  const body = (await response.json()) as InfluxQLBody;
+  const error = body.error ?? body.results?.[0]?.error;
+  if (!response.ok || error) {
+    throw new CdnfaasError('UPSTREAM_FAILED', `InfluxQL ${query} failed: ${response.status} ${error ?? ''}`, {
+      hint: `check that InfluxDB answers at ${config.influxdb.url}`,
+    });
+  }
+  return (body.results?.[0]?.series ?? []).flatMap((series) =>
+    series.values.map((values) => Object.fromEntries(series.columns.map((column, i) => [column, values[i]]))),
+  );
+}
+
+export async function createRunDatabase(
+  config: SystemConfig,
+  token: string,
+  database: string,
+): Promise<void> {
+  await influxQuery(config, token, `CREATE DATABASE "${database}"`);
+}
+
+export interface StageLag {
+  function: string;
+  topic: string;
+  /** Records the function's consumer group has still to consume (uncommitted ones count). */
+  lag: number;
+}
+
+export async function pipelineLag(admin: Admin, stages: LagTarget[]): Promise<StageLag[]> {
+  return Promise.all(
+    stages.map(async (stage) => ({
+      function: stage.function,
+      topic: stage.topic,
+      lag: (await readGroupLag(admin, stage)).totalLag,
+    })),
+  );
+}
+
+/** Polls counts (every 500 ms) and then lags until both are final, or throws TIMEOUT saying where it stood. */
+export async function waitForStored(
+  config: SystemConfig,
+  admin: Admin,
+  stages: LagTarget[],
+  expected: number,
+  options: { timeoutMs?: number; onChange?: (counts: StoredCounts) => void },
+): Promise<StoredCounts> {
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const deadline = Date.now() + timeoutMs;
+  let counts: StoredCounts = { clientData: -1, predictions: -1 };
+  let lags: StageLag[] = [];
+  for (;;) {
+    const next = await readStoredCounts(config);
+    if (next.clientData !== counts.clientData || next.predictions !== counts.predictions)
+      options.onChange?.(next);
+    counts = next;
+    if (counts.clientData >= expected && counts.predictions >= expected) {
+      // Reached: once no group has anything left to consume, nothing more can arrive.
+      lags = await pipelineLag(admin, stages);
+      if (lags.every((stage) => stage.lag === 0)) return readStoredCounts(config);
+    }
+    if (Date.now() > deadline) break;
+    await sleep(500);
+  }
+  lags = await pipelineLag(admin, stages);
+  throw new CdnfaasError(
+    'TIMEOUT',
+    `after ${timeoutMs / 1000} s: ${counts.clientData} cdn_client_data and ${counts.predictions} predictions stored ` +
+      `(expected ${expected} each); lag ${lags.map((stage) => `${stage.function} ${stage.lag}`).join(', ')}`,
+    { hint: 'read the gateway and connector logs in the run home (KEEP_TEST_HOME=1 keeps it)' },
+  );
+}
