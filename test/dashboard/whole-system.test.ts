@@ -1,0 +1,116 @@
+// The whole system, as `npm run up` starts it (services, sample data, model, build, gateway with
+// the four functions, connector with lag monitor and autoscaler), then a replay of the sample
+// data while the dashboard is open in a real browser: its charts must show the records flowing,
+// the predictions stored, the lag the replay causes and the replicas serving.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stopBackground } from '../../deploy/local/pipeline/background.ts';
+import { pipelineUp, sampleDataFile } from '../../deploy/local/pipeline/up.ts';
+import { readCsvRecords } from '../../simulator/csv-rows.ts';
+import { replay } from '../../simulator/replay.ts';
+import { loadConfig, type SystemConfig } from '../../system/config.ts';
+import { ensureChromium, openBrowser, panelState, screenshot, type Browser } from './support/browser.ts';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('the dashboard of the whole running system', () => {
+  let config: SystemConfig;
+  let dashboardUrl: string;
+  let browser: Browser;
+  let temporaryHome: string | undefined;
+  const saved = { GATEWAY_PORT: process.env.GATEWAY_PORT, CDNFAAS_HOME: process.env.CDNFAAS_HOME };
+
+  beforeAll(async () => {
+    ensureChromium();
+    // A port of its own for the gateway; the children `up` starts inherit it.
+    process.env.GATEWAY_PORT = String(await freePort());
+    if (process.env.KAFKA_BROKERS && process.env.INFLUX_URL) {
+      // External services: a home of its own, so nothing of a developer's running system is touched.
+      temporaryHome = mkdtempSync(join(tmpdir(), 'cdnfaas-whole-'));
+      process.env.CDNFAAS_HOME = temporaryHome;
+    }
+    config = loadConfig();
+    if (temporaryHome) {
+      mkdirSync(dirname(config.influxdb.tokenFile), { recursive: true });
+      writeFileSync(config.influxdb.tokenFile, `${process.env.INFLUX_TOKEN ?? 'no-auth'}\n`);
+    }
+    const log = (line: string) => process.stderr.write(`  up: ${line.trim()}\n`);
+    ({ dashboardUrl } = await pipelineUp(config, { replay: false, sampleRows: 5_000, log }));
+    browser = await openBrowser();
+  }, 900_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    // Only what `up` started here; the services belong to the integration setup.
+    if (config) for (const name of ['connector', 'gateway'] as const) await stopBackground(config, name);
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    if (temporaryHome) rmSync(temporaryHome, { recursive: true, force: true });
+  }, 120_000);
+
+  it('charts the replayed records, their predictions, the lag and the replicas', async () => {
+    const { page, errors } = browser;
+    await page.goto(dashboardUrl);
+    await page.waitForFunction(
+      () => document.querySelector('section[data-id="replicas"]')?.getAttribute('data-state') === 'ok',
+      undefined,
+      {
+        timeout: 30_000,
+      },
+    );
+
+    const records = await readCsvRecords(sampleDataFile(config));
+    const replayed = await replay(records, { brokers: config.kafka.brokers, topic: 'cdn_raw' });
+    expect(replayed.sent).toBe(records.length);
+
+    const charted = ['throughput', 'clusters', 'lag', 'replicas'];
+    await page.waitForFunction(
+      (ids) =>
+        ids.every(
+          (panel) =>
+            Number(document.querySelector<HTMLElement>(`section[data-id="${panel}"]`)?.dataset.max ?? 0) > 0,
+        ),
+      charted,
+      { timeout: 120_000, polling: 500 },
+    );
+    for (const panel of charted) {
+      const state = await panelState(page, panel);
+      expect(state.state, `${panel}: ${state.message}`).toBe('ok');
+      expect(state.max, panel).toBeGreaterThan(0);
+      expect(state.canvases, `${panel} draws a uPlot chart`).toBeGreaterThan(0);
+    }
+    // Stored points keep arriving until the pipeline drained; wait for the tiles to count them.
+    await page.waitForFunction(
+      () =>
+        ['stored-cdn_client_data', 'stored-predictions'].every(
+          (tile) =>
+            Number(document.querySelector<HTMLElement>(`.tile[data-id="${tile}"]`)?.dataset.value || 0) > 0,
+        ),
+      undefined,
+      { timeout: 120_000, polling: 500 },
+    );
+    const functionsTable = await page.locator('section[data-id="functions"] tbody').innerText();
+    for (const fn of ['provide', 'predict', 'load-data', 'load-predictions'])
+      expect(functionsTable).toContain(fn);
+    const lagTable = await page.locator('section[data-id="lag-status"] tbody').innerText();
+    expect(lagTable).toContain('cdnfaas-predict');
+    expect(
+      (await panelState(page, 'lag-status')).message,
+      'the lag monitor answers, so groups have a Burrow status',
+    ).toBe('');
+    await page.waitForTimeout(2_500);
+    console.log(`screenshot: ${await screenshot(page, 'dashboard-whole-system')}`);
+    expect(errors).toEqual([]);
+  });
+});
