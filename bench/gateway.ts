@@ -25,55 +25,104 @@ const stackFile = join(projectRoot, 'test', 'fixtures', 'stack.echo.yml');
 const durationMs = Number(process.env.BENCH_DURATION_MS ?? 5_000);
 const warmupMs = 1_000;
 const coldStartRuns = Number(process.env.BENCH_COLD_RUNS ?? 5);
-const targets = { overheadP50Ms: 0.3, gatewayRequestsPerSecond: 5_000, coldStartTrivialMs: 300, coldStartModelMs: 500 };
+const targets = {
+  overheadP50Ms: 0.3,
+  gatewayRequestsPerSecond: 5_000,
+  coldStartTrivialMs: 300,
+  coldStartModelMs: 500,
+};
 
 const say = (line: string): void => void process.stderr.write(`${line}\n`);
 
 function runLoadgen(url: string, connections: number): Promise<LoadReport> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'bench', 'loadgen.ts'), url, String(connections), String(durationMs), String(warmupMs), 'hello'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(projectRoot, 'bench', 'loadgen.ts'),
+        url,
+        String(connections),
+        String(durationMs),
+        String(warmupMs),
+        'hello',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadReport) : reject(new Error(`loadgen exited with ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as LoadReport) : reject(new Error(`loadgen exited with ${code}`)),
+    );
   });
 }
 
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const median = (values: number[]): number =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const round = (value: number, digits = 3): number => Math.round(value * 10 ** digits) / 10 ** digits;
 
 async function main(): Promise<void> {
   const home = mkdtempSync(join(tmpdir(), 'cdnfaas-bench-gateway-'));
-  say(`bench:gateway on ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; scratch home ${home}`);
+  say(
+    `bench:gateway on ${cpus().length} cores, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}; scratch home ${home}`,
+  );
   const buildStarted = performance.now();
   await buildStack({ stackFile, config: { home } });
   say(`built echo and onnx-add in ${Math.round(performance.now() - buildStarted)} ms`);
 
-  const gateway = createGateway({ home, projectRoot, images: openImageStore(home), logger: createLogger({ service: 'gateway', level: 'warn' }) });
+  const gateway = createGateway({
+    home,
+    projectRoot,
+    images: openImageStore(home),
+    logger: createLogger({ service: 'gateway', level: 'warn' }),
+  });
   const url = await listenGateway(gateway, '127.0.0.1', 0);
   const { readFileSync } = await import('node:fs');
   const auth = `Basic ${Buffer.from(`admin:${readFileSync(gateway.credentialFiles.passwordFile, 'utf8').trim()}`).toString('base64')}`;
   const system = async (method: 'POST' | 'DELETE', body: unknown): Promise<number> => {
-    const res = await request(`${url}/system/functions`, { method, headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await request(`${url}/system/functions`, {
+      method,
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     await res.body.dump();
     return res.statusCode;
   };
-  const invoke = async (name: string, body: string, contentType: string): Promise<{ status: number; text: string }> => {
-    const res = await request(`${url}/function/${name}`, { method: 'POST', headers: { 'content-type': contentType }, body });
+  const invoke = async (
+    name: string,
+    body: string,
+    contentType: string,
+  ): Promise<{ status: number; text: string }> => {
+    const res = await request(`${url}/function/${name}`, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body,
+    });
     return { status: res.statusCode, text: await res.body.text() };
   };
 
   try {
-    const coldStart = async (image: string, body: string, contentType: string, expected: string): Promise<number[]> => {
+    const coldStart = async (
+      image: string,
+      body: string,
+      contentType: string,
+      expected: string,
+    ): Promise<number[]> => {
       const times: number[] = [];
       for (let run = 1; run <= coldStartRuns; run++) {
         const name = `cold-${image.split('/')[1]!.split(':')[0]}-${run}`;
         const started = performance.now();
-        if ((await system('POST', { service: name, image })) !== 202) throw new Error(`deploy of ${name} failed`);
+        if ((await system('POST', { service: name, image })) !== 202)
+          throw new Error(`deploy of ${name} failed`);
         const answer = await invoke(name, body, contentType);
         const elapsed = performance.now() - started;
-        if (answer.status !== 200 || answer.text !== expected) throw new Error(`${name} answered ${answer.status} ${answer.text}`);
+        if (answer.status !== 200 || answer.text !== expected)
+          throw new Error(`${name} answered ${answer.status} ${answer.text}`);
         times.push(round(elapsed, 1));
         await system('DELETE', { functionName: name });
       }
@@ -84,7 +133,8 @@ async function main(): Promise<void> {
     say('cold start: function with an ONNX model');
     const coldModel = await coldStart('cdnfaas/onnx-add:0.1.0', '[1,2,3]', 'application/json', '[2,3,4]');
 
-    if ((await system('POST', { service: 'echo', image: 'cdnfaas/echo:0.1.0' })) !== 202) throw new Error('deploy of echo failed');
+    if ((await system('POST', { service: 'echo', image: 'cdnfaas/echo:0.1.0' })) !== 202)
+      throw new Error('deploy of echo failed');
     if ((await invoke('echo', 'warm', 'text/plain')).status !== 200) throw new Error('echo did not answer');
     const replica = gateway.provider.replicas('echo')[0]!;
     const direct = `${replica.origin}/`;
@@ -92,8 +142,14 @@ async function main(): Promise<void> {
 
     const phases: { connections: number; direct: LoadReport; gateway: LoadReport }[] = [];
     for (const connections of [1, 32]) {
-      say(`load: ${connections} connection(s), ${durationMs} ms after ${warmupMs} ms warm-up, direct then through the gateway`);
-      phases.push({ connections, direct: await runLoadgen(direct, connections), gateway: await runLoadgen(through, connections) });
+      say(
+        `load: ${connections} connection(s), ${durationMs} ms after ${warmupMs} ms warm-up, direct then through the gateway`,
+      );
+      phases.push({
+        connections,
+        direct: await runLoadgen(direct, connections),
+        gateway: await runLoadgen(through, connections),
+      });
     }
 
     const latency = phases[0]!;
@@ -110,7 +166,12 @@ async function main(): Promise<void> {
         p50Ratio: round(phase.gateway.p50Ms / phase.direct.p50Ms, 2),
         throughputRatio: round(phase.gateway.requestsPerSecond / phase.direct.requestsPerSecond, 2),
       })),
-      coldStartMs: { trivial: coldTrivial, model: coldModel, trivialMedian: median(coldTrivial), modelMedian: median(coldModel) },
+      coldStartMs: {
+        trivial: coldTrivial,
+        model: coldModel,
+        trivialMedian: median(coldTrivial),
+        modelMedian: median(coldModel),
+      },
       targets,
       met: {
         overheadP50: overheadP50 <= targets.overheadP50Ms,
@@ -137,7 +198,9 @@ async function main(): Promise<void> {
       `  >= ${targets.gatewayRequestsPerSecond} req/s through the gateway (32 connections): ${throughput.gateway.requestsPerSecond}  ${mark(result.met.gatewayRequestsPerSecond)}`,
       `  cold start trivial <= ${targets.coldStartTrivialMs} ms (median): ${median(coldTrivial)}  ${mark(result.met.coldStartTrivial)}`,
       `  cold start with a model <= ${targets.coldStartModelMs} ms (median): ${median(coldModel)}  ${mark(result.met.coldStartModel)}`,
-      `  (load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}; the load generator, the gateway and the replica share ${cpus().length} cores)`,
+      `  (load average at the end: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}; the load generator, the gateway and the replica share ${cpus().length} cores)`,
     ];
     console.log(lines.join('\n'));
     mkdirSync(join(projectRoot, 'bench', 'out'), { recursive: true });

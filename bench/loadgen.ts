@@ -27,7 +27,13 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-export async function runLoad(url: string, connections: number, durationMs: number, warmupMs: number, body?: string): Promise<LoadReport> {
+export async function runLoad(
+  url: string,
+  connections: number,
+  durationMs: number,
+  warmupMs: number,
+  body?: string,
+): Promise<LoadReport> {
   const target = new URL(url);
   const pool = new Pool(target.origin, { connections, pipelining: 1 });
   const path = `${target.pathname}${target.search}`;
@@ -55,7 +61,8 @@ export async function runLoad(url: string, connections: number, durationMs: numb
         errors++;
       }
       const done = performance.now();
-      if (sent >= measureFrom && done <= end && recorded < latencies.length) latencies[recorded++] = done - sent;
+      if (sent >= measureFrom && done <= end && recorded < latencies.length)
+        latencies[recorded++] = done - sent;
     }
   };
   await Promise.all(Array.from({ length: connections }, caller));
@@ -83,6 +90,12 @@ if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].sp
     console.error('usage: tsx bench/loadgen.ts <url> <connections> <durationMs> <warmupMs> [body]');
     process.exit(2);
   }
-  const report = await runLoad(url, Number(connections ?? 1), Number(durationMs ?? 5_000), Number(warmupMs ?? 1_000), body);
+  const report = await runLoad(
+    url,
+    Number(connections ?? 1),
+    Number(durationMs ?? 5_000),
+    Number(warmupMs ?? 1_000),
+    body,
+  );
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }

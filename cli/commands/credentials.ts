@@ -14,7 +14,18 @@ export function register(program: Command): void {
       const gatewayUrl = `http://127.0.0.1:${config.gateway.port}`;
       const login = `faas-cli login --gateway ${gatewayUrl} --username ${credentials.user} --password-stdin < ${credentials.files.passwordFile}`;
       if (options.json) {
-        console.log(JSON.stringify({ gateway: gatewayUrl, user: credentials.user, passwordFile: credentials.files.passwordFile, login }, null, 2));
+        console.log(
+          JSON.stringify(
+            {
+              gateway: gatewayUrl,
+              user: credentials.user,
+              passwordFile: credentials.files.passwordFile,
+              login,
+            },
+            null,
+            2,
+          ),
+        );
         return;
       }
       console.log(`gateway:       ${gatewayUrl}`);

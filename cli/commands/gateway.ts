@@ -9,16 +9,30 @@ import { loadConfig, projectRoot } from '../../system/config.ts';
 export function register(program: Command): void {
   program
     .command('gateway')
-    .description('run the OpenFaaS-compatible gateway (REST API, process provider, image store) in the foreground')
-    .option('--port <port>', 'port to listen on (default: gateway.port of system/sources.yaml, or GATEWAY_PORT)', Number)
+    .description(
+      'run the OpenFaaS-compatible gateway (REST API, process provider, image store) in the foreground',
+    )
+    .option(
+      '--port <port>',
+      'port to listen on (default: gateway.port of system/sources.yaml, or GATEWAY_PORT)',
+      Number,
+    )
     .action(async (options: { port?: number }) => {
       const config = loadConfig();
       const logger = createLogger({ service: 'gateway' });
       const port = options.port ?? config.gateway.port;
-      const gateway = createGateway({ home: config.home, projectRoot, images: openImageStore(config.home), logger });
+      const gateway = createGateway({
+        home: config.home,
+        projectRoot,
+        images: openImageStore(config.home),
+        logger,
+      });
       mountDashboard(gateway, config, port, logger);
       const url = await listenGateway(gateway, '127.0.0.1', port);
-      logger.info({ url, user: 'see credentials', passwordFile: gateway.credentialFiles.passwordFile }, 'gateway ready; log in with: npx cdnfaas credentials');
+      logger.info(
+        { url, user: 'see credentials', passwordFile: gateway.credentialFiles.passwordFile },
+        'gateway ready; log in with: npx cdnfaas credentials',
+      );
       await new Promise<void>((resolve) => {
         const shutdown = (signal: NodeJS.Signals): void => {
           logger.info({ signal }, 'stopping: draining and stopping replicas');

@@ -12,7 +12,12 @@ import { makeAsyncHandler } from './routes/async.ts';
 import { makeDeleteHandler } from './routes/delete.ts';
 import { makeDeployHandler } from './routes/deploy.ts';
 import { makeGetHandler } from './routes/get.ts';
-import { makeHealthHandler, makeInfoHandler, makeMetricsHandler, makeNamespacesHandler } from './routes/info.ts';
+import {
+  makeHealthHandler,
+  makeInfoHandler,
+  makeMetricsHandler,
+  makeNamespacesHandler,
+} from './routes/info.ts';
 import { makeInvokeHandler } from './routes/invoke.ts';
 import { makeListHandler } from './routes/list.ts';
 import { makeLogsHandler } from './routes/logs.ts';
@@ -56,12 +61,18 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
       reply.header('www-authenticate', 'Basic realm="Restricted"');
       return sendError(
         reply,
-        new CdnfaasError('UNAUTHORIZED', 'invalid credentials', { hint: 'log in with: npx cdnfaas credentials, then faas-cli login --password-stdin' }),
+        new CdnfaasError('UNAUTHORIZED', 'invalid credentials', {
+          hint: 'log in with: npx cdnfaas credentials, then faas-cli login --password-stdin',
+        }),
       );
     });
     // Go's handlers decode JSON whatever the content type says; so do these.
     system.removeAllContentTypeParsers();
-    system.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: deps.limits.systemBodyBytes }, (_request, body, done) => done(null, body));
+    system.addContentTypeParser(
+      '*',
+      { parseAs: 'buffer', bodyLimit: deps.limits.systemBodyBytes },
+      (_request, body, done) => done(null, body),
+    );
 
     system.get('/system/functions', makeListHandler(deps));
     system.post('/system/functions', makeDeployHandler(deps));
@@ -77,7 +88,11 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     system.get('/system/logs', makeLogsHandler(deps, followers));
     system.get('/system/info', makeInfoHandler(deps));
     system.get('/system/namespaces', makeNamespacesHandler());
-    system.route({ method: ['GET', 'POST', 'PUT', 'DELETE'], url: '/system/secrets', handler: makeSecretsHandler(deps) });
+    system.route({
+      method: ['GET', 'POST', 'PUT', 'DELETE'],
+      url: '/system/secrets',
+      handler: makeSecretsHandler(deps),
+    });
   });
 
   return app;

@@ -23,7 +23,13 @@ export interface AsyncInvokerOptions {
   queueLimit: number;
 }
 
-const callbackSkippedHeaders = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'x-call-id']);
+const callbackSkippedHeaders = new Set([
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'x-call-id',
+]);
 
 /**
  * The queue-worker of the local runtime: runs accepted async calls with bounded concurrency and
@@ -42,9 +48,13 @@ export class AsyncInvoker {
   submit(job: AsyncJob): void {
     if (this.abort.signal.aborted) throw new CdnfaasError('SERVICE_UNHEALTHY', 'the gateway is stopping');
     if (this.queue.length >= this.options.queueLimit) {
-      throw new CdnfaasError('TOO_MANY_REQUESTS', `${this.options.queueLimit} asynchronous calls are already waiting`, {
-        hint: 'retry later, or scale the function up',
-      });
+      throw new CdnfaasError(
+        'TOO_MANY_REQUESTS',
+        `${this.options.queueLimit} asynchronous calls are already waiting`,
+        {
+          hint: 'retry later, or scale the function up',
+        },
+      );
     }
     this.queue.push(job);
     this.pump();
@@ -81,8 +91,15 @@ export class AsyncInvoker {
       result = await forwardBuffered(provider, job.call, limits, this.abort.signal);
     } catch (error) {
       const mapped = upstreamError(job.call, error);
-      logger.warn({ function: job.call.name, callId: job.call.callId, code: mapped.code, reason: mapped.message }, 'async call failed');
-      result = { statusCode: mapped.status, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(mapped.toJSON())) };
+      logger.warn(
+        { function: job.call.name, callId: job.call.callId, code: mapped.code, reason: mapped.message },
+        'async call failed',
+      );
+      result = {
+        statusCode: mapped.status,
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.from(JSON.stringify(mapped.toJSON())),
+      };
     }
     const seconds = (performance.now() - started) / 1000;
     metrics.invocationCompleted(job.qualifiedName, result.statusCode, seconds);
@@ -90,21 +107,42 @@ export class AsyncInvoker {
     if (job.callbackUrl !== undefined) await this.postResult(job, result, seconds);
   }
 
-  private async postResult(job: AsyncJob, result: { statusCode: number; headers: Record<string, unknown>; body: Buffer }, seconds: number): Promise<void> {
+  private async postResult(
+    job: AsyncJob,
+    result: { statusCode: number; headers: Record<string, unknown>; body: Buffer },
+    seconds: number,
+  ): Promise<void> {
     const headers: Record<string, string> = {};
     for (const [key, value] of Object.entries(result.headers)) {
-      if (!callbackSkippedHeaders.has(key) && value !== undefined) headers[key] = Array.isArray(value) ? value.join(', ') : String(value);
+      if (!callbackSkippedHeaders.has(key) && value !== undefined)
+        headers[key] = Array.isArray(value) ? value.join(', ') : String(value);
     }
     headers['x-duration-seconds'] = seconds.toFixed(6);
     headers['x-function-status'] = String(result.statusCode);
     headers['x-function-name'] = job.call.name;
     headers['x-call-id'] = job.call.callId;
     try {
-      const response = await request(job.callbackUrl!, { method: 'POST', headers, body: result.body, signal: this.abort.signal });
+      const response = await request(job.callbackUrl!, {
+        method: 'POST',
+        headers,
+        body: result.body,
+        signal: this.abort.signal,
+      });
       await response.body.dump();
-      this.options.logger.info({ function: job.call.name, callId: job.call.callId, callbackStatus: response.statusCode }, 'async result posted');
+      this.options.logger.info(
+        { function: job.call.name, callId: job.call.callId, callbackStatus: response.statusCode },
+        'async result posted',
+      );
     } catch (error) {
-      this.options.logger.warn({ function: job.call.name, callId: job.call.callId, callbackUrl: job.callbackUrl!.origin, err: error }, 'async callback failed');
+      this.options.logger.warn(
+        {
+          function: job.call.name,
+          callId: job.call.callId,
+          callbackUrl: job.callbackUrl!.origin,
+          err: error,
+        },
+        'async callback failed',
+      );
     }
   }
 }

@@ -24,7 +24,9 @@ export function credentialFiles(home: string): CredentialFiles {
  * Reads the credentials, creating them on first use: user `admin` and a random password, in
  * files only the owner can read. The password is never logged.
  */
-export function ensureCredentials(home: string): BasicAuthCredentials & { files: CredentialFiles; created: boolean } {
+export function ensureCredentials(
+  home: string,
+): BasicAuthCredentials & { files: CredentialFiles; created: boolean } {
   const files = credentialFiles(home);
   let created = false;
   mkdirSync(files.dir, { recursive: true, mode: 0o700 });

@@ -40,16 +40,35 @@ export interface UpstreamResponse {
   headers: OutgoingHttpHeaders;
 }
 
-const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host', 'http2-settings']);
+const hopByHop = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'host',
+  'http2-settings',
+]);
 /** undici errors raised before the request was written: safe to send elsewhere. */
-const notDeliveredCodes = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_DESTROYED', 'UND_ERR_CLOSED']);
+const notDeliveredCodes = new Set([
+  'ECONNREFUSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_DESTROYED',
+  'UND_ERR_CLOSED',
+]);
 const maxAttempts = 3;
 
 function payloadTooLarge(limit: number): CdnfaasError {
-  return new CdnfaasError('PAYLOAD_TOO_LARGE', `the request body exceeds the gateway limit of ${limit} bytes`, {
-    hint: 'send a smaller body, or split the batch',
-    context: { limit },
-  });
+  return new CdnfaasError(
+    'PAYLOAD_TOO_LARGE',
+    `the request body exceeds the gateway limit of ${limit} bytes`,
+    {
+      hint: 'send a smaller body, or split the batch',
+      context: { limit },
+    },
+  );
 }
 
 /** Reads at most `limit` bytes; PAYLOAD_TOO_LARGE beyond. */
@@ -96,15 +115,20 @@ export function upstreamHeaders(call: ForwardCall): Record<string, string | stri
     if (value !== undefined && !hopByHop.has(key)) headers[key] = value;
   }
   if (call.body === undefined) delete headers['content-length'];
-  if (headers['x-forwarded-host'] === undefined && call.headers.host !== undefined) headers['x-forwarded-host'] = call.headers.host;
-  if (headers['x-forwarded-for'] === undefined && call.remoteAddress !== undefined) headers['x-forwarded-for'] = call.remoteAddress;
+  if (headers['x-forwarded-host'] === undefined && call.headers.host !== undefined)
+    headers['x-forwarded-host'] = call.headers.host;
+  if (headers['x-forwarded-for'] === undefined && call.remoteAddress !== undefined)
+    headers['x-forwarded-for'] = call.remoteAddress;
   headers['x-call-id'] = call.callId;
   headers['x-start-time'] = call.startTime;
   return headers;
 }
 
 /** Response headers for the caller: the replica's minus hop-by-hop, with OpenFaaS's content type fallback. */
-export function downstreamHeaders(call: ForwardCall, upstream: Record<string, string | string[] | undefined>): OutgoingHttpHeaders {
+export function downstreamHeaders(
+  call: ForwardCall,
+  upstream: Record<string, string | string[] | undefined>,
+): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = {};
   for (const key in upstream) {
     const value = upstream[key];
@@ -117,7 +141,13 @@ export function downstreamHeaders(call: ForwardCall, upstream: Record<string, st
 }
 
 /** Errors of the connection itself (not of the call): the replica may be gone. */
-const connectionCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+const connectionCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 function connectionFailure(error: unknown): boolean {
   return connectionCodes.has((error as { code?: string }).code ?? '');
@@ -127,7 +157,12 @@ function notDelivered(error: unknown): boolean {
   return notDeliveredCodes.has((error as { code?: string }).code ?? '');
 }
 
-async function acquire(provider: FunctionProvider, name: string, limits: ForwardLimits, signal: AbortSignal): Promise<InvokeTarget> {
+async function acquire(
+  provider: FunctionProvider,
+  name: string,
+  limits: ForwardLimits,
+  signal: AbortSignal,
+): Promise<InvokeTarget> {
   return provider.tryAcquire(name) ?? provider.acquire(name, { timeoutMs: limits.readyTimeoutMs, signal });
 }
 
@@ -158,13 +193,20 @@ export function upstreamError(call: ForwardCall, error: unknown): CdnfaasError {
   if (isCdnfaasError(error)) return error;
   const code = (error as { code?: string }).code;
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-    return new CdnfaasError('TIMEOUT', `function ${call.name} did not answer in time`, { cause: error, context: { function: call.name } });
+    return new CdnfaasError('TIMEOUT', `function ${call.name} did not answer in time`, {
+      cause: error,
+      context: { function: call.name },
+    });
   }
-  return new CdnfaasError('UPSTREAM_FAILED', `the replica of ${call.name} failed while answering: ${(error as Error).message}`, {
-    hint: `see its logs with: faas-cli logs ${call.name} --tail=false`,
-    cause: error,
-    context: { function: call.name, code },
-  });
+  return new CdnfaasError(
+    'UPSTREAM_FAILED',
+    `the replica of ${call.name} failed while answering: ${(error as Error).message}`,
+    {
+      hint: `see its logs with: faas-cli logs ${call.name} --tail=false`,
+      cause: error,
+      context: { function: call.name, code },
+    },
+  );
 }
 
 /** Streams the call to a replica and its answer to `res`; returns the status sent. Never throws. */
@@ -194,7 +236,10 @@ export async function forwardStreaming(
         },
         ({ statusCode, headers }) => {
           status = statusCode;
-          res.writeHead(statusCode, downstreamHeaders(call, headers as Record<string, string | string[] | undefined>));
+          res.writeHead(
+            statusCode,
+            downstreamHeaders(call, headers as Record<string, string | string[] | undefined>),
+          );
           return res;
         },
       ),

@@ -8,7 +8,10 @@ export function toCdnfaasError(error: unknown): CdnfaasError {
   const fastifyError = error as Partial<FastifyError>;
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new CdnfaasError('PAYLOAD_TOO_LARGE', 'the request body exceeds the limit', { hint: 'send a smaller body', cause: error });
+      return new CdnfaasError('PAYLOAD_TOO_LARGE', 'the request body exceeds the limit', {
+        hint: 'send a smaller body',
+        cause: error,
+      });
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
@@ -32,7 +35,10 @@ export function installErrorHandling(app: FastifyInstance, logger: Logger): void
     if (mapped.code === 'INTERNAL') {
       logger.error({ err: error, method: request.method, url: request.url }, 'request failed');
     } else {
-      logger.info({ code: mapped.code, method: request.method, url: request.url, reason: mapped.message }, 'request rejected');
+      logger.info(
+        { code: mapped.code, method: request.method, url: request.url, reason: mapped.message },
+        'request rejected',
+      );
     }
     return sendError(reply, mapped);
   });

@@ -27,10 +27,16 @@ export const orchestration = 'process';
 
 /** Reads the release from package.json and the commit from git (absent outside a clone). */
 export function readGatewayInfo(projectRoot: string): GatewayInfo {
-  const release = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  const release = (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string })
+    .version;
   let sha = 'unknown';
   try {
-    sha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    sha = execFileSync('git', ['rev-parse', 'HEAD'], {
+      cwd: projectRoot,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .toString()
+      .trim();
   } catch {
     // Not a git clone (an unpacked release): the release number alone identifies it.
   }

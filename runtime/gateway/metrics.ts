@@ -11,7 +11,10 @@ export class GatewayMetrics {
   private readonly started: Counter<'function_name'>;
   private readonly seconds: Histogram<'function_name' | 'code'>;
   private readonly startedChildren = new Map<string, Counter.Internal>();
-  private readonly completedChildren = new Map<string, { count: Counter.Internal; time: Histogram.Internal<'function_name' | 'code'> }>();
+  private readonly completedChildren = new Map<
+    string,
+    { count: Counter.Internal; time: Histogram.Internal<'function_name' | 'code'> }
+  >();
 
   constructor(provider: Pick<FunctionProvider, 'list'>) {
     collectDefaultMetrics({ register: this.registry });
@@ -33,7 +36,11 @@ export class GatewayMetrics {
       labelNames: ['function_name', 'code'],
       registers: [this.registry],
     });
-    const replicaGauge = (name: string, help: string, value: (status: ReturnType<FunctionProvider['list']>[number]) => number) =>
+    const replicaGauge = (
+      name: string,
+      help: string,
+      value: (status: ReturnType<FunctionProvider['list']>[number]) => number,
+    ) =>
       new Gauge({
         name,
         help,
@@ -41,11 +48,20 @@ export class GatewayMetrics {
         registers: [this.registry],
         collect() {
           this.reset();
-          for (const status of provider.list()) this.set({ function_name: `${status.name}.${status.namespace}` }, value(status));
+          for (const status of provider.list())
+            this.set({ function_name: `${status.name}.${status.namespace}` }, value(status));
         },
       });
-    replicaGauge('gateway_service_count', 'Current count of replicas for function', (status) => status.replicas);
-    replicaGauge('gateway_service_ready_count', 'Replicas of the function that passed their health check', (status) => status.availableReplicas);
+    replicaGauge(
+      'gateway_service_count',
+      'Current count of replicas for function',
+      (status) => status.replicas,
+    );
+    replicaGauge(
+      'gateway_service_ready_count',
+      'Replicas of the function that passed their health check',
+      (status) => status.availableReplicas,
+    );
   }
 
   invocationStarted(functionName: string): void {

@@ -44,7 +44,11 @@ export function gatewayPaths(home: string): { stateDir: string; secretsDir: stri
 export function createGateway(options: GatewayOptions): Gateway {
   const logger = options.logger;
   const credentials = ensureCredentials(options.home);
-  if (credentials.created) logger.info({ userFile: credentials.files.userFile, passwordFile: credentials.files.passwordFile }, 'gateway credentials created');
+  if (credentials.created)
+    logger.info(
+      { userFile: credentials.files.userFile, passwordFile: credentials.files.passwordFile },
+      'gateway credentials created',
+    );
   const paths = gatewayPaths(options.home);
   const secrets = new SecretStore(paths.secretsDir);
   const provider = new ProcessProvider({

@@ -48,7 +48,9 @@ export const secretSchema = z.object({
 /** Parses a JSON body against a schema; malformed JSON and schema errors are INVALID_INPUT naming the field. */
 export function parseBody<T>(body: unknown, schema: z.ZodType<T>, what: string): T {
   if (body === undefined || (Buffer.isBuffer(body) && body.length === 0)) {
-    throw new CdnfaasError('INVALID_INPUT', `expected a JSON ${what} in the request body`, { hint: 'send a JSON object' });
+    throw new CdnfaasError('INVALID_INPUT', `expected a JSON ${what} in the request body`, {
+      hint: 'send a JSON object',
+    });
   }
   let json: unknown;
   try {
@@ -60,8 +62,12 @@ export function parseBody<T>(body: unknown, schema: z.ZodType<T>, what: string):
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; ');
-    throw new CdnfaasError('INVALID_INPUT', `invalid ${what}: ${issues}`, { hint: 'compare the request with the OpenFaaS REST API' });
+    const issues = parsed.error.issues
+      .map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`)
+      .join('; ');
+    throw new CdnfaasError('INVALID_INPUT', `invalid ${what}: ${issues}`, {
+      hint: 'compare the request with the OpenFaaS REST API',
+    });
   }
   return parsed.data;
 }

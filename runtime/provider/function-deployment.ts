@@ -131,14 +131,24 @@ export class FunctionDeployment {
           reject(error);
         },
       };
-      const onAbort = (): void => waiter.reject(new CdnfaasError('TIMEOUT', `the request for ${this.name} was cancelled while waiting for a replica`));
+      const onAbort = (): void =>
+        waiter.reject(
+          new CdnfaasError(
+            'TIMEOUT',
+            `the request for ${this.name} was cancelled while waiting for a replica`,
+          ),
+        );
       const timer = setTimeout(
         () =>
           waiter.reject(
-            new CdnfaasError('SERVICE_UNHEALTHY', `no replica of ${this.name} became ready within ${timeoutMs} ms`, {
-              hint: `see why with: faas-cli logs ${this.name} --tail=false`,
-              context: { function: this.name, timeoutMs },
-            }),
+            new CdnfaasError(
+              'SERVICE_UNHEALTHY',
+              `no replica of ${this.name} became ready within ${timeoutMs} ms`,
+              {
+                hint: `see why with: faas-cli logs ${this.name} --tail=false`,
+                context: { function: this.name, timeoutMs },
+              },
+            ),
           ),
         timeoutMs,
       );
@@ -170,8 +180,24 @@ export class FunctionDeployment {
   }
 
   /** Every replica with its state, for logs and tests. */
-  replicaStates(): { instance: string; revision: number; state: string; inFlight: number; restarts: number; pid: number | undefined; origin: string }[] {
-    return this.replicas.map((r) => ({ instance: r.instance, revision: r.revision, state: r.state, inFlight: r.inFlight, restarts: r.restarts, pid: r.pid, origin: r.origin }));
+  replicaStates(): {
+    instance: string;
+    revision: number;
+    state: string;
+    inFlight: number;
+    restarts: number;
+    pid: number | undefined;
+    origin: string;
+  }[] {
+    return this.replicas.map((r) => ({
+      instance: r.instance,
+      revision: r.revision,
+      state: r.state,
+      inFlight: r.inFlight,
+      restarts: r.restarts,
+      pid: r.pid,
+      origin: r.origin,
+    }));
   }
 
   /** Stops every replica (draining each) and fails the waiting requests. */
@@ -181,7 +207,9 @@ export class FunctionDeployment {
     for (const waiter of this.waiters) {
       waiter.reject(new CdnfaasError('NOT_FOUND', `function ${this.name} was removed`));
     }
-    await Promise.all(this.replicas.map((replica) => replica.stop(this.options.drainTimeoutMs, this.options.killTimeoutMs)));
+    await Promise.all(
+      this.replicas.map((replica) => replica.stop(this.options.drainTimeoutMs, this.options.killTimeoutMs)),
+    );
     for (const revision of this.revisions.values()) rmSync(revision.dir, { recursive: true, force: true });
     this.revisions.clear();
   }
@@ -194,7 +222,10 @@ export class FunctionDeployment {
   private addRevision(revision: Revision): void {
     this.revisions.set(revision.number, revision);
     this.current = revision.number;
-    this.options.log.append('gateway', `[cdnfaas] revision ${revision.number}: ${revision.image.ref} (${revision.image.digest.slice(0, 19)})`);
+    this.options.log.append(
+      'gateway',
+      `[cdnfaas] revision ${revision.number}: ${revision.image.ref} (${revision.image.digest.slice(0, 19)})`,
+    );
     this.reconcile();
   }
 
@@ -218,7 +249,12 @@ export class FunctionDeployment {
     if (this.removed) return;
     const slots = this.replicas
       .filter((replica) => replica.state !== 'stopped')
-      .map((replica) => ({ id: replica.instance, revision: replica.revision, index: replica.index, state: replica.state as Exclude<Replica['state'], 'stopped'> }));
+      .map((replica) => ({
+        id: replica.instance,
+        revision: replica.revision,
+        index: replica.index,
+        state: replica.state as Exclude<Replica['state'], 'stopped'>,
+      }));
     const plan = planRollout({ current: this.current, desired: this.desired, stable: this.stable, slots });
     if (plan.stable !== this.stable && plan.stable !== undefined) {
       this.options.logger.info({ revision: plan.stable }, 'revision rolled out');
@@ -233,7 +269,11 @@ export class FunctionDeployment {
 
   private startReplica(): void {
     const revision = this.currentRevision;
-    const used = new Set(this.replicas.filter((r) => r.revision === revision.number && r.state !== 'stopped').map((r) => r.index));
+    const used = new Set(
+      this.replicas
+        .filter((r) => r.revision === revision.number && r.state !== 'stopped')
+        .map((r) => r.index),
+    );
     let index = 0;
     while (used.has(index)) index++;
     const instance = `${this.name}-r${revision.number}-${index}`;

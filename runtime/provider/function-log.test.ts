@@ -12,7 +12,12 @@ function message(instance: string, second: number, text: string): LogMessage {
 }
 
 describe('selectLogs', () => {
-  const messages = [message('a', 1, 'one'), message('b', 2, 'two'), message('a', 3, 'three'), message('a', 4, 'four')];
+  const messages = [
+    message('a', 1, 'one'),
+    message('b', 2, 'two'),
+    message('a', 3, 'three'),
+    message('a', 4, 'four'),
+  ];
   it.each([
     ['everything', {}, ['one', 'two', 'three', 'four']],
     ['tail 2', { tail: 2 }, ['three', 'four']],
@@ -39,7 +44,10 @@ describe('FunctionLog', () => {
     expect(stream.history).toEqual([]);
     const seen: string[] = [];
     let ended = false;
-    stream.subscribe((m) => seen.push(m.text), () => (ended = true));
+    stream.subscribe(
+      (m) => seen.push(m.text),
+      () => (ended = true),
+    );
     log.append('r0', 'other replica');
     log.append('r1', 'mine');
     log.close();
@@ -50,13 +58,28 @@ describe('FunctionLog', () => {
   it('appends ndjson to its file and rotates it past the size limit', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cdnfaas-log-'));
     const file = join(dir, 'echo.log');
-    const log = new FunctionLog({ name: 'echo', namespace: 'openfaas-fn', capacity: 10, file, maxFileBytes: 300 });
+    const log = new FunctionLog({
+      name: 'echo',
+      namespace: 'openfaas-fn',
+      capacity: 10,
+      file,
+      maxFileBytes: 300,
+    });
     for (let i = 0; i < 5; i++) log.append('r0', `line ${i}`);
     log.close();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(existsSync(`${file}.1`)).toBe(true);
-    const lines = [...readFileSync(`${file}.1`, 'utf8').split('\n'), ...readFileSync(file, 'utf8').split('\n')].filter(Boolean);
-    expect(lines.map((line) => JSON.parse(line).text)).toEqual(['line 0', 'line 1', 'line 2', 'line 3', 'line 4']);
+    const lines = [
+      ...readFileSync(`${file}.1`, 'utf8').split('\n'),
+      ...readFileSync(file, 'utf8').split('\n'),
+    ].filter(Boolean);
+    expect(lines.map((line) => JSON.parse(line).text)).toEqual([
+      'line 0',
+      'line 1',
+      'line 2',
+      'line 3',
+      'line 4',
+    ]);
   });
 });
 

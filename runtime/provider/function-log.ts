@@ -13,7 +13,10 @@ export interface FunctionLogOptions {
 }
 
 /** The messages of a query, oldest first: instance and since filter, then the last `tail`. */
-export function selectLogs(messages: readonly LogMessage[], query: Omit<LogQuery, 'name' | 'follow'>): LogMessage[] {
+export function selectLogs(
+  messages: readonly LogMessage[],
+  query: Omit<LogQuery, 'name' | 'follow'>,
+): LogMessage[] {
   const sinceMs = query.since?.getTime();
   const selected = messages.filter(
     (message) =>
@@ -45,7 +48,13 @@ export class FunctionLog {
 
   append(instance: string, text: string, at: Date = new Date()): void {
     if (this.closed) return;
-    const message: LogMessage = { name: this.options.name, namespace: this.options.namespace, instance, timestamp: at.toISOString(), text };
+    const message: LogMessage = {
+      name: this.options.name,
+      namespace: this.options.namespace,
+      instance,
+      timestamp: at.toISOString(),
+      text,
+    };
     if (this.ring.length < this.options.capacity) this.ring.push(message);
     else {
       this.ring[this.head] = message;
@@ -68,7 +77,10 @@ export class FunctionLog {
           onEnd();
           return () => {};
         }
-        const entry = { listener: (message: LogMessage) => matchesQuery(message, query) && listener(message), onEnd };
+        const entry = {
+          listener: (message: LogMessage) => matchesQuery(message, query) && listener(message),
+          onEnd,
+        };
         this.listeners.add(entry);
         return () => this.listeners.delete(entry);
       },
@@ -118,7 +130,10 @@ export class FunctionLog {
 }
 
 /** Splits a byte stream into lines; over-long lines are cut at maxLength so memory stays bounded. */
-export function lineSplitter(onLine: (line: string) => void, maxLength = 16_384): { push(chunk: Buffer): void; flush(): void } {
+export function lineSplitter(
+  onLine: (line: string) => void,
+  maxLength = 16_384,
+): { push(chunk: Buffer): void; flush(): void } {
   let pending = '';
   return {
     push(chunk) {

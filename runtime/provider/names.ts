@@ -24,21 +24,30 @@ export function assertFunctionName(name: unknown): string {
 
 export function assertSecretName(name: unknown): string {
   if (typeof name !== 'string' || name.length > maxSubdomainLength || !dns1123Subdomain.test(name)) {
-    throw new CdnfaasError('INVALID_INPUT', `secret name ${JSON.stringify(name)} is not a DNS-1123 subdomain`, {
-      hint: 'use lowercase letters, digits, "-" and ".", starting and ending with a letter or digit, e.g. influxdb-token',
-      context: { name },
-    });
+    throw new CdnfaasError(
+      'INVALID_INPUT',
+      `secret name ${JSON.stringify(name)} is not a DNS-1123 subdomain`,
+      {
+        hint: 'use lowercase letters, digits, "-" and ".", starting and ending with a letter or digit, e.g. influxdb-token',
+        context: { name },
+      },
+    );
   }
   return name;
 }
 
 /** Only openfaas-fn is served; an empty namespace means the default, as in faas-provider. */
 export function assertNamespace(namespace: string | null | undefined): string {
-  if (namespace === undefined || namespace === null || namespace === '' || namespace === defaultNamespace) return defaultNamespace;
-  throw new CdnfaasError('INVALID_INPUT', `namespace ${JSON.stringify(namespace)} is not served by this runtime`, {
-    hint: `omit the namespace or use ${defaultNamespace}, the only namespace of the local runtime`,
-    context: { namespace },
-  });
+  if (namespace === undefined || namespace === null || namespace === '' || namespace === defaultNamespace)
+    return defaultNamespace;
+  throw new CdnfaasError(
+    'INVALID_INPUT',
+    `namespace ${JSON.stringify(namespace)} is not served by this runtime`,
+    {
+      hint: `omit the namespace or use ${defaultNamespace}, the only namespace of the local runtime`,
+      context: { namespace },
+    },
+  );
 }
 
 /**

@@ -50,16 +50,29 @@ export const minReplicasLabel = 'com.openfaas.scale.min';
 export const inheritedEnvNames = ['PATH', 'HOME', 'TMPDIR', 'TZ', 'LANG', 'LC_ALL', 'NODE_ENV'];
 
 export function inheritedEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  return Object.fromEntries(inheritedEnvNames.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]!]])));
+  return Object.fromEntries(
+    inheritedEnvNames.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]!]])),
+  );
 }
 
 /**
  * True when the change needs new processes: another image (reference or content, as Kubernetes
  * rolls on a changed image string), environment or secrets. Labels and annotations alone do not.
  */
-export function needsRollout(previous: FunctionSpec, previousDigest: string, next: FunctionSpec, nextDigest: string): boolean {
+export function needsRollout(
+  previous: FunctionSpec,
+  previousDigest: string,
+  next: FunctionSpec,
+  nextDigest: string,
+): boolean {
   const runtime = (spec: FunctionSpec, digest: string) =>
-    JSON.stringify([spec.image, digest, spec.envProcess ?? '', Object.entries(spec.envVars).sort(), [...spec.secrets].sort()]);
+    JSON.stringify([
+      spec.image,
+      digest,
+      spec.envProcess ?? '',
+      Object.entries(spec.envVars).sort(),
+      [...spec.secrets].sort(),
+    ]);
   return runtime(previous, previousDigest) !== runtime(next, nextDigest);
 }
 
@@ -68,9 +81,13 @@ export function initialReplicas(labels: Record<string, string>, maxReplicas: num
   if (value === undefined) return 1;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0 || parsed > maxReplicas) {
-    throw new CdnfaasError('INVALID_INPUT', `label ${minReplicasLabel}=${JSON.stringify(value)} is not a whole number from 0 to ${maxReplicas}`, {
-      hint: `set ${minReplicasLabel} to the number of replicas to start with, e.g. '1'`,
-    });
+    throw new CdnfaasError(
+      'INVALID_INPUT',
+      `label ${minReplicasLabel}=${JSON.stringify(value)} is not a whole number from 0 to ${maxReplicas}`,
+      {
+        hint: `set ${minReplicasLabel} to the number of replicas to start with, e.g. '1'`,
+      },
+    );
   }
   return parsed;
 }
@@ -105,7 +122,10 @@ export class ProcessProvider implements FunctionProvider {
       killTimeoutMs: this.options.killTimeoutMs ?? 5_000,
     });
     this.functions.set(spec.name, deployment);
-    this.options.logger.info({ function: spec.name, image: image.ref, digest: image.digest, replicas: desired }, 'function deployed');
+    this.options.logger.info(
+      { function: spec.name, image: image.ref, digest: image.digest, replicas: desired },
+      'function deployed',
+    );
   }
 
   async update(spec: FunctionSpec): Promise<void> {
@@ -115,9 +135,13 @@ export class ProcessProvider implements FunctionProvider {
     const roll = needsRollout(deployment.spec, previous.image.digest, spec, image.digest);
     const revision = roll ? this.createRevision(spec, image, previous.number + 1) : undefined;
     deployment.apply(spec, revision);
-    const minimum = spec.labels[minReplicasLabel] === undefined ? 0 : initialReplicas(spec.labels, this.maxReplicas);
+    const minimum =
+      spec.labels[minReplicasLabel] === undefined ? 0 : initialReplicas(spec.labels, this.maxReplicas);
     if (deployment.desired < minimum) deployment.scale(minimum);
-    this.options.logger.info({ function: spec.name, image: image.ref, digest: image.digest, rollingUpdate: roll }, 'function updated');
+    this.options.logger.info(
+      { function: spec.name, image: image.ref, digest: image.digest, rollingUpdate: roll },
+      'function updated',
+    );
   }
 
   async remove(name: string): Promise<void> {
@@ -132,11 +156,16 @@ export class ProcessProvider implements FunctionProvider {
   async scale(name: string, replicas: number): Promise<void> {
     const deployment = this.require(name);
     if (!Number.isInteger(replicas) || replicas < 0 || replicas > this.maxReplicas) {
-      throw new CdnfaasError('INVALID_INPUT', `replicas must be a whole number from 0 to ${this.maxReplicas}, got ${replicas}`, {
-        hint: 'the local runtime caps replicas per function; raise maxReplicas in the gateway options for more',
-      });
+      throw new CdnfaasError(
+        'INVALID_INPUT',
+        `replicas must be a whole number from 0 to ${this.maxReplicas}, got ${replicas}`,
+        {
+          hint: 'the local runtime caps replicas per function; raise maxReplicas in the gateway options for more',
+        },
+      );
     }
-    if (replicas !== deployment.desired) this.options.logger.info({ function: name, from: deployment.desired, to: replicas }, 'function scaled');
+    if (replicas !== deployment.desired)
+      this.options.logger.info({ function: name, from: deployment.desired, to: replicas }, 'function scaled');
     deployment.scale(replicas);
   }
 

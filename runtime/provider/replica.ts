@@ -21,7 +21,13 @@ export interface HealthPolicy {
   failureThreshold: number;
 }
 
-export const defaultHealth: HealthPolicy = { startupIntervalMs: 5, startupTimeoutMs: 60_000, periodMs: 2_000, timeoutMs: 2_000, failureThreshold: 3 };
+export const defaultHealth: HealthPolicy = {
+  startupIntervalMs: 5,
+  startupTimeoutMs: 60_000,
+  periodMs: 2_000,
+  timeoutMs: 2_000,
+  failureThreshold: 3,
+};
 
 export interface ReplicaOptions {
   instance: string;
@@ -101,7 +107,10 @@ export class Replica {
     void probeHealth(port, replicaHealthPath, this.options.health.timeoutMs).then((healthy) => {
       this.probing = false;
       if (!healthy && this.state === 'ready') {
-        this.options.log.append(this.instance, '[cdnfaas] replica did not answer after a failed call; out of rotation');
+        this.options.log.append(
+          this.instance,
+          '[cdnfaas] replica did not answer after a failed call; out of rotation',
+        );
         this.setState('unready');
       }
     });
@@ -169,12 +178,22 @@ export class Replica {
       const healthy = await probeHealth(port, replicaHealthPath, health.timeoutMs);
       if (this.state !== 'starting') return;
       if (healthy) {
-        this.pool = new Pool(this.origin, { connections: this.options.connections, pipelining: 1, keepAliveTimeout: 4_000 });
-        this.options.logger.info({ instance: this.instance, startMs: Date.now() - this.startedAt }, 'replica ready');
+        this.pool = new Pool(this.origin, {
+          connections: this.options.connections,
+          pipelining: 1,
+          keepAliveTimeout: 4_000,
+        });
+        this.options.logger.info(
+          { instance: this.instance, startMs: Date.now() - this.startedAt },
+          'replica ready',
+        );
         this.setState('ready');
         this.scheduleLivenessProbe(port);
       } else if (Date.now() - this.startedAt > health.startupTimeoutMs) {
-        this.options.log.append(this.instance, `[cdnfaas] replica not healthy after ${health.startupTimeoutMs} ms; killing it`);
+        this.options.log.append(
+          this.instance,
+          `[cdnfaas] replica not healthy after ${health.startupTimeoutMs} ms; killing it`,
+        );
         this.child?.kill('SIGKILL');
       } else {
         this.scheduleStartupProbe(port);
@@ -191,7 +210,10 @@ export class Replica {
       this.failures = healthy ? 0 : this.failures + 1;
       if (healthy && this.state === 'unready') this.setState('ready');
       if (this.failures >= health.failureThreshold && this.state === 'ready') {
-        this.options.log.append(this.instance, `[cdnfaas] replica failed ${this.failures} health checks; out of rotation`);
+        this.options.log.append(
+          this.instance,
+          `[cdnfaas] replica failed ${this.failures} health checks; out of rotation`,
+        );
         this.setState('unready');
       }
       this.scheduleLivenessProbe(port);
@@ -215,7 +237,10 @@ export class Replica {
       this.instance,
       `[cdnfaas] replica exited unexpectedly (${cause}) after ${uptimeMs} ms; restart ${this.restarts} in ${delay} ms`,
     );
-    this.options.logger.warn({ instance: this.instance, code, signal, uptimeMs, restartInMs: delay }, 'replica crashed');
+    this.options.logger.warn(
+      { instance: this.instance, code, signal, uptimeMs, restartInMs: delay },
+      'replica crashed',
+    );
     const pool = this.pool;
     this.pool = undefined;
     void pool?.destroy().catch(() => {});

@@ -30,7 +30,13 @@ export interface RolloutPlan {
   stable: number | undefined;
 }
 
-const stopPreference: Record<SlotState, number> = { backoff: 0, unready: 1, starting: 2, ready: 3, stopping: 4 };
+const stopPreference: Record<SlotState, number> = {
+  backoff: 0,
+  unready: 1,
+  starting: 2,
+  ready: 3,
+  stopping: 4,
+};
 
 export function planRollout(input: RolloutInput): RolloutPlan {
   const live = input.slots.filter((slot) => slot.state !== 'stopping');

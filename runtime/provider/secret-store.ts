@@ -22,7 +22,9 @@ export class SecretStore {
   /** Creates a secret; CONFLICT when it exists (faas-cli secret create). */
   create(name: string, value: Buffer): void {
     if (this.has(name)) {
-      throw new CdnfaasError('CONFLICT', `secret ${name} already exists`, { hint: `update it with: faas-cli secret update ${name}` });
+      throw new CdnfaasError('CONFLICT', `secret ${name} already exists`, {
+        hint: `update it with: faas-cli secret update ${name}`,
+      });
     }
     this.write(name, value);
   }
@@ -67,5 +69,7 @@ export class SecretStore {
 }
 
 function notFound(name: string): CdnfaasError {
-  return new CdnfaasError('NOT_FOUND', `unable to find secret: ${name}`, { hint: 'list secrets with: faas-cli secret list' });
+  return new CdnfaasError('NOT_FOUND', `unable to find secret: ${name}`, {
+    hint: 'list secrets with: faas-cli secret list',
+  });
 }

@@ -11,7 +11,13 @@ const functionBodyBytes = 512 * 1024;
 
 describe('bad input', () => {
   let gw: TestGateway;
-  const inject = (options: { method: string; url: string; body?: unknown; auth?: string | null; headers?: Record<string, string> }) =>
+  const inject = (options: {
+    method: string;
+    url: string;
+    body?: unknown;
+    auth?: string | null;
+    headers?: Record<string, string>;
+  }) =>
     gw.gateway.app.inject({
       method: options.method as 'GET',
       url: options.url,
@@ -20,22 +26,34 @@ describe('bad input', () => {
         ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
         ...options.headers,
       },
-      ...(options.body === undefined ? {} : { payload: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
+      ...(options.body === undefined
+        ? {}
+        : { payload: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
     });
   const deploy = (body: unknown) => inject({ method: 'POST', url: '/system/functions', body });
 
   beforeAll(async () => {
-    gw = await startTestGateway({ limits: { systemBodyBytes, maxBodyBytes: functionBodyBytes, bufferBodyBytes: 64 * 1024 } });
+    gw = await startTestGateway({
+      limits: { systemBodyBytes, maxBodyBytes: functionBodyBytes, bufferBodyBytes: 64 * 1024 },
+    });
     expect((await deploy({ service: 'echo', image: 'cdnfaas/echo:0.1.0' })).statusCode).toBe(202);
-    await waitFor('echo ready', () => (gw.gateway.provider.get('echo')?.availableReplicas === 1 ? true : undefined));
+    await waitFor('echo ready', () =>
+      gw.gateway.provider.get('echo')?.availableReplicas === 1 ? true : undefined,
+    );
   });
   afterAll(async () => gw?.stop());
 
-  it.each(['Echo', 'echo_2', '-echo', 'echo-', 'a.b', 'x'.repeat(64), '../echo', ''])('a function name that is not DNS-1123 (%j) is 400', async (service) => {
-    const res = await deploy({ service, image: 'cdnfaas/echo:0.1.0' });
-    expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('DNS-1123') });
-  });
+  it.each(['Echo', 'echo_2', '-echo', 'echo-', 'a.b', 'x'.repeat(64), '../echo', ''])(
+    'a function name that is not DNS-1123 (%j) is 400',
+    async (service) => {
+      const res = await deploy({ service, image: 'cdnfaas/echo:0.1.0' });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({
+        code: 'INVALID_INPUT',
+        message: expect.stringContaining('DNS-1123'),
+      });
+    },
+  );
 
   it('an image not in the store is 400 naming it and the command that builds it', async () => {
     const res = await deploy({ service: 'predict', image: 'cdnfaas/predict:9.9.9' });
@@ -48,21 +66,34 @@ describe('bad input', () => {
     expect(gw.gateway.provider.get('predict')).toBeUndefined();
   });
 
-  it.each(['../../etc/passwd', '/etc/passwd', 'cdnfaas/../echo:0.1.0', 'cdnfaas/echo:../0.1.0', 'cdnfaas\\echo:0.1.0', 'cdnfaas//echo', 'cdnfaas/echo:0.1.0\n', '~/echo'])(
-    'an image reference with a path trick (%j) is 400',
-    async (image) => {
-      const res = await deploy({ service: 'tricky', image });
-      expect(res.statusCode).toBe(400);
-      expect(res.json()).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('image reference') });
-    },
-  );
+  it.each([
+    '../../etc/passwd',
+    '/etc/passwd',
+    'cdnfaas/../echo:0.1.0',
+    'cdnfaas/echo:../0.1.0',
+    'cdnfaas\\echo:0.1.0',
+    'cdnfaas//echo',
+    'cdnfaas/echo:0.1.0\n',
+    '~/echo',
+  ])('an image reference with a path trick (%j) is 400', async (image) => {
+    const res = await deploy({ service: 'tricky', image });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('image reference'),
+    });
+  });
 
   it.each([
     ['truncated JSON', '{"service":"echo",', 'malformed JSON'],
     ['not JSON at all', 'service=echo', 'malformed JSON'],
     ['an empty body', '', 'expected a JSON'],
     ['a wrong type', '{"service":42,"image":"cdnfaas/echo:0.1.0"}', 'service'],
-    ['labels that are not strings', '{"service":"echo","image":"cdnfaas/echo:0.1.0","labels":{"a":1}}', 'labels'],
+    [
+      'labels that are not strings',
+      '{"service":"echo","image":"cdnfaas/echo:0.1.0","labels":{"a":1}}',
+      'labels',
+    ],
   ])('%s is 400', async (_name, body, message) => {
     const res = await inject({ method: 'POST', url: '/system/functions', body });
     expect(res.statusCode).toBe(400);
@@ -70,36 +101,71 @@ describe('bad input', () => {
   });
 
   it('a deploy naming an unknown secret is 400 naming the secret', async () => {
-    const res = await deploy({ service: 'needs-secret', image: 'cdnfaas/echo:0.1.0', secrets: ['missing-one'] });
+    const res = await deploy({
+      service: 'needs-secret',
+      image: 'cdnfaas/echo:0.1.0',
+      secrets: ['missing-one'],
+    });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toMatchObject({ message: 'unable to find secret: missing-one', hint: expect.stringContaining('faas-cli secret create missing-one') });
+    expect(res.json()).toMatchObject({
+      message: 'unable to find secret: missing-one',
+      hint: expect.stringContaining('faas-cli secret create missing-one'),
+    });
   });
 
   it('another namespace is 400 on /system/*, and 404 on /function/*', async () => {
-    expect((await deploy({ service: 'other', image: 'cdnfaas/echo:0.1.0', namespace: 'staging-fn' })).statusCode).toBe(400);
-    expect((await inject({ method: 'GET', url: '/system/functions?namespace=staging-fn' })).statusCode).toBe(400);
-    expect((await inject({ method: 'POST', url: '/function/echo.staging-fn', auth: null })).statusCode).toBe(404);
+    expect(
+      (await deploy({ service: 'other', image: 'cdnfaas/echo:0.1.0', namespace: 'staging-fn' })).statusCode,
+    ).toBe(400);
+    expect((await inject({ method: 'GET', url: '/system/functions?namespace=staging-fn' })).statusCode).toBe(
+      400,
+    );
+    expect((await inject({ method: 'POST', url: '/function/echo.staging-fn', auth: null })).statusCode).toBe(
+      404,
+    );
   });
 
   it('a system body over the limit is 413', async () => {
-    const res = await deploy({ service: 'big', image: 'cdnfaas/echo:0.1.0', envVars: { BIG: 'x'.repeat(systemBodyBytes) } });
+    const res = await deploy({
+      service: 'big',
+      image: 'cdnfaas/echo:0.1.0',
+      envVars: { BIG: 'x'.repeat(systemBodyBytes) },
+    });
     expect(res.statusCode).toBe(413);
     expect(res.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
   });
 
   it('a function body over the limit is 413, announced by Content-Length', async () => {
-    const res = await inject({ method: 'POST', url: '/function/echo', auth: null, headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(functionBodyBytes + 1) });
+    const res = await inject({
+      method: 'POST',
+      url: '/function/echo',
+      auth: null,
+      headers: { 'content-type': 'text/plain' },
+      body: 'x'.repeat(functionBodyBytes + 1),
+    });
     expect(res.statusCode).toBe(413);
-    expect(res.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', message: expect.stringContaining(String(functionBodyBytes)) });
+    expect(res.json()).toMatchObject({
+      code: 'PAYLOAD_TOO_LARGE',
+      message: expect.stringContaining(String(functionBodyBytes)),
+    });
   });
 
   it('a chunked function body that grows over the limit is 413 over a real socket', async () => {
     const status = await new Promise<number>((resolve, reject) => {
       const url = new URL('/function/echo/raw', gw.url);
-      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/octet-stream' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: { 'content-type': 'application/octet-stream' },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       const chunk = Buffer.alloc(64 * 1024, 1);
       let sent = 0;
@@ -119,11 +185,20 @@ describe('bad input', () => {
     const size = 300 * 1024;
     const echoed = await new Promise<Buffer>((resolve, reject) => {
       const url = new URL('/function/echo/raw', gw.url);
-      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/octet-stream' } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve(Buffer.concat(chunks)));
-      });
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: { 'content-type': 'application/octet-stream' },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () => resolve(Buffer.concat(chunks)));
+        },
+      );
       req.on('error', reject);
       for (let i = 0; i < size / 1024; i++) req.write(Buffer.alloc(1024, i % 251));
       req.end();
@@ -144,14 +219,17 @@ describe('bad input', () => {
     expect(res.json()).toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('nope') });
   });
 
-  it.each(['/function/nope', '/function/nope.openfaas-fn', '/function/nope/sub/path?x=1', '/async-function/nope', '/function/NOPE'])(
-    'an unknown function is 404 on %s, without credentials as OpenFaaS',
-    async (url) => {
-      const res = await inject({ method: 'POST', url, auth: null });
-      expect(res.statusCode).toBe(404);
-      expect(res.json()).toMatchObject({ code: 'NOT_FOUND' });
-    },
-  );
+  it.each([
+    '/function/nope',
+    '/function/nope.openfaas-fn',
+    '/function/nope/sub/path?x=1',
+    '/async-function/nope',
+    '/function/NOPE',
+  ])('an unknown function is 404 on %s, without credentials as OpenFaaS', async (url) => {
+    const res = await inject({ method: 'POST', url, auth: null });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ code: 'NOT_FOUND' });
+  });
 
   it.each([
     ['no credentials', null],
@@ -197,7 +275,12 @@ describe('bad input', () => {
   });
 
   it('a bad X-Callback-Url is 400', async () => {
-    const res = await inject({ method: 'POST', url: '/async-function/echo', auth: null, headers: { 'x-callback-url': 'not a url' } });
+    const res = await inject({
+      method: 'POST',
+      url: '/async-function/echo',
+      auth: null,
+      headers: { 'x-callback-url': 'not a url' },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().message).toContain('X-Callback-Url');
   });
@@ -212,7 +295,13 @@ describe('bad input', () => {
       return text.includes('echo was told to throw') ? text : undefined;
     });
     expect(logs).toContain('echo-r1-0');
-    const after = await inject({ method: 'POST', url: '/function/echo', auth: null, headers: { 'content-type': 'text/plain' }, body: 'still here' });
+    const after = await inject({
+      method: 'POST',
+      url: '/function/echo',
+      auth: null,
+      headers: { 'content-type': 'text/plain' },
+      body: 'still here',
+    });
     expect(after.statusCode).toBe(200);
     expect(after.body).toBe('still here');
     expect(gw.gateway.provider.replicas('echo')).toEqual(before);

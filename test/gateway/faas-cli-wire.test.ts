@@ -36,7 +36,13 @@ const goFunctionStatus = z.object({
   createdAt: rfc3339.optional(),
   readOnlyRootFilesystem: z.boolean().optional(),
 });
-const goLogMessage = z.object({ name: z.string(), namespace: z.string(), instance: z.string(), timestamp: rfc3339, text: z.string() });
+const goLogMessage = z.object({
+  name: z.string(),
+  namespace: z.string(),
+  instance: z.string(),
+  timestamp: rfc3339,
+  text: z.string(),
+});
 const goVersion = z.object({ sha: z.string(), release: z.string(), commit_message: z.string().optional() });
 const goGatewayInfo = z.object({
   provider: z.object({ provider: z.string(), orchestration: z.string(), version: goVersion }),
@@ -54,7 +60,8 @@ describe('faas-cli golden requests against the gateway', () => {
   });
   afterAll(async () => gw?.stop());
 
-  const send = (name: string, extra: Record<string, string> = {}) => sendGolden(gw.url, golden[name]!, { ...vars, ...extra });
+  const send = (name: string, extra: Record<string, string> = {}) =>
+    sendGolden(gw.url, golden[name]!, { ...vars, ...extra });
 
   it('ready (gateway): /healthz answers without credentials', async () => {
     const res = await send('readyGateway');
@@ -63,7 +70,9 @@ describe('faas-cli golden requests against the gateway', () => {
 
   it('login: the generated credentials are accepted, wrong ones get 401 with a Basic challenge', async () => {
     expect((await send('login')).status).toBe(200);
-    const wrong = await send('login', { AUTH: Buffer.from(`${gw.user}:not-the-password`).toString('base64') });
+    const wrong = await send('login', {
+      AUTH: Buffer.from(`${gw.user}:not-the-password`).toString('base64'),
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.headers['www-authenticate']).toBe('Basic realm="Restricted"');
     expect(wrong.json()).toMatchObject({ code: 'UNAUTHORIZED' });
@@ -148,15 +157,25 @@ describe('faas-cli golden requests against the gateway', () => {
       .map((line) => goLogMessage.parse(JSON.parse(line)));
     const fromReplica = messages.filter((message) => message.instance === 'echo-r1-0');
     expect(fromReplica.length).toBeGreaterThan(0);
-    expect(fromReplica.every((message) => message.name === 'echo' && message.namespace === 'openfaas-fn')).toBe(true);
+    expect(
+      fromReplica.every((message) => message.name === 'echo' && message.namespace === 'openfaas-fn'),
+    ).toBe(true);
   });
 
   it('version: GatewayInfo names the provider, its orchestration and versions', async () => {
     const res = await send('version');
     expect(res.status).toBe(200);
     const info = goGatewayInfo.parse(res.json());
-    const release = (JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
-    expect(info.provider).toMatchObject({ provider: 'cdnfaas-process', orchestration: 'process', version: { release } });
+    const release = (
+      JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as {
+        version: string;
+      }
+    ).version;
+    expect(info.provider).toMatchObject({
+      provider: 'cdnfaas-process',
+      orchestration: 'process',
+      version: { release },
+    });
   });
 
   it('namespaces: only openfaas-fn', async () => {
@@ -166,7 +185,9 @@ describe('faas-cli golden requests against the gateway', () => {
 
   it('scale: 202, then two healthy replicas', async () => {
     expect((await send('scale')).status).toBe(202);
-    await waitFor('two ready replicas', () => (gw.gateway.provider.get('echo')?.availableReplicas === 2 ? true : undefined));
+    await waitFor('two ready replicas', () =>
+      gw.gateway.provider.get('echo')?.availableReplicas === 2 ? true : undefined,
+    );
   });
 
   it('secrets: create, list (names only), update from a file (rawValue), remove; the value lands in a file, never in an answer', async () => {
@@ -200,34 +221,43 @@ describe('faas-cli golden requests against the gateway', () => {
 
 const faasCli = spawnSync('sh', ['-c', 'command -v faas-cli'], { encoding: 'utf8' }).stdout.trim();
 
-describe.skipIf(faasCli === '')('the real faas-cli binary (skipped: faas-cli is not on PATH; it cannot be installed on this machine)', () => {
-  let gw: TestGateway;
-  const cli = (args: string[], input?: string) =>
-    execFileSync(faasCli, [...args, '--gateway', gw.url], { encoding: 'utf8', input, env: { ...process.env, HOME: gw.home } });
+describe.skipIf(faasCli === '')(
+  'the real faas-cli binary (skipped: faas-cli is not on PATH; it cannot be installed on this machine)',
+  () => {
+    let gw: TestGateway;
+    const cli = (args: string[], input?: string) =>
+      execFileSync(faasCli, [...args, '--gateway', gw.url], {
+        encoding: 'utf8',
+        input,
+        env: { ...process.env, HOME: gw.home },
+      });
 
-  beforeAll(async () => {
-    gw = await startTestGateway();
-  });
-  afterAll(async () => gw?.stop());
+    beforeAll(async () => {
+      gw = await startTestGateway();
+    });
+    afterAll(async () => gw?.stop());
 
-  it('login, deploy, ready, list, describe, invoke, invoke --async, logs, version, remove', async () => {
-    cli(['login', '--username', gw.user, '--password-stdin'], gw.password);
-    expect(cli(['deploy', '--image', 'cdnfaas/echo:0.1.0', '--name', 'echo'])).toContain('Deployed. 202 Accepted.');
-    cli(['ready', 'echo', '--attempts', '30']);
-    expect(cli(['list'])).toContain('echo');
-    expect(cli(['describe', 'echo'])).toMatch(/Status:\s+Ready/);
-    expect(cli(['invoke', 'echo'], 'hello')).toBe('hello');
-    const callbacks = await startCallbackServer();
-    try {
-      cli(['invoke', 'echo', '--async', '-H', `X-Callback-Url: ${callbacks.url}`], 'later');
-      const callback = await waitFor('the callback', () => callbacks.received[0]);
-      expect(callback.body).toBe('later');
-    } finally {
-      await callbacks.close();
-    }
-    expect(cli(['logs', 'echo', '--tail=false'])).toContain('echo');
-    expect(cli(['version', '--warn-update=false'])).toContain('cdnfaas-process');
-    cli(['remove', 'echo']);
-    expect(gw.gateway.provider.get('echo')).toBeUndefined();
-  });
-});
+    it('login, deploy, ready, list, describe, invoke, invoke --async, logs, version, remove', async () => {
+      cli(['login', '--username', gw.user, '--password-stdin'], gw.password);
+      expect(cli(['deploy', '--image', 'cdnfaas/echo:0.1.0', '--name', 'echo'])).toContain(
+        'Deployed. 202 Accepted.',
+      );
+      cli(['ready', 'echo', '--attempts', '30']);
+      expect(cli(['list'])).toContain('echo');
+      expect(cli(['describe', 'echo'])).toMatch(/Status:\s+Ready/);
+      expect(cli(['invoke', 'echo'], 'hello')).toBe('hello');
+      const callbacks = await startCallbackServer();
+      try {
+        cli(['invoke', 'echo', '--async', '-H', `X-Callback-Url: ${callbacks.url}`], 'later');
+        const callback = await waitFor('the callback', () => callbacks.received[0]);
+        expect(callback.body).toBe('later');
+      } finally {
+        await callbacks.close();
+      }
+      expect(cli(['logs', 'echo', '--tail=false'])).toContain('echo');
+      expect(cli(['version', '--warn-update=false'])).toContain('cdnfaas-process');
+      cli(['remove', 'echo']);
+      expect(gw.gateway.provider.get('echo')).toBeUndefined();
+    });
+  },
+);

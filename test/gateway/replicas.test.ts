@@ -16,19 +16,37 @@ describe('replicas', () => {
       headers: { authorization: gw.auth, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    return { status: res.status, json: res.headers.get('content-type')?.includes('json') ? await res.json() : undefined };
+    return {
+      status: res.status,
+      json: res.headers.get('content-type')?.includes('json') ? await res.json() : undefined,
+    };
   };
-  const available = async (name: string): Promise<number> => (await system('GET', `/system/function/${name}`)).json.availableReplicas;
+  const available = async (name: string): Promise<number> =>
+    (await system('GET', `/system/function/${name}`)).json.availableReplicas;
 
   beforeAll(async () => {
     gw = await startTestGateway();
-    expect((await system('POST', '/system/functions', { service: 'echo', image: 'cdnfaas/echo:0.1.0', labels: { 'com.openfaas.scale.min': '2' } })).status).toBe(202);
+    expect(
+      (
+        await system('POST', '/system/functions', {
+          service: 'echo',
+          image: 'cdnfaas/echo:0.1.0',
+          labels: { 'com.openfaas.scale.min': '2' },
+        })
+      ).status,
+    ).toBe(202);
     await waitFor('two ready replicas', async () => ((await available('echo')) === 2 ? true : undefined));
   });
   afterAll(async () => gw?.stop());
 
   it('kill -9 of a replica under load: only its in-flight calls may fail, availableReplicas dips, it is replaced', async () => {
-    const load = steadyLoad({ url: gw.url, path: '/function/echo/sleep?ms=20', ratePerSecond: 200, method: 'POST', body: 'x' });
+    const load = steadyLoad({
+      url: gw.url,
+      path: '/function/echo/sleep?ms=20',
+      ratePerSecond: 200,
+      method: 'POST',
+      body: 'x',
+    });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
 
     const victim = gw.gateway.provider.replicas('echo')[0]!;
@@ -56,15 +74,22 @@ describe('replicas', () => {
     // The calls the victim could hold: those in flight on it at the kill, and those routed to it
     // before the gateway took it out of rotation. No call started after that may fail.
     const failed = outcomes.filter((outcome) => outcome.status !== 200);
-    const startedInWindow = outcomes.filter((outcome) => outcome.startedAt > killedAt && outcome.startedAt <= dipAt).length;
-    expect(failed.every((outcome) => outcome.startedAt <= dipAt), JSON.stringify(failed)).toBe(true);
+    const startedInWindow = outcomes.filter(
+      (outcome) => outcome.startedAt > killedAt && outcome.startedAt <= dipAt,
+    ).length;
+    expect(
+      failed.every((outcome) => outcome.startedAt <= dipAt),
+      JSON.stringify(failed),
+    ).toBe(true);
     expect(failed.length).toBeLessThanOrEqual(inFlightOnVictim + startedInWindow);
     expect(outcomes.length).toBeGreaterThan(400);
 
     const replaced = gw.gateway.provider.replicas('echo').find((r) => r.instance === victim.instance)!;
     expect(replaced).toMatchObject({ state: 'ready', restarts: 1 });
     expect(replaced.pid).not.toBe(victim.pid);
-    const logs = await fetch(`${gw.url}/system/logs?name=echo&instance=${victim.instance}`, { headers: { authorization: gw.auth } });
+    const logs = await fetch(`${gw.url}/system/logs?name=echo&instance=${victim.instance}`, {
+      headers: { authorization: gw.auth },
+    });
     expect(await logs.text()).toContain('exited unexpectedly (signal SIGKILL)');
   });
 
@@ -73,33 +98,58 @@ describe('replicas', () => {
     const delays: number[] = [];
     for (let crash = 1; crash <= 2; crash++) {
       const before = restarts();
-      expect(await (await fetch(`${gw.url}/function/echo/crash`, { method: 'POST' })).text()).toBe('crashing');
+      expect(await (await fetch(`${gw.url}/function/echo/crash`, { method: 'POST' })).text()).toBe(
+        'crashing',
+      );
       await waitFor('the restart', () => (restarts() === before + 1 ? true : undefined));
       await waitFor('recovered', async () => ((await available('echo')) === 2 ? true : undefined));
     }
-    const text = await (await fetch(`${gw.url}/system/logs?name=echo&tail=200`, { headers: { authorization: gw.auth } })).text();
-    for (const match of text.matchAll(/exited unexpectedly \(exit code 3\) after \d+ ms; restart \d+ in (\d+) ms/g)) delays.push(Number(match[1]));
+    const text = await (
+      await fetch(`${gw.url}/system/logs?name=echo&tail=200`, { headers: { authorization: gw.auth } })
+    ).text();
+    for (const match of text.matchAll(
+      /exited unexpectedly \(exit code 3\) after \d+ ms; restart \d+ in (\d+) ms/g,
+    ))
+      delays.push(Number(match[1]));
     expect(delays.length).toBe(2);
   });
 
   it('scaled to zero, a request waits for the cold start instead of failing, and the function is back at one replica', async () => {
-    expect((await system('POST', '/system/scale-function/echo', { serviceName: 'echo', replicas: 0 })).status).toBe(202);
-    await waitFor('no replica left', () => (gw.gateway.provider.replicas('echo').length === 0 ? true : undefined));
-    expect((await system('GET', '/system/function/echo')).json).toMatchObject({ replicas: 0, availableReplicas: 0 });
+    expect(
+      (await system('POST', '/system/scale-function/echo', { serviceName: 'echo', replicas: 0 })).status,
+    ).toBe(202);
+    await waitFor('no replica left', () =>
+      gw.gateway.provider.replicas('echo').length === 0 ? true : undefined,
+    );
+    expect((await system('GET', '/system/function/echo')).json).toMatchObject({
+      replicas: 0,
+      availableReplicas: 0,
+    });
 
-    const res = await fetch(`${gw.url}/function/echo`, { method: 'POST', body: 'wake up', headers: { 'content-type': 'text/plain' } });
+    const res = await fetch(`${gw.url}/function/echo`, {
+      method: 'POST',
+      body: 'wake up',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('wake up');
-    expect((await system('GET', '/system/function/echo')).json).toMatchObject({ replicas: 1, availableReplicas: 1 });
+    expect((await system('GET', '/system/function/echo')).json).toMatchObject({
+      replicas: 1,
+      availableReplicas: 1,
+    });
   });
 
   it('scale up starts healthy replicas', async () => {
-    expect((await system('POST', '/system/scale-function/echo', { serviceName: 'echo', replicas: 3 })).status).toBe(202);
+    expect(
+      (await system('POST', '/system/scale-function/echo', { serviceName: 'echo', replicas: 3 })).status,
+    ).toBe(202);
     await waitFor('three ready replicas', async () => ((await available('echo')) === 3 ? true : undefined));
   });
 
   it('environment, secrets (as files), labels and annotations of the deploy are honoured and returned', async () => {
-    expect((await system('POST', '/system/secrets', { name: 'api-key', value: 'the-value' })).status).toBe(201);
+    expect((await system('POST', '/system/secrets', { name: 'api-key', value: 'the-value' })).status).toBe(
+      201,
+    );
     const spec = {
       service: 'configured',
       image: 'cdnfaas/echo:0.1.0',
@@ -112,21 +162,35 @@ describe('replicas', () => {
     expect((await system('POST', '/system/functions', spec)).status).toBe(202);
     await waitFor('configured ready', async () => ((await available('configured')) === 1 ? true : undefined));
     const described = (await system('GET', '/system/function/configured')).json;
-    expect(described).toMatchObject({ envProcess: 'node index.mjs', envVars: { GREETING: 'hello' }, secrets: ['api-key'], labels: { team: 'cdn' }, annotations: { topic: 'cdn_raw' } });
+    expect(described).toMatchObject({
+      envProcess: 'node index.mjs',
+      envVars: { GREETING: 'hello' },
+      secrets: ['api-key'],
+      labels: { team: 'cdn' },
+      annotations: { topic: 'cdn_raw' },
+    });
 
-    expect(await (await fetch(`${gw.url}/function/configured/env/GREETING`)).json()).toEqual({ name: 'GREETING', value: 'hello' });
+    expect(await (await fetch(`${gw.url}/function/configured/env/GREETING`)).json()).toEqual({
+      name: 'GREETING',
+      value: 'hello',
+    });
     expect(await (await fetch(`${gw.url}/function/configured/secret/api-key`)).text()).toBe('the-value');
-    const secretsDir = (await (await fetch(`${gw.url}/function/configured/env/CDNFAAS_SECRETS_DIR`)).json()).value as string;
+    const secretsDir = (await (await fetch(`${gw.url}/function/configured/env/CDNFAAS_SECRETS_DIR`)).json())
+      .value as string;
     expect(statSync(join(secretsDir, 'api-key')).mode & 0o777).toBe(0o600);
     // The gateway's own environment does not leak into replicas.
     expect((await (await fetch(`${gw.url}/function/configured/env/INFLUX_URL`)).json()).value).toBeNull();
 
     // Labels alone change no process; a new environment rolls the replica over.
     const before = gw.gateway.provider.replicas('configured');
-    expect((await system('PUT', '/system/functions', { ...spec, labels: { team: 'edge' } })).status).toBe(202);
+    expect((await system('PUT', '/system/functions', { ...spec, labels: { team: 'edge' } })).status).toBe(
+      202,
+    );
     expect(gw.gateway.provider.replicas('configured')).toEqual(before);
     expect((await system('GET', '/system/function/configured')).json.labels).toEqual({ team: 'edge' });
-    expect((await system('PUT', '/system/functions', { ...spec, envVars: { GREETING: 'bonjour' } })).status).toBe(202);
+    expect(
+      (await system('PUT', '/system/functions', { ...spec, envVars: { GREETING: 'bonjour' } })).status,
+    ).toBe(202);
     await waitFor('rolled to the new environment', async () => {
       const answer = await (await fetch(`${gw.url}/function/configured/env/GREETING`)).json();
       return answer.value === 'bonjour' ? true : undefined;
@@ -135,7 +199,10 @@ describe('replicas', () => {
 
   it('logs with follow=true stream new lines as replicas write them', async () => {
     const controller = new AbortController();
-    const res = await fetch(`${gw.url}/system/logs?name=echo&follow=true&tail=1`, { headers: { authorization: gw.auth }, signal: controller.signal });
+    const res = await fetch(`${gw.url}/system/logs?name=echo&follow=true&tail=1`, {
+      headers: { authorization: gw.auth },
+      signal: controller.signal,
+    });
     expect(res.status).toBe(200);
     const reader = res.body!.getReader();
     await fetch(`${gw.url}/function/echo/throw`, { method: 'POST' });
@@ -146,15 +213,24 @@ describe('replicas', () => {
       return text.includes('echo was told to throw') ? true : undefined;
     });
     controller.abort();
-    const lines = text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { name: string; instance: string; text: string });
+    const lines = text
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { name: string; instance: string; text: string });
     expect(lines.every((line) => line.name === 'echo')).toBe(true);
   });
 
   it('/metrics uses the OpenFaaS metric names', async () => {
     const text = await (await fetch(`${gw.url}/metrics`)).text();
-    expect(text).toMatch(/gateway_function_invocation_total\{function_name="echo\.openfaas-fn",code="200"\} \d+/);
-    expect(text).toMatch(/gateway_function_invocation_total\{function_name="echo\.openfaas-fn",code="500"\} \d+/);
-    expect(text).toMatch(/gateway_functions_seconds_bucket\{le="0\.005",function_name="echo\.openfaas-fn",code="200"\} \d+/);
+    expect(text).toMatch(
+      /gateway_function_invocation_total\{function_name="echo\.openfaas-fn",code="200"\} \d+/,
+    );
+    expect(text).toMatch(
+      /gateway_function_invocation_total\{function_name="echo\.openfaas-fn",code="500"\} \d+/,
+    );
+    expect(text).toMatch(
+      /gateway_functions_seconds_bucket\{le="0\.005",function_name="echo\.openfaas-fn",code="200"\} \d+/,
+    );
     expect(text).toContain('gateway_service_count{function_name="echo.openfaas-fn"} 3');
     expect(text).toContain('gateway_service_ready_count{function_name="echo.openfaas-fn"} 3');
     expect(text).toContain('gateway_service_count{function_name="configured.openfaas-fn"} 1');

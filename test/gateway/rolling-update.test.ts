@@ -17,7 +17,10 @@ describe('rolling update and rollback', () => {
       headers: { authorization: gw.auth, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    return { status: res.status, json: res.headers.get('content-type')?.includes('json') ? await res.json() : undefined };
+    return {
+      status: res.status,
+      json: res.headers.get('content-type')?.includes('json') ? await res.json() : undefined,
+    };
   };
   const deployment = (image: string, extra: Record<string, unknown> = {}) => ({
     service: 'echo',
@@ -28,7 +31,9 @@ describe('rolling update and rollback', () => {
   /** True once every live replica runs `revision`, all ready, as many as desired. */
   const rolledOutTo = (revision: number) => () => {
     const replicas = gw.gateway.provider.replicas('echo');
-    return replicas.length === 2 && replicas.every((r) => r.revision === revision && r.state === 'ready') ? true : undefined;
+    return replicas.length === 2 && replicas.every((r) => r.revision === revision && r.state === 'ready')
+      ? true
+      : undefined;
   };
 
   beforeAll(async () => {
@@ -48,7 +53,10 @@ describe('rolling update and rollback', () => {
     expect(notReady.json).toMatchObject({ replicas: 1, availableReplicas: 0 });
     const readyAt = await waitFor(
       'slow-start ready',
-      async () => ((await system('GET', '/system/function/slow-start')).json.availableReplicas > 0 ? Date.now() : undefined),
+      async () =>
+        (await system('GET', '/system/function/slow-start')).json.availableReplicas > 0
+          ? Date.now()
+          : undefined,
       30_000,
       10,
     );
@@ -69,7 +77,10 @@ describe('rolling update and rollback', () => {
 
     expect((await system('PUT', '/system/functions', deployment(v2))).status).toBe(202);
     await waitFor('v2 rolled out', rolledOutTo(2));
-    expect((await system('GET', '/system/function/echo')).json).toMatchObject({ image: v2, availableReplicas: 2 });
+    expect((await system('GET', '/system/function/echo')).json).toMatchObject({
+      image: v2,
+      availableReplicas: 2,
+    });
     await new Promise((resolve) => setTimeout(resolve, 1_000));
 
     expect((await system('PUT', '/system/functions', deployment(v1))).status).toBe(202);
@@ -102,7 +113,9 @@ describe('rolling update and rollback', () => {
     expect(answer.status).toBe(200);
     expect((await answer.json()).value).toBe(v1);
     expect((await system('GET', '/system/function/echo')).json.availableReplicas).toBe(2);
-    const logs = await fetch(`${gw.url}/system/logs?name=echo&follow=false`, { headers: { authorization: gw.auth } });
+    const logs = await fetch(`${gw.url}/system/logs?name=echo&follow=false`, {
+      headers: { authorization: gw.auth },
+    });
     expect(await logs.text()).toContain('exec_timeout');
 
     // Rolling back to the working spec replaces the broken revision at once.

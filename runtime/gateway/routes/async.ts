@@ -13,10 +13,14 @@ function callbackUrl(value: string | string[] | undefined): URL | undefined {
   try {
     url = new URL(text);
   } catch {
-    throw new CdnfaasError('INVALID_INPUT', `X-Callback-Url ${JSON.stringify(text)} is not a URL`, { hint: 'send an absolute http(s) URL' });
+    throw new CdnfaasError('INVALID_INPUT', `X-Callback-Url ${JSON.stringify(text)} is not a URL`, {
+      hint: 'send an absolute http(s) URL',
+    });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new CdnfaasError('INVALID_INPUT', `X-Callback-Url must be http or https, got ${url.protocol}`, { hint: 'send an absolute http(s) URL' });
+    throw new CdnfaasError('INVALID_INPUT', `X-Callback-Url must be http or https, got ${url.protocol}`, {
+      hint: 'send an absolute http(s) URL',
+    });
   }
   return url;
 }
@@ -25,16 +29,21 @@ function callbackUrl(value: string | string[] | undefined): URL | undefined {
  * /async-function/{name}[/path]: 202 with X-Call-Id at once; the call runs in the background and
  * its result is POSTed to X-Callback-Url when given.
  */
-export function makeAsyncHandler(deps: Pick<GatewayDeps, 'provider' | 'asyncInvoker' | 'limits' | 'metrics'>) {
+export function makeAsyncHandler(
+  deps: Pick<GatewayDeps, 'provider' | 'asyncInvoker' | 'limits' | 'metrics'>,
+) {
   return async (request: Request, reply: FastifyReply) => {
     const target = targetFunction(request.params.name);
     if (deps.provider.get(target.name) === undefined) {
-      throw new CdnfaasError('NOT_FOUND', `function ${request.params.name} not found`, { hint: 'list functions with: faas-cli list' });
+      throw new CdnfaasError('NOT_FOUND', `function ${request.params.name} not found`, {
+        hint: 'list functions with: faas-cli list',
+      });
     }
     const callback = callbackUrl(request.headers['x-callback-url']);
     const call = await describeCall(request, deps, target.name);
     // Read the whole body now: the caller's connection is gone by the time the call runs.
-    if (call.body !== undefined && !Buffer.isBuffer(call.body)) call.body = await readBody(call.body, deps.limits.maxBodyBytes);
+    if (call.body !== undefined && !Buffer.isBuffer(call.body))
+      call.body = await readBody(call.body, deps.limits.maxBodyBytes);
     deps.asyncInvoker.submit({ call, qualifiedName: target.qualifiedName, callbackUrl: callback });
     deps.metrics.invocationStarted(target.qualifiedName);
     return reply.code(202).header('x-call-id', call.callId).header('x-start-time', call.startTime).send();

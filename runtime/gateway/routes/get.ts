@@ -12,7 +12,9 @@ export function makeGetHandler({ provider }: Pick<GatewayDeps, 'provider'>) {
     const namespace = assertNamespace(request.query.namespace);
     const status = provider.get(name);
     if (status === undefined) {
-      throw new CdnfaasError('NOT_FOUND', `function ${name} not found in namespace ${namespace}`, { hint: 'list functions with: faas-cli list' });
+      throw new CdnfaasError('NOT_FOUND', `function ${name} not found in namespace ${namespace}`, {
+        hint: 'list functions with: faas-cli list',
+      });
     }
     return reply.send(status);
   };

@@ -19,5 +19,6 @@ export function makeHealthHandler() {
 
 /** GET /metrics: Prometheus text format. */
 export function makeMetricsHandler({ metrics }: Pick<GatewayDeps, 'metrics'>) {
-  return async (_request: FastifyRequest, reply: FastifyReply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  return async (_request: FastifyRequest, reply: FastifyReply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics());
 }

@@ -13,13 +13,19 @@ type Request = FastifyRequest<{ Params: { name: string; '*'?: string } }>;
 export function targetFunction(qualified: string): { name: string; qualifiedName: string } {
   const { name, namespace } = splitQualifiedName(qualified);
   if (namespace !== defaultNamespace || !isFunctionName(name)) {
-    throw new CdnfaasError('NOT_FOUND', `function ${qualified} not found`, { hint: 'list functions with: faas-cli list' });
+    throw new CdnfaasError('NOT_FOUND', `function ${qualified} not found`, {
+      hint: 'list functions with: faas-cli list',
+    });
   }
   return { name, qualifiedName: `${name}.${namespace}` };
 }
 
 /** The call as it will be forwarded: sub-path, raw query, headers, body, call id. */
-export async function describeCall(request: Request, deps: Pick<GatewayDeps, 'limits'>, name: string): Promise<ForwardCall> {
+export async function describeCall(
+  request: Request,
+  deps: Pick<GatewayDeps, 'limits'>,
+  name: string,
+): Promise<ForwardCall> {
   const url = request.raw.url ?? '/';
   const questionMark = url.indexOf('?');
   const callId = (request.headers['x-call-id'] as string | undefined) ?? randomUUID();

@@ -22,7 +22,9 @@ function parseGoBool(value: string | undefined): boolean {
 export function parseLogQuery(query: RawQuery): LogQuery {
   const name = lastValue(query, 'name');
   if (name === undefined || name === '') {
-    throw new CdnfaasError('INVALID_INPUT', 'the name parameter is required', { hint: 'GET /system/logs?name=<function>' });
+    throw new CdnfaasError('INVALID_INPUT', 'the name parameter is required', {
+      hint: 'GET /system/logs?name=<function>',
+    });
   }
   assertFunctionName(name);
   assertNamespace(lastValue(query, 'namespace'));
@@ -31,14 +33,21 @@ export function parseLogQuery(query: RawQuery): LogQuery {
   if (instance) result.instance = instance;
   const tail = lastValue(query, 'tail');
   if (tail !== undefined && tail !== '') {
-    if (!/^[-+]?\d+$/.test(tail)) throw new CdnfaasError('INVALID_INPUT', `tail=${JSON.stringify(tail)} is not a whole number`, { hint: 'tail=100, or <= 0 for all' });
+    if (!/^[-+]?\d+$/.test(tail))
+      throw new CdnfaasError('INVALID_INPUT', `tail=${JSON.stringify(tail)} is not a whole number`, {
+        hint: 'tail=100, or <= 0 for all',
+      });
     result.tail = Number(tail);
   }
   const since = lastValue(query, 'since');
   if (since !== undefined && since !== '') {
-    const parsed = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(since) ? new Date(since) : undefined;
+    const parsed = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(since)
+      ? new Date(since)
+      : undefined;
     if (parsed === undefined || Number.isNaN(parsed.getTime())) {
-      throw new CdnfaasError('INVALID_INPUT', `since=${JSON.stringify(since)} is not an RFC 3339 time`, { hint: 'e.g. since=2026-01-01T00:00:00Z' });
+      throw new CdnfaasError('INVALID_INPUT', `since=${JSON.stringify(since)} is not an RFC 3339 time`, {
+        hint: 'e.g. since=2026-01-01T00:00:00Z',
+      });
     }
     result.since = parsed;
   }

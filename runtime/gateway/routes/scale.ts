@@ -13,9 +13,13 @@ export function makeScaleHandler({ provider }: Pick<GatewayDeps, 'provider'>) {
     const body = parseBody(request.body, scaleServiceRequestSchema, 'ScaleServiceRequest');
     assertNamespace(body.namespace);
     if (body.serviceName !== '' && body.serviceName !== name) {
-      throw new CdnfaasError('INVALID_INPUT', `serviceName ${JSON.stringify(body.serviceName)} differs from ${name} in the path`, {
-        hint: 'send the same function name in the path and the body',
-      });
+      throw new CdnfaasError(
+        'INVALID_INPUT',
+        `serviceName ${JSON.stringify(body.serviceName)} differs from ${name} in the path`,
+        {
+          hint: 'send the same function name in the path and the body',
+        },
+      );
     }
     await provider.scale(name, body.replicas);
     return reply.code(202).send();

@@ -10,7 +10,9 @@ function readSecret(body: unknown): { name: string; value: Buffer } {
   const secret = parseBody(body, secretSchema, 'Secret');
   const name = assertSecretName(secret.name);
   assertNamespace(secret.namespace);
-  const value = secret.rawValue ? Buffer.from(secret.rawValue, 'base64') : Buffer.from(secret.value ?? '', 'utf8');
+  const value = secret.rawValue
+    ? Buffer.from(secret.rawValue, 'base64')
+    : Buffer.from(secret.value ?? '', 'utf8');
   return { name, value };
 }
 

@@ -8,13 +8,21 @@ export interface ReceivedCallback {
   body: string;
 }
 
-export async function startCallbackServer(): Promise<{ url: string; received: ReceivedCallback[]; close(): Promise<void> }> {
+export async function startCallbackServer(): Promise<{
+  url: string;
+  received: ReceivedCallback[];
+  close(): Promise<void>;
+}> {
   const received: ReceivedCallback[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      received.push({ method: req.method ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      received.push({
+        method: req.method ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       res.writeHead(200).end();
     });
   });

@@ -8,7 +8,12 @@ import { join } from 'node:path';
 import { createLogger, type Logger } from '../../../lib/logger.ts';
 import { buildStack } from '../../../runtime/build/index.ts';
 import { openImageStore } from '../../../runtime/images/index.ts';
-import { createGateway, listenGateway, type Gateway, type GatewayOptions } from '../../../runtime/gateway/server.ts';
+import {
+  createGateway,
+  listenGateway,
+  type Gateway,
+  type GatewayOptions,
+} from '../../../runtime/gateway/server.ts';
 import { projectRoot } from '../../../system/config.ts';
 
 export const echoStack = join(projectRoot, 'test', 'fixtures', 'stack.echo.yml');
@@ -51,7 +56,13 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     closeGraceMs: 1_000,
     ...(options.limits === undefined ? {} : { limits: options.limits }),
     provider: {
-      health: { startupIntervalMs: 5, periodMs: 250, timeoutMs: 1_000, failureThreshold: 3, startupTimeoutMs: 30_000 },
+      health: {
+        startupIntervalMs: 5,
+        periodMs: 250,
+        timeoutMs: 1_000,
+        failureThreshold: 3,
+        startupTimeoutMs: 30_000,
+      },
       backoff: { initialMs: 100, maxMs: 2_000, resetAfterMs: 10_000 },
       drainTimeoutMs: 10_000,
       killTimeoutMs: 3_000,
@@ -77,7 +88,12 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
 }
 
 /** Polls `check` every `intervalMs` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000, intervalMs = 20): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 20_000,
+  intervalMs = 20,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -26,7 +26,9 @@ export interface RawResponse {
 export function loadGoldenRequests(): Record<string, GoldenRequest> {
   const file = join(projectRoot, 'test', 'gateway', 'fixtures', 'faas-cli-requests.json');
   const all = JSON.parse(readFileSync(file, 'utf8')) as Record<string, GoldenRequest | string>;
-  return Object.fromEntries(Object.entries(all).filter((entry): entry is [string, GoldenRequest] => typeof entry[1] !== 'string'));
+  return Object.fromEntries(
+    Object.entries(all).filter((entry): entry is [string, GoldenRequest] => typeof entry[1] !== 'string'),
+  );
 }
 
 function fill(text: string, vars: Record<string, string>): string {
@@ -37,7 +39,11 @@ function fill(text: string, vars: Record<string, string>): string {
   });
 }
 
-export function sendGolden(baseUrl: string, golden: GoldenRequest, vars: Record<string, string> = {}): Promise<RawResponse> {
+export function sendGolden(
+  baseUrl: string,
+  golden: GoldenRequest,
+  vars: Record<string, string> = {},
+): Promise<RawResponse> {
   const url = new URL(baseUrl);
   const body = golden.body === undefined ? undefined : Buffer.from(fill(golden.body, vars));
   const headers: Record<string, string> = {};
@@ -45,7 +51,14 @@ export function sendGolden(baseUrl: string, golden: GoldenRequest, vars: Record<
   if (body !== undefined) headers['Content-Length'] = String(body.length);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: url.hostname, port: url.port, method: golden.method, path: fill(golden.path, vars), headers, agent: false },
+      {
+        host: url.hostname,
+        port: url.port,
+        method: golden.method,
+        path: fill(golden.path, vars),
+        headers,
+        agent: false,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -16,7 +16,13 @@ export interface SteadyLoad {
   stop(): Promise<Outcome[]>;
 }
 
-export function steadyLoad(options: { url: string; path: string; ratePerSecond: number; method?: 'GET' | 'POST'; body?: string }): SteadyLoad {
+export function steadyLoad(options: {
+  url: string;
+  path: string;
+  ratePerSecond: number;
+  method?: 'GET' | 'POST';
+  body?: string;
+}): SteadyLoad {
   const origin = new URL(options.url).origin;
   const pool = new Pool(origin, { connections: 64, pipelining: 1 });
   const outcomes: Outcome[] = [];
@@ -28,13 +34,26 @@ export function steadyLoad(options: { url: string; path: string; ratePerSecond: 
   const sendOne = (): void => {
     const startedAt = performance.now();
     const call = pool
-      .request({ origin, path: options.path, method: options.method ?? 'GET', body: options.body ?? null, headersTimeout: 30_000, bodyTimeout: 30_000 })
+      .request({
+        origin,
+        path: options.path,
+        method: options.method ?? 'GET',
+        body: options.body ?? null,
+        headersTimeout: 30_000,
+        bodyTimeout: 30_000,
+      })
       .then(async (res) => {
         const body = await res.body.text();
         outcomes.push({ startedAt, endedAt: performance.now(), status: res.statusCode, body });
       })
       .catch((error: Error) => {
-        outcomes.push({ startedAt, endedAt: performance.now(), status: 0, body: '', error: `${(error as { code?: string }).code ?? ''} ${error.message}` });
+        outcomes.push({
+          startedAt,
+          endedAt: performance.now(),
+          status: 0,
+          body: '',
+          error: `${(error as { code?: string }).code ?? ''} ${error.message}`,
+        });
       })
       .finally(() => pending.delete(call));
     pending.add(call);

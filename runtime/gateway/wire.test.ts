@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { isCdnfaasError } from '../../lib/errors.ts';
+import { functionDeploymentSchema, parseBody, secretSchema, toFunctionSpec } from './wire.ts';
+
+const body = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
+
+describe('FunctionDeployment from faas-cli', () => {
+  it('reads what faas-cli deploy -f sends, with Go nulls as empty', () => {
+    const parsed = parseBody(
+      body({
+        service: 'echo',
+        image: 'cdnfaas/echo:0.1.0',
+        envProcess: 'node index.mjs',
+        labels: null,
+        annotations: { topic: 'cdn_raw' },
+        limits: { memory: '128Mi' },
+        unknownField: 1,
+      }),
+      functionDeploymentSchema,
+      'FunctionDeployment',
+    );
+    expect(toFunctionSpec(parsed)).toEqual({
+      name: 'echo',
+      image: 'cdnfaas/echo:0.1.0',
+      envProcess: 'node index.mjs',
+      envVars: {},
+      constraints: [],
+      secrets: [],
+      labels: {},
+      annotations: { topic: 'cdn_raw' },
+      limits: { memory: '128Mi' },
+      readOnlyRootFilesystem: false,
+    });
+  });
+
+  it('drops empty resource objects and an empty envProcess', () => {
+    const parsed = parseBody(
+      body({ service: 'echo', image: 'x:1', envProcess: '', requests: {} }),
+      functionDeploymentSchema,
+      'FunctionDeployment',
+    );
+    const spec = toFunctionSpec(parsed);
+    expect(spec).not.toHaveProperty('envProcess');
+    expect(spec).not.toHaveProperty('requests');
+  });
+
+  it.each([
+    ['', 'expected a JSON FunctionDeployment'],
+    ['{', 'malformed JSON in the FunctionDeployment'],
+    ['[]', 'invalid FunctionDeployment'],
+    ['{"service":"echo"}', 'image'],
+    ['{"service":"echo","image":"x:1","secrets":"a"}', 'secrets'],
+  ])('%j is INVALID_INPUT naming the problem', (text, message) => {
+    try {
+      parseBody(body(text), functionDeploymentSchema, 'FunctionDeployment');
+      expect.unreachable();
+    } catch (error) {
+      expect(isCdnfaasError(error, 'INVALID_INPUT')).toBe(true);
+      expect((error as Error).message).toContain(message);
+    }
+  });
+
+  it('rejects another namespace', () => {
+    const parsed = parseBody(
+      body({ service: 'echo', image: 'x:1', namespace: 'dev' }),
+      functionDeploymentSchema,
+      'FunctionDeployment',
+    );
+    expect(() => toFunctionSpec(parsed)).toThrow(/namespace "dev"/);
+  });
+});
+
+describe('Secret', () => {
+  it('accepts rawValue as base64, as Go encodes []byte', () => {
+    expect(parseBody(body({ name: 'k', rawValue: 'aGk=' }), secretSchema, 'Secret').rawValue).toBe('aGk=');
+    expect(() => parseBody(body({ name: 'k', rawValue: 'not base64!' }), secretSchema, 'Secret')).toThrow(
+      /rawValue/,
+    );
+  });
+});
