@@ -1,0 +1,127 @@
+/**
+ * `npm run bench:pipeline`: the whole system (gateway, connector with its autoscaler, the four
+ * functions of stack.yml) on Kafka and InfluxDB of this machine, measured end to end.
+ *
+ * 1. Warm-up: records at the steady rate, not measured (JIT, connections, consumer groups).
+ * 2. Latency: records produced at a steady BENCH_RATE (1,000/s) for BENCH_SECONDS (40 s);
+ *    p50/p90/p99 of (prediction stored - raw record due).
+ * 3. Throughput: BENCH_RECORDS (120,000) generated records replayed as fast as possible (the
+ *    replay's own code, BENCH_CHUNK records per request); records/s until both measurements hold
+ *    them all, and the stage lags, connector batch timings and CPU per process on the way.
+ *
+ * Figures are printed against the targets and written to bench/out/pipeline.json. Kafka and
+ * InfluxDB come from `cdnfaas services` (or KAFKA_BROKERS / INFLUX_URL), as in the tests.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { backgroundPaths } from '../deploy/local/pipeline/background.ts';
+import { readRecord } from '../deploy/local/processes.ts';
+import { servicesUp } from '../deploy/local/index.ts';
+import { loadConfig, projectRoot } from '../system/config.ts';
+import { startSystem } from '../test/support/system.ts';
+import { latencyPhase, throughputPhase } from './pipeline/phases.ts';
+import { pidListeningOn, startCpuSampler, type CpuSampler } from './pipeline/process-cpu.ts';
+import { formatReport, targets, type PipelineBenchResult } from './pipeline/report.ts';
+import { readConnectorMetrics, stageTimings } from './pipeline/stage-metrics.ts';
+import { generatedRecords } from './pipeline/workload.ts';
+import { startWriteProxy } from './pipeline/write-proxy.ts';
+
+const env = process.env;
+const rate = Number(env.BENCH_RATE ?? 1_000);
+const latencySeconds = Number(env.BENCH_SECONDS ?? 40);
+const warmupSeconds = Number(env.BENCH_WARMUP_SECONDS ?? 5);
+const throughputRecords = Number(env.BENCH_RECORDS ?? 120_000);
+const chunkSize = Number(env.BENCH_CHUNK ?? 2_000);
+const outDir = join(projectRoot, 'bench', 'out');
+const outFile = join(outDir, 'pipeline.json');
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+const loadAverageAtStart = loadavg();
+const config = loadConfig();
+await servicesUp(config, { onProgress: (event) => say(`  ${event.service}: ${event.message}`) });
+
+const warmup = warmupSeconds * rate;
+const measured = latencySeconds * rate;
+say(`generating ${warmup + measured + throughputRecords} records`);
+const records = generatedRecords(warmup + measured + throughputRecords, 7);
+
+const proxy = await startWriteProxy(config.influxdb.url);
+const system = await startSystem({
+  label: 'bench',
+  functionEnv: { 'load-data': { INFLUX_URL: proxy.url }, 'load-predictions': { INFLUX_URL: proxy.url } },
+  log: (line) => say(`  ${line}`),
+});
+
+function cpuSampler(): CpuSampler {
+  const port = (address: string) => Number(address.split(':').pop());
+  const gatewayPid = readRecord(backgroundPaths(system.config, 'gateway'))?.pid;
+  return startCpuSampler(
+    {
+      gateway: gatewayPid,
+      connector: readRecord(backgroundPaths(system.config, 'connector'))?.pid,
+      kafka: pidListeningOn(port(config.kafka.brokers[0]!)),
+      influxdb: pidListeningOn(Number(new URL(config.influxdb.url).port || 8086)),
+      'benchmark (producer, write proxy)': process.pid,
+    },
+    gatewayPid,
+    (fn) => fn.replace(`-${system.id}`, ''),
+  );
+}
+
+let result: PipelineBenchResult;
+try {
+  say(`\nwarm-up: ${warmupSeconds} s at ${rate}/s`);
+  await latencyPhase(system, proxy, records.slice(0, warmup), rate, 'warm-up');
+
+  say(`\nlatency: ${latencySeconds} s at ${rate}/s`);
+  let cpu = cpuSampler();
+  let before = await readConnectorMetrics(system.connectorUrl);
+  const cpuTimer = setInterval(() => cpu.sample(), 1000);
+  const latency = await latencyPhase(
+    system,
+    proxy,
+    records.slice(warmup, warmup + measured),
+    rate,
+    'latency',
+  );
+  clearInterval(cpuTimer);
+  const latencyCpu = cpu.finish();
+  const latencyStages = stageTimings(before, await readConnectorMetrics(system.connectorUrl));
+
+  say(`\nthroughput: ${throughputRecords} records as fast as possible`);
+  cpu = cpuSampler();
+  before = await readConnectorMetrics(system.connectorUrl);
+  const throughput = await throughputPhase(system, proxy, records.slice(warmup + measured), chunkSize, () =>
+    cpu.sample(),
+  );
+  const throughputCpu = cpu.finish();
+  const throughputStages = stageTimings(before, await readConnectorMetrics(system.connectorUrl));
+
+  const stored = await system.counts();
+  result = {
+    at: new Date().toISOString(),
+    machine: { cores: cpus().length, loadAverageAtStart },
+    latency,
+    throughput,
+    cpu: { latency: latencyCpu, throughput: throughputCpu },
+    stages: { latency: latencyStages, throughput: throughputStages },
+    storedAtEnd: { ...stored, expected: records.length },
+    targets,
+    met: {
+      throughput: throughput.sustainedRate >= targets.sustainedRecordsPerSecond,
+      p99: latency.p99 <= targets.p99Ms,
+    },
+  };
+} finally {
+  await system.stop();
+  await proxy.close();
+}
+
+mkdirSync(outDir, { recursive: true });
+writeFileSync(outFile, `${JSON.stringify(result, null, 2)}\n`);
+console.log(formatReport(result, outFile));
+if (result.storedAtEnd.clientData !== records.length || result.storedAtEnd.predictions !== records.length) {
+  say(`stored counts differ from the ${records.length} records produced`);
+  process.exitCode = 1;
+}
