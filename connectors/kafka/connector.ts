@@ -2,7 +2,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import { isCdnfaasError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { FunctionConsumer, type FunctionConsumerSnapshot } from './function-consumer.ts';
-import { dlqTopicFor, sameSubscription, toFunctionSpec, type FunctionSpec } from './function-spec.ts';
+import { dlqTopicFor, groupIdFor, sameSubscription, toFunctionSpec, type FunctionSpec } from './function-spec.ts';
 import type { Gateway } from './gateway-client.ts';
 import { sleep, type RetryPolicy } from './retry.ts';
 import type { Telemetry } from './telemetry.ts';
@@ -31,6 +31,8 @@ export interface ConnectorOptions {
 export class Connector {
   readonly #options: ConnectorOptions;
   readonly #consumers = new Map<string, FunctionConsumer>();
+  /** Every Kafka-triggered function of the last discovery, consumed or not (e.g. its topic is missing). */
+  #wanted = new Map<string, FunctionSpec>();
   /** Last problem logged per function, so a persisting one is logged once, not every tick. */
   readonly #reported = new Map<string, string>();
   readonly #stop = new AbortController();
@@ -83,6 +85,7 @@ export class Connector {
         consumer.update(spec);
       }
     }
+    this.#wanted = wanted;
     if (this.#stop.signal.aborted) return;
     const missing = [...wanted.values()].filter((spec) => !this.#consumers.has(spec.name));
     if (missing.length > 0) {
@@ -132,6 +135,11 @@ export class Connector {
     const consumers = [...this.#consumers.entries()];
     this.#consumers.clear();
     await Promise.all(consumers.map(([, consumer]) => consumer.stop(this.#options.shutdownGraceMs)));
+  }
+
+  /** The consumer groups this connector is responsible for, whether or not they consume right now. */
+  targets(): { function: string; groupId: string; topic: string }[] {
+    return [...this.#wanted.values()].map((spec) => ({ function: spec.name, groupId: groupIdFor(spec.name), topic: spec.topic }));
   }
 
   snapshot(): FunctionConsumerSnapshot[] {

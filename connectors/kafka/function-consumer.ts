@@ -4,7 +4,7 @@ import type { Logger } from '../../lib/logger.ts';
 import { groupIdFor, type FunctionSpec } from './function-spec.ts';
 import type { Gateway } from './gateway-client.ts';
 import { Limiter } from './limiter.ts';
-import { PartitionWorker, type PartitionSnapshot } from './partition-worker.ts';
+import { PartitionWorker, type FunctionHealth, type PartitionSnapshot } from './partition-worker.ts';
 import { createSinkPublisher, createTransactionalPublisher, producerRetry, type PartitionRef, type Publisher } from './publisher.ts';
 import type { RetryPolicy } from './retry.ts';
 import type { Telemetry } from './telemetry.ts';
@@ -43,6 +43,7 @@ export class FunctionConsumer {
   readonly #groupId: string;
   readonly #limiter: Limiter;
   readonly #workers = new Map<number, PartitionWorker>();
+  readonly #health: FunctionHealth = { lastSuccessAt: undefined };
   readonly #consumer: Consumer;
   #producer: Producer | undefined;
   #state: ConsumerState = 'starting';
@@ -146,6 +147,7 @@ export class FunctionConsumer {
         telemetry: this.#deps.telemetry,
         policy: this.#deps.policy,
         attemptsBeforeSplit: this.#deps.attemptsBeforeSplit,
+        health: this.#health,
         pause: () => this.#consumer.pause([{ topic: at.topic, partitions: [partition] }]),
         resume: () => this.#consumer.resume([{ topic: at.topic, partitions: [partition] }]),
         rewind: async () => {

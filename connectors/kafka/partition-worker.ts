@@ -27,6 +27,12 @@ export interface PartitionWorkerDeps {
   resume(): void;
   /** Moves the consumer back to the committed offset, after a fault dropped what was fetched. */
   rewind(): Promise<void>;
+  /** Shared by the function's partitions: when it last answered records with success (ms). */
+  health: FunctionHealth;
+}
+
+export interface FunctionHealth {
+  lastSuccessAt: number | undefined;
 }
 
 /** Invoked batches waiting to be published; several are published in one transaction. */
@@ -266,7 +272,13 @@ export class PartitionWorker {
     this.#deps.telemetry.inFlight(spec.name, this.#deps.limiter.inUse, this.#deps.limiter.capacity);
     try {
       const resolved = await resolveBatch(sendable, {
-        invoke: (records) => this.#deps.gateway.invokeBatch(spec.name, records, spec.timeoutMs, signal),
+        invoke: async (records) => {
+          const outcome = await this.#deps.gateway.invokeBatch(spec.name, records, spec.timeoutMs, signal);
+          if (outcome.kind === 'ok' && records.length > 0) this.#deps.health.lastSuccessAt = Date.now();
+          return outcome;
+        },
+        lastSuccessAt: () => this.#deps.health.lastSuccessAt,
+        now: Date.now,
         probe: async () => (await this.#deps.gateway.invokeBatch(spec.name, [], spec.timeoutMs, signal)).kind === 'ok',
         sleep: (ms) => sleep(ms, signal),
         policy: this.#deps.policy,

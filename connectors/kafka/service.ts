@@ -70,7 +70,7 @@ export async function startConnectorService(options: ConnectorServiceOptions): P
     admin,
     logger,
     registry,
-    targets: () => connector.snapshot().map((entry) => ({ function: entry.function, groupId: entry.groupId, topic: entry.topic })),
+    targets: () => connector.targets(),
     intervalMs: options.lagIntervalMs ?? 2_000,
     windowSize: options.lagWindow ?? 15,
   });

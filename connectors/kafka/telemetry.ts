@@ -79,7 +79,8 @@ export function createTelemetry(logger: Logger, registry: Registry): Telemetry {
       if (event.type === 'retry') logger.warn({ ...context, attempt: event.attempt, delayMs: event.delayMs }, 'batch failed; retrying');
       else if (event.type === 'split') logger.warn(context, 'batch keeps failing while the function is healthy; splitting it');
       else if (event.type === 'poison') logger.error(context, 'poison record isolated');
-      else logger.error({ ...context, attempt: event.attempt, delayMs: event.delayMs }, 'function does not answer; batch waits');
+      else if (event.type === 'unhealthy') logger.error({ ...context, attempt: event.attempt, delayMs: event.delayMs }, 'function does not answer; batch waits');
+      else logger.error({ ...context, attempt: event.attempt, delayMs: event.delayMs }, 'records keep failing and nothing has succeeded since; waiting, not dead-lettering');
     },
     publishFailed(fn, topic, partition, attempt, delayMs, error) {
       retries.inc({ function: fn, kind: 'publish' });

@@ -36,6 +36,8 @@ export class LagMonitor {
   readonly #options: LagMonitorOptions;
   readonly #windows = new Map<string, LagObservation[]>();
   readonly #reports = new Map<string, GroupReport>();
+  /** Groups whose last read failed, so a persisting failure (a missing topic) is logged once. */
+  readonly #failing = new Set<string>();
   readonly #stop = new AbortController();
   readonly #lagGauge: Gauge;
   readonly #statusGauge: Gauge;
@@ -80,8 +82,11 @@ export class LagMonitor {
       targets.map(async (target) => {
         try {
           this.#record(await readGroupLag(this.#options.admin, target));
+          this.#failing.delete(target.groupId);
         } catch (error) {
-          this.#options.logger.warn({ groupId: target.groupId, topic: target.topic, error: (error as Error).message }, 'could not read consumer lag');
+          if (this.#failing.has(target.groupId)) return;
+          this.#failing.add(target.groupId);
+          this.#options.logger.warn({ groupId: target.groupId, topic: target.topic, error: (error as Error).message }, 'could not read consumer lag; retrying');
         }
       }),
     );

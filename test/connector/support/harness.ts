@@ -141,6 +141,7 @@ export async function startHarness(build: { stack: string; function: string }[])
         autoscale: false,
         discoveryIntervalMs: 500,
         lagIntervalMs: 500,
+        lagWindow: 8,
         autoscaleIntervalMs: 500,
         ...options,
       });

@@ -1,0 +1,108 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { groupIdFor } from '../../connectors/kafka/function-spec.ts';
+import { createTopics, produce, waitForZeroLag } from './support/kafka.ts';
+import { stageStack, startHarness, uniqueName, type Harness } from './support/harness.ts';
+
+const partitions = 6;
+
+/** Polls the gateway until `predicate` holds for the function's replica counts; returns the ms it took. */
+async function until(harness: Harness, name: string, predicate: (status: { replicas: number; availableReplicas: number }) => boolean, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  let last = { replicas: -1, availableReplicas: -1 };
+  while (Date.now() - started < timeoutMs) {
+    last = await harness.replicas(name);
+    if (predicate(last)) return Date.now() - started;
+    await sleep(200);
+  }
+  throw new Error(`${name}: condition not met in ${timeoutMs} ms, last ${JSON.stringify(last)} (log: ${harness.logFile})`);
+}
+
+describe('lag autoscaling through the gateway', () => {
+  let harness: Harness;
+  beforeAll(async () => {
+    harness = await startHarness([{ stack: stageStack, function: 'stage' }]);
+  });
+  afterAll(async () => harness?.close());
+
+  it('scales a backlog out to max, back to min or zero after the window, and from zero on a new record', async () => {
+    const zero = uniqueName('scale-zero');
+    const floor = uniqueName('scale-min');
+    for (const name of [zero, floor]) {
+      await createTopics(harness.admin, [
+        { topic: `${name}-in`, partitions },
+        { topic: `${name}-out`, partitions },
+      ]);
+    }
+    const annotations = (name: string) => ({
+      topic: `${name}-in`,
+      'cdnfaas.output': `${name}-out`,
+      'cdnfaas.scale.lag-target': '10000',
+      'cdnfaas.scale.down-window': '5s',
+    });
+    await harness.deploy({
+      name: zero,
+      image: 'cdnfaas/connector-stage:0.1.0',
+      annotations: annotations(zero),
+      labels: { 'com.openfaas.scale.min': '1', 'com.openfaas.scale.max': '4', 'com.openfaas.scale.zero': 'true', 'com.openfaas.scale.zero-duration': '5s' },
+      envVars: { BATCH_DELAY_MS: '10' },
+    });
+    await harness.deploy({
+      name: floor,
+      image: 'cdnfaas/connector-stage:0.1.0',
+      annotations: annotations(floor),
+      labels: { 'com.openfaas.scale.min': '1', 'com.openfaas.scale.max': '4' },
+      envVars: { BATCH_DELAY_MS: '10' },
+    });
+    await harness.waitForReady(zero, 1);
+    await harness.waitForReady(floor, 1);
+    const backlog = (name: string, count: number) => Array.from({ length: count }, (_, n) => ({ key: `${name}-${n}`, value: JSON.stringify({ id: `${name}-${n}`, n }) }));
+    await Promise.all([produce(harness.kafka, `${zero}-in`, backlog(zero, 200_000)), produce(harness.kafka, `${floor}-in`, backlog(floor, 60_000))]);
+
+    const connector = await harness.startConnector({ autoscale: true });
+    const [zeroOut, floorOut] = await Promise.all([
+      until(harness, zero, (status) => status.availableReplicas === 4, 10_000),
+      until(harness, floor, (status) => status.availableReplicas === 4, 10_000),
+    ]);
+    expect(zeroOut).toBeLessThan(10_000);
+    expect(floorOut).toBeLessThan(10_000);
+
+    // Each function scales down only once its own lag stayed at zero for the 5 s window:
+    // to min where it must stay up, to zero where that is allowed.
+    const scaleDownAfterDrain = async (name: string, predicate: (status: { replicas: number; availableReplicas: number }) => boolean) => {
+      await waitForZeroLag(harness.admin, groupIdFor(name), `${name}-in`, 120_000);
+      const drainedAt = Date.now();
+      await until(harness, name, predicate, 30_000);
+      return Date.now() - drainedAt;
+    };
+    const [toZero, toMin] = await Promise.all([
+      scaleDownAfterDrain(zero, (status) => status.replicas === 0 && status.availableReplicas === 0),
+      scaleDownAfterDrain(floor, (status) => status.replicas === 1),
+    ]);
+    const drained = Date.now();
+    // The lag is read every 0.5 s, so "zero lag" is seen up to a poll late: allow that much.
+    expect(toMin).toBeGreaterThanOrEqual(4_000);
+    expect(toZero).toBeGreaterThanOrEqual(4_000);
+    expect((await harness.replicas(floor)).replicas).toBe(1);
+
+    // A new record wakes the function from zero and is processed.
+    const reader = harness.kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 100 });
+    const received: string[] = [];
+    await reader.connect();
+    await reader.subscribe({ topic: `${zero}-out`, fromBeginning: false });
+    await reader.run({ eachMessage: async ({ message }) => void received.push(message.key!.toString()) });
+    await sleep(4_000);
+    await produce(harness.kafka, `${zero}-in`, [{ key: 'wake-up', value: JSON.stringify({ id: 'wake-up', n: 0 }) }]);
+    const woke = await until(harness, zero, (status) => status.replicas >= 1, 10_000);
+    await waitForZeroLag(harness.admin, groupIdFor(zero), `${zero}-in`, 30_000);
+    const deadline = Date.now() + 15_000;
+    while (!received.includes('wake-up') && Date.now() < deadline) await sleep(100);
+    await reader.disconnect();
+    expect(received).toContain('wake-up');
+    expect(woke).toBeLessThan(10_000);
+
+    const scaling = (await (await fetch(`${connector.url}/scaling`)).json()) as { functions: { function: string; decision: { replicas: number; reason: string } }[] };
+    expect(scaling.functions.map((entry) => entry.function).sort()).toEqual([floor, zero].sort());
+    process.stderr.write(`scaling: out to 4 in ${zeroOut} / ${floorOut} ms; drained, then zero after ${toZero} ms and min after ${toMin} ms; woke from zero in ${woke} ms (${Math.round((Date.now() - drained) / 1000)} s after the drain)\n`);
+  });
+});
