@@ -29,7 +29,11 @@ export async function startBaselineLoop(options: BaselineOptions): Promise<Basel
   const { kafka, input, output, groupId, batchSize, transactional } = options;
   const consumer: Consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200, allowAutoTopicCreation: false });
   const producers = new Map<number, Producer>();
-  const shared = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const shared = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await shared.connect();
 
   async function producerFor(partition: number): Promise<Producer> {
@@ -59,7 +63,10 @@ export async function startBaselineLoop(options: BaselineOptions): Promise<Basel
     const transaction = await (await producerFor(partition)).transaction();
     try {
       await transaction.send({ topic: output, messages: out, acks: -1 });
-      await transaction.sendOffsets({ consumerGroupId: groupId, topics: [{ topic: input, partitions: [{ partition, offset: next }] }] });
+      await transaction.sendOffsets({
+        consumerGroupId: groupId,
+        topics: [{ topic: input, partitions: [{ partition, offset: next }] }],
+      });
       await transaction.commit();
     } catch (error) {
       await transaction.abort().catch(() => undefined);

@@ -4,7 +4,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { basicAuthHeader, credentialsFromDirectory, type CredentialSource } from '../connectors/kafka/credentials.ts';
+import {
+  basicAuthHeader,
+  credentialsFromDirectory,
+  type CredentialSource,
+} from '../connectors/kafka/credentials.ts';
 import { CdnfaasError } from '../lib/errors.ts';
 import { buildStack } from '../runtime/build/index.ts';
 import { credentialFiles } from '../runtime/gateway/credentials.ts';
@@ -16,7 +20,13 @@ export interface GatewayProcess {
   url: string;
   home: string;
   credentials: CredentialSource;
-  deploy(body: { service: string; image: string; annotations: Record<string, string>; labels?: Record<string, string>; envVars?: Record<string, string> }): Promise<void>;
+  deploy(body: {
+    service: string;
+    image: string;
+    annotations: Record<string, string>;
+    labels?: Record<string, string>;
+    envVars?: Record<string, string>;
+  }): Promise<void>;
   remove(name: string): Promise<void>;
   waitForReady(name: string, count: number, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -33,15 +43,27 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startGatewayProcess(build: { stack: string; function: string }): Promise<GatewayProcess> {
+export async function startGatewayProcess(build: {
+  stack: string;
+  function: string;
+}): Promise<GatewayProcess> {
   const home = mkdtempSync(join(tmpdir(), 'cdnfaas-bench-'));
-  await buildStack({ stackFile: build.stack, filter: build.function, config: { home }, store: openImageStore(home) });
+  await buildStack({
+    stackFile: build.stack,
+    filter: build.function,
+    config: { home },
+    store: openImageStore(home),
+  });
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.execPath, [join(projectRoot, 'bin/cdnfaas.mjs'), 'gateway', '--port', String(port)], {
-    env: { ...process.env, CDNFAAS_HOME: home, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(projectRoot, 'bin/cdnfaas.mjs'), 'gateway', '--port', String(port)],
+    {
+      env: { ...process.env, CDNFAAS_HOME: home, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -69,20 +91,35 @@ export async function startGatewayProcess(build: { stack: string; function: stri
     credentials,
     async deploy(body) {
       const response = await system('/system/functions', 'POST', body);
-      if (response.status >= 300) throw new CdnfaasError('UPSTREAM_FAILED', `deploy ${body.service}: ${response.status} ${await response.text()}`);
+      if (response.status >= 300)
+        throw new CdnfaasError(
+          'UPSTREAM_FAILED',
+          `deploy ${body.service}: ${response.status} ${await response.text()}`,
+        );
     },
     async remove(name) {
       const response = await system('/system/functions', 'DELETE', { functionName: name });
-      if (response.status >= 300) throw new CdnfaasError('UPSTREAM_FAILED', `delete ${name}: ${response.status} ${await response.text()}`);
+      if (response.status >= 300)
+        throw new CdnfaasError(
+          'UPSTREAM_FAILED',
+          `delete ${name}: ${response.status} ${await response.text()}`,
+        );
     },
     async waitForReady(name, count, timeoutMs = 30_000) {
       const until = Date.now() + timeoutMs;
       while (Date.now() < until) {
         const response = await system(`/system/function/${name}`, 'GET');
-        if (response.status === 200 && ((await response.json()) as { availableReplicas: number }).availableReplicas >= count) return;
+        if (
+          response.status === 200 &&
+          ((await response.json()) as { availableReplicas: number }).availableReplicas >= count
+        )
+          return;
         await sleep(100);
       }
-      throw new CdnfaasError('SERVICE_UNHEALTHY', `${name} did not get ${count} ready replicas in ${timeoutMs} ms`);
+      throw new CdnfaasError(
+        'SERVICE_UNHEALTHY',
+        `${name} did not get ${count} ready replicas in ${timeoutMs} ms`,
+      );
     },
     async stop() {
       child.kill('SIGTERM');

@@ -38,12 +38,21 @@ const partitions = 6;
 const runId = Date.now().toString(36);
 const outDir = join(projectRoot, 'bench/out');
 mkdirSync(outDir, { recursive: true });
-const logger = createLogger({ service: 'bench', level: 'warn', destination: createWriteStream(join(outDir, 'connector.log')) });
+const logger = createLogger({
+  service: 'bench',
+  level: 'warn',
+  destination: createWriteStream(join(outDir, 'connector.log')),
+});
 
 /** One progress bar per phase; without a terminal (CI, a pipe) it prints a line every 2 s instead of redrawing. */
 function bar(phase: string, size: number) {
   const progress = new cliProgress.SingleBar(
-    { format: ` ${phase.padEnd(30)} |{bar}| {value}/{total} records {note}`, hideCursor: true, noTTYOutput: !process.stderr.isTTY, notTTYSchedule: 2_000 },
+    {
+      format: ` ${phase.padEnd(30)} |{bar}| {value}/{total} records {note}`,
+      hideCursor: true,
+      noTTYOutput: !process.stderr.isTTY,
+      notTTYSchedule: 2_000,
+    },
     cliProgress.Presets.shades_classic,
   );
   progress.start(size, 0, { note: '' });
@@ -51,7 +60,10 @@ function bar(phase: string, size: number) {
 }
 
 async function createTopics(admin: Admin, ...topics: string[]): Promise<void> {
-  await admin.createTopics({ topics: topics.map((topic) => ({ topic, numPartitions: partitions })), waitForLeaders: true });
+  await admin.createTopics({
+    topics: topics.map((topic) => ({ topic, numPartitions: partitions })),
+    waitForLeaders: true,
+  });
 }
 
 /** Records/s between 10 % and 90 % consumed by the group. */
@@ -65,12 +77,18 @@ async function measureDrain(admin: Admin, groupId: string, topic: string, phase:
     const now = performance.now();
     if (t10 === undefined && consumed >= total * 0.1) t10 = now;
     if (t90 === undefined && consumed >= total * 0.9) t90 = now;
-    progress.update(consumed, { note: t10 !== undefined && t90 === undefined ? `${Math.round(((consumed - total * 0.1) / (now - t10)) * 1000) || 0} rec/s` : '' });
+    progress.update(consumed, {
+      note:
+        t10 !== undefined && t90 === undefined
+          ? `${Math.round(((consumed - total * 0.1) / (now - t10)) * 1000) || 0} rec/s`
+          : '',
+    });
     if (consumed >= total) break;
     await sleep(100);
   }
   progress.stop();
-  if (t10 === undefined || t90 === undefined) throw new Error(`${phase}: the group did not drain ${topic} in time`);
+  if (t10 === undefined || t90 === undefined)
+    throw new Error(`${phase}: the group did not drain ${topic} in time`);
   return (total * 0.8) / ((t90 - t10) / 1000);
 }
 
@@ -89,31 +107,66 @@ async function fill(kafka: Kafka, topic: string): Promise<void> {
   await producer.disconnect();
 }
 
-async function connectorRun(gateway: GatewayProcess, admin: Admin, name: string, input: string, delivery: 'transactional' | 'sink'): Promise<number> {
+async function connectorRun(
+  gateway: GatewayProcess,
+  admin: Admin,
+  name: string,
+  input: string,
+  delivery: 'transactional' | 'sink',
+): Promise<number> {
   const output = `${name}-out`;
   await createTopics(admin, output);
   await gateway.deploy({
     service: name,
     image: 'cdnfaas/echo:0.1.0',
-    annotations: { topic: input, 'cdnfaas.output': output, 'cdnfaas.delivery': delivery, 'cdnfaas.batch.max-records': String(batchSize) },
+    annotations: {
+      topic: input,
+      'cdnfaas.output': output,
+      'cdnfaas.delivery': delivery,
+      'cdnfaas.batch.max-records': String(batchSize),
+    },
     labels: { 'com.openfaas.scale.min': String(replicas) },
   });
   await gateway.waitForReady(name, replicas);
-  const service = await startConnectorService({ brokers: loadConfig().kafka.brokers, gatewayUrl: gateway.url, credentials: gateway.credentials, logger, port: 0, autoscale: false, discoveryIntervalMs: 500 });
+  const service = await startConnectorService({
+    brokers: loadConfig().kafka.brokers,
+    gatewayUrl: gateway.url,
+    credentials: gateway.credentials,
+    logger,
+    port: 0,
+    autoscale: false,
+    discoveryIntervalMs: 500,
+  });
   try {
-    return await measureDrain(admin, groupIdFor(name), input, `connector, ${delivery === 'sink' ? 'at least once' : 'exactly once'}`);
+    return await measureDrain(
+      admin,
+      groupIdFor(name),
+      input,
+      `connector, ${delivery === 'sink' ? 'at least once' : 'exactly once'}`,
+    );
   } finally {
     await service.stop();
     await gateway.remove(name);
   }
 }
 
-async function baselineRun(kafka: Kafka, admin: Admin, name: string, input: string, transactional: boolean): Promise<number> {
+async function baselineRun(
+  kafka: Kafka,
+  admin: Admin,
+  name: string,
+  input: string,
+  transactional: boolean,
+): Promise<number> {
   const output = `${name}-out`;
   await createTopics(admin, output);
   const loop = await startBaselineLoop({ kafka, input, output, groupId: name, batchSize, transactional });
   try {
-    return await measureDrain(admin, name, input, `kafkajs loop, ${transactional ? 'exactly once' : 'at least once'}`);
+    return await measureDrain(
+      admin,
+      name,
+      input,
+      `kafkajs loop, ${transactional ? 'exactly once' : 'at least once'}`,
+    );
   } finally {
     await loop.stop();
   }
@@ -123,7 +176,11 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
 }
 
-async function latencyRun(gateway: GatewayProcess, kafka: Kafka, admin: Admin): Promise<{ p50: number; p99: number; max: number; samples: number }> {
+async function latencyRun(
+  gateway: GatewayProcess,
+  kafka: Kafka,
+  admin: Admin,
+): Promise<{ p50: number; p99: number; max: number; samples: number }> {
   const name = `bench-lat-${runId}`;
   const input = `${name}-in`;
   const output = `${name}-out`;
@@ -135,7 +192,15 @@ async function latencyRun(gateway: GatewayProcess, kafka: Kafka, admin: Admin): 
     labels: { 'com.openfaas.scale.min': String(replicas) },
   });
   await gateway.waitForReady(name, replicas);
-  const service = await startConnectorService({ brokers: loadConfig().kafka.brokers, gatewayUrl: gateway.url, credentials: gateway.credentials, logger, port: 0, autoscale: false, discoveryIntervalMs: 500 });
+  const service = await startConnectorService({
+    brokers: loadConfig().kafka.brokers,
+    gatewayUrl: gateway.url,
+    credentials: gateway.credentials,
+    logger,
+    port: 0,
+    autoscale: false,
+    discoveryIntervalMs: 500,
+  });
   const reader = kafka.consumer({ groupId: `${name}-reader`, maxWaitTimeInMs: 50, readUncommitted: false });
   const latencies: { sentAt: number; ms: number }[] = [];
   await reader.connect();
@@ -162,7 +227,10 @@ async function latencyRun(gateway: GatewayProcess, kafka: Kafka, admin: Admin): 
   while (sent < count) {
     const due = Math.min(count, Math.floor(((performance.now() - started) / 1000) * steadyRate) + perTick);
     if (due > sent) {
-      const messages = Array.from({ length: due - sent }, (_, i) => ({ key: `l${sent + i}`, value: JSON.stringify({ id: `l${sent + i}`, n: sent + i, sentAt: Date.now() }) }));
+      const messages = Array.from({ length: due - sent }, (_, i) => ({
+        key: `l${sent + i}`,
+        value: JSON.stringify({ id: `l${sent + i}`, n: sent + i, sentAt: Date.now() }),
+      }));
       await producer.send({ topic: input, messages, acks: -1 });
       sent = due;
       progress.update(sent, { note: `received ${latencies.length}` });
@@ -179,16 +247,30 @@ async function latencyRun(gateway: GatewayProcess, kafka: Kafka, admin: Admin): 
   await gateway.remove(name);
   // The first two seconds warm the connections and the replicas' JIT: left out.
   const firstSentAt = Math.min(...latencies.map((entry) => entry.sentAt));
-  const steady = latencies.filter((entry) => entry.sentAt >= firstSentAt + 2_000).map((entry) => entry.ms).sort((a, b) => a - b);
-  if (latencies.length < count) throw new Error(`latency run: received ${latencies.length} of ${count} records`);
-  return { p50: percentile(steady, 50), p99: percentile(steady, 99), max: steady[steady.length - 1]!, samples: steady.length };
+  const steady = latencies
+    .filter((entry) => entry.sentAt >= firstSentAt + 2_000)
+    .map((entry) => entry.ms)
+    .sort((a, b) => a - b);
+  if (latencies.length < count)
+    throw new Error(`latency run: received ${latencies.length} of ${count} records`);
+  return {
+    p50: percentile(steady, 50),
+    p99: percentile(steady, 99),
+    max: steady[steady.length - 1]!,
+    samples: steady.length,
+  };
 }
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  console.log(`cdnfaas connector benchmark: ${total} records, batches of ${batchSize}, ${partitions} partitions, ${replicas} echo replicas`);
+  console.log(
+    `cdnfaas connector benchmark: ${total} records, batches of ${batchSize}, ${partitions} partitions, ${replicas} echo replicas`,
+  );
   await servicesUp(config, { only: ['kafka'] });
-  const gateway = await startGatewayProcess({ stack: join(projectRoot, 'test/fixtures/stack.echo.yml'), function: 'echo' });
+  const gateway = await startGatewayProcess({
+    stack: join(projectRoot, 'test/fixtures/stack.echo.yml'),
+    function: 'echo',
+  });
   const kafka = createKafka(config.kafka.brokers, 'cdnfaas-bench', logger);
   const admin = kafka.admin();
   await admin.connect();
@@ -196,7 +278,13 @@ async function main(): Promise<void> {
     const input = `bench-${runId}-in`;
     await createTopics(admin, input);
     await fill(kafka, input);
-    const connectorExactlyOnce = await connectorRun(gateway, admin, `bench-eo-${runId}`, input, 'transactional');
+    const connectorExactlyOnce = await connectorRun(
+      gateway,
+      admin,
+      `bench-eo-${runId}`,
+      input,
+      'transactional',
+    );
     const loopExactlyOnce = await baselineRun(kafka, admin, `bench-loop-eo-${runId}`, input, true);
     const connectorAtLeastOnce = await connectorRun(gateway, admin, `bench-alo-${runId}`, input, 'sink');
     const loopAtLeastOnce = await baselineRun(kafka, admin, `bench-loop-alo-${runId}`, input, false);
@@ -208,10 +296,26 @@ async function main(): Promise<void> {
     ] as const;
     console.log('\nthroughput, records/s        connector   kafkajs loop   efficiency');
     for (const [label, connector, loop] of rows) {
-      console.log(`${label.padEnd(38)} ${Math.round(connector).toString().padStart(8)} ${Math.round(loop).toString().padStart(14)} ${(connector / loop).toFixed(2).padStart(12)}`);
+      console.log(
+        `${label.padEnd(38)} ${Math.round(connector).toString().padStart(8)} ${Math.round(loop).toString().padStart(14)} ${(connector / loop).toFixed(2).padStart(12)}`,
+      );
     }
-    console.log(`\nend-to-end latency at ${steadyRate} records/s (read_committed, ${latency.samples} records): p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms`);
-    const report = { at: new Date().toISOString(), total, batchSize, replicas, partitions, connectorExactlyOnce, loopExactlyOnce, connectorAtLeastOnce, loopAtLeastOnce, latency, steadyRate };
+    console.log(
+      `\nend-to-end latency at ${steadyRate} records/s (read_committed, ${latency.samples} records): p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms`,
+    );
+    const report = {
+      at: new Date().toISOString(),
+      total,
+      batchSize,
+      replicas,
+      partitions,
+      connectorExactlyOnce,
+      loopExactlyOnce,
+      connectorAtLeastOnce,
+      loopAtLeastOnce,
+      latency,
+      steadyRate,
+    };
     writeFileSync(join(outDir, 'connector.json'), `${JSON.stringify(report, null, 2)}\n`);
     console.log(`\nreport: bench/out/connector.json, connector logs: bench/out/connector.log`);
   } finally {

@@ -17,7 +17,9 @@ interface ConnectorFlags {
 function port(text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0 || value > 65535) {
-    throw new CdnfaasError('CONFIG_INVALID', `--port ${text} is not a TCP port`, { hint: 'use a number from 1 to 65535 (0 picks a free one)' });
+    throw new CdnfaasError('CONFIG_INVALID', `--port ${text} is not a TCP port`, {
+      hint: 'use a number from 1 to 65535 (0 picks a free one)',
+    });
   }
   return value;
 }
@@ -30,16 +32,31 @@ function port(text: string): number {
 export function register(program: Command): void {
   program
     .command('connector')
-    .description('run the Kafka connector (batches to functions, outputs, dead letters, lag monitor, autoscaler)')
-    .option('--gateway <url>', 'OpenFaaS gateway URL (default: OPENFAAS_URL or http://127.0.0.1:<gateway.port>)')
-    .option('--port <port>', 'HTTP port for /healthz, /metrics, /lag, /functions, /scaling', process.env.CONNECTOR_PORT ?? '8082')
+    .description(
+      'run the Kafka connector (batches to functions, outputs, dead letters, lag monitor, autoscaler)',
+    )
+    .option(
+      '--gateway <url>',
+      'OpenFaaS gateway URL (default: OPENFAAS_URL or http://127.0.0.1:<gateway.port>)',
+    )
+    .option(
+      '--port <port>',
+      'HTTP port for /healthz, /metrics, /lag, /functions, /scaling',
+      process.env.CONNECTOR_PORT ?? '8082',
+    )
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--credentials <dir>', 'folder with basic-auth-user and basic-auth-password (default: <cdnfaas home>/credentials, where the gateway keeps them)')
+    .option(
+      '--credentials <dir>',
+      'folder with basic-auth-user and basic-auth-password (default: <cdnfaas home>/credentials, where the gateway keeps them)',
+    )
     .option('--no-autoscale', 'do not run the lag autoscaler in this process')
     .action(async (flags: ConnectorFlags) => {
       const config = loadConfig();
       const logger = createLogger({ service: 'connector' });
-      const credentials = credentialsFromEnvironment(process.env, credentialsFromDirectory(flags.credentials ?? credentialFiles(config.home).dir));
+      const credentials = credentialsFromEnvironment(
+        process.env,
+        credentialsFromDirectory(flags.credentials ?? credentialFiles(config.home).dir),
+      );
       const service = await startConnectorService({
         brokers: config.kafka.brokers,
         gatewayUrl: flags.gateway ?? process.env.OPENFAAS_URL ?? `http://127.0.0.1:${config.gateway.port}`,

@@ -2,7 +2,13 @@ import type { Admin, Kafka } from 'kafkajs';
 import { isCdnfaasError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { FunctionConsumer, type FunctionConsumerSnapshot } from './function-consumer.ts';
-import { dlqTopicFor, groupIdFor, sameSubscription, toFunctionSpec, type FunctionSpec } from './function-spec.ts';
+import {
+  dlqTopicFor,
+  groupIdFor,
+  sameSubscription,
+  toFunctionSpec,
+  type FunctionSpec,
+} from './function-spec.ts';
 import type { Gateway } from './gateway-client.ts';
 import { sleep, type RetryPolicy } from './retry.ts';
 import type { Telemetry } from './telemetry.ts';
@@ -54,7 +60,8 @@ export class Connector {
   async #run(): Promise<void> {
     while (!this.#stop.signal.aborted) {
       await this.sync().catch((error: unknown) => {
-        if (!this.#stop.signal.aborted) this.#report('(gateway)', 'discovery failed; keeping current consumers', error);
+        if (!this.#stop.signal.aborted)
+          this.#report('(gateway)', 'discovery failed; keeping current consumers', error);
       });
       await sleep(this.#options.discoveryIntervalMs, this.#stop.signal).catch(() => undefined);
     }
@@ -76,10 +83,16 @@ export class Connector {
     for (const [name, consumer] of this.#consumers) {
       const spec = wanted.get(name);
       if (spec === undefined) {
-        this.#options.logger.info({ function: name }, 'function removed or no longer Kafka-triggered; stopping its consumer');
+        this.#options.logger.info(
+          { function: name },
+          'function removed or no longer Kafka-triggered; stopping its consumer',
+        );
         await this.#remove(name, consumer, 2_000);
       } else if (!sameSubscription(consumer.spec, spec) || consumer.state === 'crashed') {
-        this.#options.logger.info({ function: name, state: consumer.state }, 'subscription changed; restarting its consumer');
+        this.#options.logger.info(
+          { function: name, state: consumer.state },
+          'subscription changed; restarting its consumer',
+        );
         await this.#remove(name, consumer, this.#options.shutdownGraceMs);
       } else {
         consumer.update(spec);
@@ -97,7 +110,12 @@ export class Connector {
 
   async #add(spec: FunctionSpec, topics: Set<string>): Promise<void> {
     if (!topics.has(spec.topic)) {
-      this.#report(spec.name, 'input topic does not exist; retrying at the next discovery', new Error(`topic ${spec.topic} not found`), { topic: spec.topic });
+      this.#report(
+        spec.name,
+        'input topic does not exist; retrying at the next discovery',
+        new Error(`topic ${spec.topic} not found`),
+        { topic: spec.topic },
+      );
       return;
     }
     const dlq = dlqTopicFor(spec.topic);
@@ -105,13 +123,18 @@ export class Connector {
     this.#consumers.set(spec.name, consumer);
     try {
       if (!topics.has(dlq)) {
-        await this.#options.admin.createTopics({ topics: [{ topic: dlq, numPartitions: 1 }], waitForLeaders: true });
+        await this.#options.admin.createTopics({
+          topics: [{ topic: dlq, numPartitions: 1 }],
+          waitForLeaders: true,
+        });
         this.#options.logger.info({ function: spec.name, topic: dlq }, 'created the dead-letter topic');
       }
       await consumer.start();
       this.#reported.delete(spec.name);
     } catch (error) {
-      this.#report(spec.name, 'could not start consuming; retrying at the next discovery', error, { topic: spec.topic });
+      this.#report(spec.name, 'could not start consuming; retrying at the next discovery', error, {
+        topic: spec.topic,
+      });
       await this.#remove(spec.name, consumer, 0);
     }
   }
@@ -139,7 +162,11 @@ export class Connector {
 
   /** The consumer groups this connector is responsible for, whether or not they consume right now. */
   targets(): { function: string; groupId: string; topic: string }[] {
-    return [...this.#wanted.values()].map((spec) => ({ function: spec.name, groupId: groupIdFor(spec.name), topic: spec.topic }));
+    return [...this.#wanted.values()].map((spec) => ({
+      function: spec.name,
+      groupId: groupIdFor(spec.name),
+      topic: spec.topic,
+    }));
   }
 
   snapshot(): FunctionConsumerSnapshot[] {

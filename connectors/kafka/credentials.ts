@@ -32,9 +32,14 @@ export function credentialsFromDirectory(dir: string): CredentialSource {
 }
 
 /** OPENFAAS_USER / OPENFAAS_PASSWORD (or OPENFAAS_PASSWORD_FILE) when set, else the folder. */
-export function credentialsFromEnvironment(env: Record<string, string | undefined>, fallback: CredentialSource): CredentialSource {
+export function credentialsFromEnvironment(
+  env: Record<string, string | undefined>,
+  fallback: CredentialSource,
+): CredentialSource {
   return () => {
-    const password = env.OPENFAAS_PASSWORD ?? (env.OPENFAAS_PASSWORD_FILE ? readTrimmed(env.OPENFAAS_PASSWORD_FILE) : undefined);
+    const password =
+      env.OPENFAAS_PASSWORD ??
+      (env.OPENFAAS_PASSWORD_FILE ? readTrimmed(env.OPENFAAS_PASSWORD_FILE) : undefined);
     if (password === undefined) return fallback();
     return { user: env.OPENFAAS_USER ?? 'admin', password };
   };

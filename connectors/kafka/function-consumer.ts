@@ -5,7 +5,13 @@ import { groupIdFor, type FunctionSpec } from './function-spec.ts';
 import type { Gateway } from './gateway-client.ts';
 import { Limiter } from './limiter.ts';
 import { PartitionWorker, type FunctionHealth, type PartitionSnapshot } from './partition-worker.ts';
-import { createSinkPublisher, createTransactionalPublisher, producerRetry, type PartitionRef, type Publisher } from './publisher.ts';
+import {
+  createSinkPublisher,
+  createTransactionalPublisher,
+  producerRetry,
+  type PartitionRef,
+  type Publisher,
+} from './publisher.ts';
 import type { RetryPolicy } from './retry.ts';
 import type { Telemetry } from './telemetry.ts';
 
@@ -90,13 +96,25 @@ export class FunctionConsumer {
     this.#consumer.on(events.REBALANCING, () => {
       for (const worker of this.#workers.values()) worker.invalidate();
     });
-    this.#consumer.on(events.GROUP_JOIN, ({ payload }) => void this.#onAssignment(payload.memberAssignment[spec.topic] ?? []));
+    this.#consumer.on(
+      events.GROUP_JOIN,
+      ({ payload }) => void this.#onAssignment(payload.memberAssignment[spec.topic] ?? []),
+    );
     this.#consumer.on(events.END_BATCH_PROCESS, ({ payload }) => {
       // Batches of only transaction markers never reach eachBatch; their end still counts.
-      if (payload.batchSize === 0) this.#workers.get(payload.partition)?.markFetched((BigInt(payload.lastOffset) + 1n).toString());
+      if (payload.batchSize === 0)
+        this.#workers.get(payload.partition)?.markFetched((BigInt(payload.lastOffset) + 1n).toString());
     });
     this.#consumer.on(events.CRASH, ({ payload }) => {
-      this.#deps.logger.error({ function: spec.name, groupId: this.#groupId, error: payload.error.message, restart: payload.restart }, 'consumer crashed');
+      this.#deps.logger.error(
+        {
+          function: spec.name,
+          groupId: this.#groupId,
+          error: payload.error.message,
+          restart: payload.restart,
+        },
+        'consumer crashed',
+      );
       if (!payload.restart) this.#state = 'crashed';
     });
     if (spec.delivery === 'sink') {
@@ -122,7 +140,16 @@ export class FunctionConsumer {
       },
     });
     if (this.#state === 'starting') this.#state = 'running';
-    this.#deps.logger.info({ function: spec.name, groupId: this.#groupId, topic: spec.topic, outputs: spec.outputs, delivery: spec.delivery }, 'consuming');
+    this.#deps.logger.info(
+      {
+        function: spec.name,
+        groupId: this.#groupId,
+        topic: spec.topic,
+        outputs: spec.outputs,
+        delivery: spec.delivery,
+      },
+      'consuming',
+    );
   }
 
   async #onAssignment(partitions: number[]): Promise<void> {
@@ -131,7 +158,10 @@ export class FunctionConsumer {
     for (const [partition] of revoked) this.#workers.delete(partition);
     for (const worker of this.#workers.values()) worker.invalidate();
     await Promise.all(revoked.map(([, worker]) => worker.stop(0)));
-    this.#deps.logger.info({ function: this.#spec.name, groupId: this.#groupId, partitions }, 'partitions assigned');
+    this.#deps.logger.info(
+      { function: this.#spec.name, groupId: this.#groupId, partitions },
+      'partitions assigned',
+    );
   }
 
   #worker(partition: number): PartitionWorker {
@@ -152,7 +182,12 @@ export class FunctionConsumer {
         resume: () => this.#consumer.resume([{ topic: at.topic, partitions: [partition] }]),
         rewind: async () => {
           const committed = await this.#committedOffset(at);
-          const offset = committed ?? (await this.#deps.admin.fetchTopicOffsets(at.topic)).find((entry) => entry.partition === partition)?.low ?? '0';
+          const offset =
+            committed ??
+            (await this.#deps.admin.fetchTopicOffsets(at.topic)).find(
+              (entry) => entry.partition === partition,
+            )?.low ??
+            '0';
           this.#consumer.seek({ ...at, offset });
         },
       });
@@ -214,7 +249,9 @@ export class FunctionConsumer {
       delivery: this.#spec.delivery,
       state: this.#state,
       inFlightLimit: this.#limiter.capacity,
-      partitions: [...this.#workers.values()].map((worker) => worker.snapshot()).sort((a, b) => a.partition - b.partition),
+      partitions: [...this.#workers.values()]
+        .map((worker) => worker.snapshot())
+        .sort((a, b) => a.partition - b.partition),
     };
   }
 }

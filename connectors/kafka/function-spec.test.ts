@@ -1,10 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { isCdnfaasError } from '../../lib/errors.ts';
 import { parseDuration } from './duration.ts';
-import { defaults, groupIdFor, sameSubscription, toFunctionSpec, type FunctionStatus } from './function-spec.ts';
+import {
+  defaults,
+  groupIdFor,
+  sameSubscription,
+  toFunctionSpec,
+  type FunctionStatus,
+} from './function-spec.ts';
 
 function status(overrides: Partial<FunctionStatus> = {}): FunctionStatus {
-  return { name: 'provide', image: 'cdnfaas/provide:0.1.0', replicas: 2, availableReplicas: 2, labels: {}, annotations: { topic: 'cdn_raw' }, envVars: {}, ...overrides };
+  return {
+    name: 'provide',
+    image: 'cdnfaas/provide:0.1.0',
+    replicas: 2,
+    availableReplicas: 2,
+    labels: {},
+    annotations: { topic: 'cdn_raw' },
+    envVars: {},
+    ...overrides,
+  };
 }
 
 describe('parseDuration', () => {
@@ -17,7 +32,9 @@ describe('parseDuration', () => {
     ['1.5s', 1_500],
   ])('%s is %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
 
-  it.each(['', 'soon', '10 s', '5d', '1m-3s'])('%j is not a duration', (text) => expect(parseDuration(text)).toBeUndefined());
+  it.each(['', 'soon', '10 s', '5d', '1m-3s'])('%j is not a duration', (text) =>
+    expect(parseDuration(text)).toBeUndefined(),
+  );
 });
 
 describe('toFunctionSpec', () => {
@@ -27,14 +44,25 @@ describe('toFunctionSpec', () => {
 
   it('applies defaults: no outputs means a sink', () => {
     const spec = toFunctionSpec(status())!;
-    expect(spec).toMatchObject({ topic: 'cdn_raw', outputs: [], delivery: 'sink', batch: defaults.batch, timeoutMs: defaults.timeoutMs, concurrencyPerReplica: 4 });
+    expect(spec).toMatchObject({
+      topic: 'cdn_raw',
+      outputs: [],
+      delivery: 'sink',
+      batch: defaults.batch,
+      timeoutMs: defaults.timeoutMs,
+      concurrencyPerReplica: 4,
+    });
   });
 
   it('reads outputs, which make the stage transactional unless told otherwise', () => {
-    const spec = toFunctionSpec(status({ annotations: { topic: 'cdn_raw', 'cdnfaas.output': 'cdn_data, cdn_client_data_storage' } }))!;
+    const spec = toFunctionSpec(
+      status({ annotations: { topic: 'cdn_raw', 'cdnfaas.output': 'cdn_data, cdn_client_data_storage' } }),
+    )!;
     expect(spec.outputs).toEqual(['cdn_data', 'cdn_client_data_storage']);
     expect(spec.delivery).toBe('transactional');
-    const sink = toFunctionSpec(status({ annotations: { topic: 'a', 'cdnfaas.output': 'b', 'cdnfaas.delivery': 'sink' } }))!;
+    const sink = toFunctionSpec(
+      status({ annotations: { topic: 'a', 'cdnfaas.output': 'b', 'cdnfaas.delivery': 'sink' } }),
+    )!;
     expect(sink.delivery).toBe('sink');
   });
 
@@ -71,7 +99,9 @@ describe('toFunctionSpec', () => {
 
   it('tells live changes from subscription changes', () => {
     const base = toFunctionSpec(status({ annotations: { topic: 'a', 'cdnfaas.output': 'b' } }))!;
-    expect(sameSubscription(base, { ...base, replicas: 5, image: 'x:2', batch: { ...base.batch, maxRecords: 7 } })).toBe(true);
+    expect(
+      sameSubscription(base, { ...base, replicas: 5, image: 'x:2', batch: { ...base.batch, maxRecords: 7 } }),
+    ).toBe(true);
     expect(sameSubscription(base, { ...base, outputs: ['c'] })).toBe(false);
     expect(sameSubscription(base, { ...base, delivery: 'sink' })).toBe(false);
   });

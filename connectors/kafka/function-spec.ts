@@ -72,10 +72,14 @@ function setting(status: FunctionStatus, key: string): string | undefined {
 }
 
 function invalid(status: FunctionStatus, key: string, value: string, expected: string): CdnfaasError {
-  return new CdnfaasError('CONFIG_INVALID', `function ${status.name}: ${key}=${JSON.stringify(value)} is not ${expected}`, {
-    hint: `fix the ${key} annotation in stack.yml and deploy the function again`,
-    context: { function: status.name, key, value },
-  });
+  return new CdnfaasError(
+    'CONFIG_INVALID',
+    `function ${status.name}: ${key}=${JSON.stringify(value)} is not ${expected}`,
+    {
+      hint: `fix the ${key} annotation in stack.yml and deploy the function again`,
+      context: { function: status.name, key, value },
+    },
+  );
 }
 
 export function positiveInteger(status: FunctionStatus, key: string, fallback: number, min = 1): number {
@@ -105,9 +109,13 @@ export function flag(status: FunctionStatus, key: string): boolean {
 function topicList(status: FunctionStatus, key: string): string[] {
   const raw = setting(status, key);
   if (raw === undefined) return [];
-  const topics = raw.split(',').map((topic) => topic.trim()).filter((topic) => topic !== '');
+  const topics = raw
+    .split(',')
+    .map((topic) => topic.trim())
+    .filter((topic) => topic !== '');
   for (const topic of topics) {
-    if (!topicName.test(topic)) throw invalid(status, key, raw, 'a comma-separated list of Kafka topic names');
+    if (!topicName.test(topic))
+      throw invalid(status, key, raw, 'a comma-separated list of Kafka topic names');
   }
   return [...new Set(topics)];
 }
@@ -119,10 +127,12 @@ function topicList(status: FunctionStatus, key: string): string[] {
 export function toFunctionSpec(status: FunctionStatus): FunctionSpec | undefined {
   const inputs = topicList(status, keys.topic);
   if (inputs.length === 0) return undefined;
-  if (inputs.length > 1) throw invalid(status, keys.topic, inputs.join(','), 'a single topic (one topic per function)');
+  if (inputs.length > 1)
+    throw invalid(status, keys.topic, inputs.join(','), 'a single topic (one topic per function)');
   const topic = inputs[0]!;
   const outputs = topicList(status, keys.outputs);
-  if (outputs.includes(topic)) throw invalid(status, keys.outputs, outputs.join(','), `free of the input topic ${topic} (a loop)`);
+  if (outputs.includes(topic))
+    throw invalid(status, keys.outputs, outputs.join(','), `free of the input topic ${topic} (a loop)`);
   const deliveryRaw = setting(status, keys.delivery)?.trim();
   if (deliveryRaw !== undefined && deliveryRaw !== 'transactional' && deliveryRaw !== 'sink') {
     throw invalid(status, keys.delivery, deliveryRaw, 'transactional or sink');
@@ -130,7 +140,9 @@ export function toFunctionSpec(status: FunctionStatus): FunctionSpec | undefined
   const delivery: Delivery = deliveryRaw ?? (outputs.length > 0 ? 'transactional' : 'sink');
   const watchdogInflight = status.envVars?.max_inflight;
   const concurrencyFallback =
-    watchdogInflight !== undefined && Number.isInteger(Number(watchdogInflight)) && Number(watchdogInflight) > 0
+    watchdogInflight !== undefined &&
+    Number.isInteger(Number(watchdogInflight)) &&
+    Number(watchdogInflight) > 0
       ? Number(watchdogInflight)
       : defaults.concurrencyPerReplica;
   return {

@@ -21,7 +21,12 @@ export interface GatewayClientOptions {
 export interface Gateway {
   listFunctions(signal?: AbortSignal): Promise<FunctionStatus[]>;
   scaleFunction(name: string, replicas: number, signal?: AbortSignal): Promise<void>;
-  invokeBatch(name: string, records: BatchRecord[], timeoutMs: number, signal?: AbortSignal): Promise<InvokeOutcome>;
+  invokeBatch(
+    name: string,
+    records: BatchRecord[],
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<InvokeOutcome>;
   close(): Promise<void>;
 }
 
@@ -29,9 +34,14 @@ const functionListSchema = z.array(functionStatusSchema);
 
 export function createGatewayClient(options: GatewayClientOptions): Gateway {
   const base = new URL(options.url);
-  const dispatcher = new Agent({ connections: options.connections ?? 256, keepAliveTimeout: 30_000, pipelining: 1 });
+  const dispatcher = new Agent({
+    connections: options.connections ?? 256,
+    keepAliveTimeout: 30_000,
+    pipelining: 1,
+  });
 
-  const url = (path: string): URL => new URL(path.replace(/^\//, ''), base.href.endsWith('/') ? base : `${base.href}/`);
+  const url = (path: string): URL =>
+    new URL(path.replace(/^\//, ''), base.href.endsWith('/') ? base : `${base.href}/`);
 
   function systemHeaders(): Record<string, string> {
     const credentials = options.credentials();
@@ -39,19 +49,28 @@ export function createGatewayClient(options: GatewayClientOptions): Gateway {
   }
 
   function unreachable(what: string, error: unknown): CdnfaasError {
-    return new CdnfaasError('SERVICE_UNREACHABLE', `gateway at ${base.origin} did not answer ${what}: ${(error as Error).message}`, {
-      hint: 'start it with `npx cdnfaas gateway` (or check --gateway / OPENFAAS_URL)',
-      cause: error,
-    });
+    return new CdnfaasError(
+      'SERVICE_UNREACHABLE',
+      `gateway at ${base.origin} did not answer ${what}: ${(error as Error).message}`,
+      {
+        hint: 'start it with `npx cdnfaas gateway` (or check --gateway / OPENFAAS_URL)',
+        cause: error,
+      },
+    );
   }
 
   async function failOnStatus(what: string, status: number, body: string): Promise<never> {
     if (status === 401 || status === 403) {
-      throw new CdnfaasError('UNAUTHORIZED', `gateway refused ${what} (${status}): wrong or missing basic-auth credentials`, {
-        hint: 'check the basic-auth-password file or OPENFAAS_USER / OPENFAAS_PASSWORD',
-      });
+      throw new CdnfaasError(
+        'UNAUTHORIZED',
+        `gateway refused ${what} (${status}): wrong or missing basic-auth credentials`,
+        {
+          hint: 'check the basic-auth-password file or OPENFAAS_USER / OPENFAAS_PASSWORD',
+        },
+      );
     }
-    if (status === 404) throw new CdnfaasError('NOT_FOUND', `gateway answered 404 to ${what}: ${body.slice(0, 200)}`);
+    if (status === 404)
+      throw new CdnfaasError('NOT_FOUND', `gateway answered 404 to ${what}: ${body.slice(0, 200)}`);
     throw new CdnfaasError('UPSTREAM_FAILED', `gateway answered ${status} to ${what}: ${body.slice(0, 200)}`);
   }
 
@@ -60,7 +79,12 @@ export function createGatewayClient(options: GatewayClientOptions): Gateway {
       const what = 'GET /system/functions';
       let response;
       try {
-        response = await request(url('/system/functions'), { dispatcher, headers: systemHeaders(), signal, headersTimeout: 10_000 });
+        response = await request(url('/system/functions'), {
+          dispatcher,
+          headers: systemHeaders(),
+          signal,
+          headersTimeout: 10_000,
+        });
       } catch (error) {
         throw unreachable(what, error);
       }
@@ -68,7 +92,10 @@ export function createGatewayClient(options: GatewayClientOptions): Gateway {
       if (response.statusCode !== 200) return failOnStatus(what, response.statusCode, body);
       const parsed = functionListSchema.safeParse(JSON.parse(body));
       if (!parsed.success) {
-        throw new CdnfaasError('UPSTREAM_FAILED', `gateway answered ${what} with an unexpected shape: ${parsed.error.issues[0]?.message}`);
+        throw new CdnfaasError(
+          'UPSTREAM_FAILED',
+          `gateway answered ${what} with an unexpected shape: ${parsed.error.issues[0]?.message}`,
+        );
       }
       return parsed.data;
     },
@@ -89,7 +116,8 @@ export function createGatewayClient(options: GatewayClientOptions): Gateway {
         throw unreachable(what, error);
       }
       const body = await response.body.text();
-      if (response.statusCode < 200 || response.statusCode >= 300) await failOnStatus(what, response.statusCode, body);
+      if (response.statusCode < 200 || response.statusCode >= 300)
+        await failOnStatus(what, response.statusCode, body);
     },
 
     async invokeBatch(name, records, timeoutMs, signal) {
@@ -107,7 +135,11 @@ export function createGatewayClient(options: GatewayClientOptions): Gateway {
         return classifyResponse(response.statusCode, body, records.length);
       } catch (error) {
         if (signal?.aborted) throw error;
-        if (deadline.aborted) return { kind: 'failed', reason: `function did not answer within ${timeoutMs} ms (cdnfaas.timeout-ms)` };
+        if (deadline.aborted)
+          return {
+            kind: 'failed',
+            reason: `function did not answer within ${timeoutMs} ms (cdnfaas.timeout-ms)`,
+          };
         return { kind: 'failed', reason: `request to the gateway failed: ${(error as Error).message}` };
       }
     },

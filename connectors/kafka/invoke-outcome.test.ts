@@ -1,13 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { classifyResponse } from './invoke-outcome.ts';
 
-const ok = JSON.stringify({ results: [{ status: 'ok', outputs: [{ key: 'a', value: 1 }] }, { status: 'rejected', reason: 'bad' }] });
+const ok = JSON.stringify({
+  results: [
+    { status: 'ok', outputs: [{ key: 'a', value: 1 }] },
+    { status: 'rejected', reason: 'bad' },
+  ],
+});
 
 describe('classifyResponse', () => {
   it('accepts a batch response with one result per record', () => {
     expect(classifyResponse(200, ok, 2)).toEqual({
       kind: 'ok',
-      results: [{ status: 'ok', outputs: [{ key: 'a', value: 1 }] }, { status: 'rejected', reason: 'bad' }],
+      results: [
+        { status: 'ok', outputs: [{ key: 'a', value: 1 }] },
+        { status: 'rejected', reason: 'bad' },
+      ],
     });
   });
 
@@ -28,7 +36,9 @@ describe('classifyResponse', () => {
   });
 
   it('a 4xx about a single record rejects it with the function message', () => {
-    expect(classifyResponse(400, '{"code":"INVALID_INPUT","message":"channel_id: expected number"}', 1)).toEqual({
+    expect(
+      classifyResponse(400, '{"code":"INVALID_INPUT","message":"channel_id: expected number"}', 1),
+    ).toEqual({
       kind: 'rejected',
       reason: 'function answered 400: INVALID_INPUT: channel_id: expected number',
     });

@@ -26,7 +26,12 @@ function shorten(text: string): string {
 function describeBody(text: string): string {
   try {
     const parsed: unknown = JSON.parse(text);
-    if (parsed !== null && typeof parsed === 'object' && 'message' in parsed && typeof parsed.message === 'string') {
+    if (
+      parsed !== null &&
+      typeof parsed === 'object' &&
+      'message' in parsed &&
+      typeof parsed.message === 'string'
+    ) {
       const code = 'code' in parsed && typeof parsed.code === 'string' ? `${parsed.code}: ` : '';
       return shorten(`${code}${parsed.message}`);
     }
@@ -43,13 +48,21 @@ export function classifyResponse(status: number, body: string, recordCount: numb
     try {
       parsed = JSON.parse(body);
     } catch {
-      return { kind: 'failed', status, reason: `function answered ${status} with a body that is not JSON: ${shorten(body)}` };
+      return {
+        kind: 'failed',
+        status,
+        reason: `function answered ${status} with a body that is not JSON: ${shorten(body)}`,
+      };
     }
     const response = batchResponseSchema.safeParse(parsed);
     if (!response.success) {
       const issue = response.error.issues[0];
       const where = issue?.path.length ? issue.path.join('.') : '(body)';
-      return { kind: 'failed', status, reason: `function answered ${status} with a body that is not a batch response: ${where}: ${issue?.message}` };
+      return {
+        kind: 'failed',
+        status,
+        reason: `function answered ${status} with a body that is not a batch response: ${where}: ${issue?.message}`,
+      };
     }
     if (response.data.results.length !== recordCount) {
       return {

@@ -31,7 +31,8 @@ export function createKafka(brokers: string[], clientId: string, logger: Logger)
         // aborts and redoes the whole transaction (or resends for a sink) and logs it.
         if (log.message === limitedRetriesWarning) return;
         const { message, timestamp: _timestamp, logger: _logger, ...context } = log;
-        const retriable = (context as { retriable?: boolean }).retriable === true || typeof context.error === 'string';
+        const retriable =
+          (context as { retriable?: boolean }).retriable === true || typeof context.error === 'string';
         const name = level === logLevel.ERROR && retriable ? 'warn' : (levelName[level] ?? 'info');
         kafkaLogger[name]({ namespace, ...context }, message);
       },

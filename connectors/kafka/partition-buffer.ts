@@ -59,7 +59,14 @@ export class PartitionBuffer {
   /** Milliseconds until the next batch is due (0 = now, Infinity = empty). */
   flushDelay(now = Date.now()): number {
     const oldest = this.#records[0];
-    return flushDelay({ records: this.#records.length, bytes: this.#bytes, oldestAgeMs: oldest === undefined ? 0 : now - oldest.receivedAt }, this.limits());
+    return flushDelay(
+      {
+        records: this.#records.length,
+        bytes: this.#bytes,
+        oldestAgeMs: oldest === undefined ? 0 : now - oldest.receivedAt,
+      },
+      this.limits(),
+    );
   }
 
   /** Removes the next batch from the front, in offset order. */

@@ -137,7 +137,8 @@ export class PartitionWorker {
       while (this.#publishing !== undefined) await this.#publishing;
     } finally {
       clearTimeout(timer);
-      if (this.#buffer.paused) this.#deps.telemetry.partitionResumed(this.#fn, this.#deps.topic, this.#deps.partition);
+      if (this.#buffer.paused)
+        this.#deps.telemetry.partitionResumed(this.#fn, this.#deps.topic, this.#deps.partition);
       this.#deps.telemetry.buffered(this.#fn, this.#deps.partition, 0);
       await this.#deps.publisher.close();
     }
@@ -159,7 +160,8 @@ export class PartitionWorker {
       try {
         if (this.#buffer.length === 0) {
           const idle = this.#ready.length === 0 && this.#publishing === undefined;
-          if (idle && this.#fetchedThrough !== undefined && this.#fetchedThrough !== this.#committedThrough) await this.#commitPosition();
+          if (idle && this.#fetchedThrough !== undefined && this.#fetchedThrough !== this.#committedThrough)
+            await this.#commitPosition();
           else await this.#wakeup.wait();
           continue;
         }
@@ -191,7 +193,14 @@ export class PartitionWorker {
       const clock = { acquired: startedAt };
       const verdicts = await this.#verdicts(records, spec, clock);
       if (generation !== this.#generation) return;
-      this.#ready.push({ records, verdicts, generation, startedAt, acquiredAt: clock.acquired, invokedAt: performance.now() });
+      this.#ready.push({
+        records,
+        verdicts,
+        generation,
+        startedAt,
+        acquiredAt: clock.acquired,
+        invokedAt: performance.now(),
+      });
       this.#startPublishing();
     } finally {
       this.#invoking = false;
@@ -216,23 +225,45 @@ export class PartitionWorker {
         const generation = group[0]!.generation;
         const spec = this.#deps.spec();
         const records = group.flatMap((entry) => entry.records);
-        const plan = planPublish(spec, records, group.flatMap((entry) => entry.verdicts));
+        const plan = planPublish(
+          spec,
+          records,
+          group.flatMap((entry) => entry.verdicts),
+        );
         const publishedAt = performance.now();
-        const result = await this.#deps.publisher.publish(plan, () => generation !== this.#generation, this.#abort.signal);
+        const result = await this.#deps.publisher.publish(
+          plan,
+          () => generation !== this.#generation,
+          this.#abort.signal,
+        );
         if (result === 'stale') {
-          this.#deps.telemetry.batchDropped(spec.name, this.#deps.topic, this.#deps.partition, records.length, 'partition reassigned');
+          this.#deps.telemetry.batchDropped(
+            spec.name,
+            this.#deps.topic,
+            this.#deps.partition,
+            records.length,
+            'partition reassigned',
+          );
           continue;
         }
         this.#committedThrough = BigInt(plan.commitOffset);
-        for (const dead of plan.deadLetters) this.#deps.telemetry.deadLettered(spec.name, dead.record, dead.reason, dead.by);
+        for (const dead of plan.deadLetters)
+          this.#deps.telemetry.deadLettered(spec.name, dead.record, dead.reason, dead.by);
         const done = performance.now();
         const first = group[0]!;
-        this.#deps.telemetry.batchCommitted(spec.name, this.#deps.topic, this.#deps.partition, records.length, plan.outputRecords, {
-          queued: (first.acquiredAt - first.startedAt) / 1000,
-          invoke: (first.invokedAt - first.acquiredAt) / 1000,
-          publish: (done - publishedAt) / 1000,
-          total: (done - first.startedAt) / 1000,
-        });
+        this.#deps.telemetry.batchCommitted(
+          spec.name,
+          this.#deps.topic,
+          this.#deps.partition,
+          records.length,
+          plan.outputRecords,
+          {
+            queued: (first.acquiredAt - first.startedAt) / 1000,
+            invoke: (first.invokedAt - first.acquiredAt) / 1000,
+            publish: (done - publishedAt) / 1000,
+            total: (done - first.startedAt) / 1000,
+          },
+        );
       }
     } catch (error) {
       if (isAborted(error)) return;
@@ -247,12 +278,20 @@ export class PartitionWorker {
   async #recover(error: unknown): Promise<void> {
     this.#deps.telemetry.workerFault(this.#fn, this.#deps.topic, this.#deps.partition, error);
     this.invalidate();
-    await this.#deps.rewind().catch((rewindError: unknown) => this.#deps.telemetry.workerFault(this.#fn, this.#deps.topic, this.#deps.partition, rewindError));
+    await this.#deps
+      .rewind()
+      .catch((rewindError: unknown) =>
+        this.#deps.telemetry.workerFault(this.#fn, this.#deps.topic, this.#deps.partition, rewindError),
+      );
     await sleep(1000, this.#abort.signal).catch(() => undefined);
   }
 
   /** Records that cannot reach the function are rejected here; the rest are resolved by it. */
-  async #verdicts(batch: BufferedRecord[], spec: FunctionSpec, clock: { acquired: number }): Promise<Verdict[]> {
+  async #verdicts(
+    batch: BufferedRecord[],
+    spec: FunctionSpec,
+    clock: { acquired: number },
+  ): Promise<Verdict[]> {
     const verdicts: Verdict[] = new Array(batch.length);
     const sendable: BatchRecord[] = [];
     const sendableIndex: number[] = [];
@@ -279,7 +318,8 @@ export class PartitionWorker {
         },
         lastSuccessAt: () => this.#deps.health.lastSuccessAt,
         now: Date.now,
-        probe: async () => (await this.#deps.gateway.invokeBatch(spec.name, [], spec.timeoutMs, signal)).kind === 'ok',
+        probe: async () =>
+          (await this.#deps.gateway.invokeBatch(spec.name, [], spec.timeoutMs, signal)).kind === 'ok',
         sleep: (ms) => sleep(ms, signal),
         policy: this.#deps.policy,
         attemptsBeforeSplit: this.#deps.attemptsBeforeSplit,
@@ -300,7 +340,11 @@ export class PartitionWorker {
     const generation = this.#generation;
     const target = this.#fetchedThrough!;
     const plan = { topicMessages: [], outputRecords: 0, deadLetters: [], commitOffset: target.toString() };
-    const result = await this.#deps.publisher.publish(plan, () => generation !== this.#generation, this.#abort.signal);
+    const result = await this.#deps.publisher.publish(
+      plan,
+      () => generation !== this.#generation,
+      this.#abort.signal,
+    );
     if (result === 'committed' && generation === this.#generation) this.#committedThrough = target;
   }
 }

@@ -18,7 +18,16 @@ const spec: FunctionSpec = {
 function record(offset: number, value: string, commitOffset = String(offset + 1)): BufferedRecord {
   const key = Buffer.from(`k${offset}`);
   const bytes = Buffer.from(value);
-  return { topic: 'cdn_raw', partition: 2, offset: String(offset), key, value: bytes, size: recordSize(key, bytes), commitOffset, receivedAt: 0 };
+  return {
+    topic: 'cdn_raw',
+    partition: 2,
+    offset: String(offset),
+    key,
+    value: bytes,
+    size: recordSize(key, bytes),
+    commitOffset,
+    receivedAt: 0,
+  };
 }
 
 describe('planPublish', () => {
@@ -30,7 +39,13 @@ describe('planPublish', () => {
       [
         { status: 'ok', outputs: [{ key: 'k10', value: { a: 1 } }] },
         { status: 'rejected', reason: 'value is not JSON', by: 'connector' },
-        { status: 'ok', outputs: [{ key: 'x', value: 1 }, { key: 'y', value: 2 }] },
+        {
+          status: 'ok',
+          outputs: [
+            { key: 'x', value: 1 },
+            { key: 'y', value: 2 },
+          ],
+        },
       ],
       new Date('2026-01-01T00:00:00Z'),
     );

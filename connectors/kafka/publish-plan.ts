@@ -23,7 +23,13 @@ export interface PublishPlan {
   commitOffset: string;
 }
 
-function deadLetterHeaders(spec: FunctionSpec, record: BufferedRecord, reason: string, by: RejectedBy, now: Date): IHeaders {
+function deadLetterHeaders(
+  spec: FunctionSpec,
+  record: BufferedRecord,
+  reason: string,
+  by: RejectedBy,
+  now: Date,
+): IHeaders {
   return {
     [dlqHeader.function]: spec.name,
     [dlqHeader.image]: spec.image,
@@ -41,9 +47,16 @@ function deadLetterHeaders(spec: FunctionSpec, record: BufferedRecord, reason: s
  * each rejected record (its original key and bytes) to `<topic>.dlq`, and the offset to commit.
  * Pure: the publisher only sends it.
  */
-export function planPublish(spec: FunctionSpec, records: readonly BufferedRecord[], verdicts: readonly Verdict[], now = new Date()): PublishPlan {
+export function planPublish(
+  spec: FunctionSpec,
+  records: readonly BufferedRecord[],
+  verdicts: readonly Verdict[],
+  now = new Date(),
+): PublishPlan {
   if (records.length !== verdicts.length || records.length === 0) {
-    throw new Error(`planPublish needs one verdict per record (${records.length} records, ${verdicts.length} verdicts)`);
+    throw new Error(
+      `planPublish needs one verdict per record (${records.length} records, ${verdicts.length} verdicts)`,
+    );
   }
   const outputs: { key: string | null; value: string }[] = [];
   const deadLetters: PublishPlan['deadLetters'] = [];
@@ -51,15 +64,21 @@ export function planPublish(spec: FunctionSpec, records: readonly BufferedRecord
   records.forEach((record, index) => {
     const verdict = verdicts[index]!;
     if (verdict.status === 'ok') {
-      for (const output of verdict.outputs) outputs.push({ key: output.key, value: JSON.stringify(output.value) });
+      for (const output of verdict.outputs)
+        outputs.push({ key: output.key, value: JSON.stringify(output.value) });
       return;
     }
     deadLetters.push({ record, reason: verdict.reason, by: verdict.by });
-    dlqMessages.push({ key: record.key, value: record.value, headers: deadLetterHeaders(spec, record, verdict.reason, verdict.by, now) });
+    dlqMessages.push({
+      key: record.key,
+      value: record.value,
+      headers: deadLetterHeaders(spec, record, verdict.reason, verdict.by, now),
+    });
   });
   const topicMessages: TopicMessages[] = [];
   if (outputs.length > 0) {
-    for (const topic of spec.outputs) topicMessages.push({ topic, messages: outputs.map((output) => ({ ...output })) });
+    for (const topic of spec.outputs)
+      topicMessages.push({ topic, messages: outputs.map((output) => ({ ...output })) });
   }
   if (dlqMessages.length > 0) topicMessages.push({ topic: dlqTopicFor(spec.topic), messages: dlqMessages });
   return {

@@ -38,7 +38,10 @@ export const producerRetry = { retries: 5, initialRetryTime: 10, maxRetryTime: 1
  */
 export function createTransactionalPublisher(
   kafka: Kafka,
-  options: PublisherOptions & { transactionalId: string; committedOffset(at: PartitionRef): Promise<string | undefined> },
+  options: PublisherOptions & {
+    transactionalId: string;
+    committedOffset(at: PartitionRef): Promise<string | undefined>;
+  },
 ): Publisher {
   let producer: Producer | undefined;
 
@@ -80,10 +83,16 @@ export function createTransactionalPublisher(
           if (isStale()) return 'stale';
           const transaction = await (await connected()).transaction();
           try {
-            if (plan.topicMessages.length > 0) await transaction.sendBatch({ topicMessages: plan.topicMessages, acks: -1 });
+            if (plan.topicMessages.length > 0)
+              await transaction.sendBatch({ topicMessages: plan.topicMessages, acks: -1 });
             await transaction.sendOffsets({
               consumerGroupId: options.groupId,
-              topics: [{ topic: options.at.topic, partitions: [{ partition: options.at.partition, offset: plan.commitOffset }] }],
+              topics: [
+                {
+                  topic: options.at.topic,
+                  partitions: [{ partition: options.at.partition, offset: plan.commitOffset }],
+                },
+              ],
             });
             if (isStale()) {
               await transaction.abort();
@@ -114,7 +123,11 @@ export function createTransactionalPublisher(
  * sent, then the offset is committed. Re-delivery after a crash is harmless because sinks write
  * idempotently.
  */
-export function createSinkPublisher(producer: Producer, consumer: Consumer, options: PublisherOptions): Publisher {
+export function createSinkPublisher(
+  producer: Producer,
+  consumer: Consumer,
+  options: PublisherOptions,
+): Publisher {
   return {
     async publish(plan, isStale, signal) {
       let sent = plan.topicMessages.length === 0;
@@ -126,7 +139,9 @@ export function createSinkPublisher(producer: Producer, consumer: Consumer, opti
             sent = true;
           }
           if (isStale()) return 'stale';
-          await consumer.commitOffsets([{ topic: options.at.topic, partition: options.at.partition, offset: plan.commitOffset }]);
+          await consumer.commitOffsets([
+            { topic: options.at.topic, partition: options.at.partition, offset: plan.commitOffset },
+          ]);
           return 'committed';
         } catch (error) {
           if (signal.aborted) throw error;

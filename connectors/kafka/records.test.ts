@@ -4,13 +4,28 @@ import { batchLength, decodeRecord, flushDelay, recordSize, type BufferedRecord 
 function buffered(value: string | null, key: string | null = 'k'): BufferedRecord {
   const keyBytes = key === null ? null : Buffer.from(key);
   const valueBytes = value === null ? null : Buffer.from(value);
-  return { topic: 't', partition: 3, offset: '42', key: keyBytes, value: valueBytes, size: recordSize(keyBytes, valueBytes), commitOffset: '43', receivedAt: 0 };
+  return {
+    topic: 't',
+    partition: 3,
+    offset: '42',
+    key: keyBytes,
+    value: valueBytes,
+    size: recordSize(keyBytes, valueBytes),
+    commitOffset: '43',
+    receivedAt: 0,
+  };
 }
 
 describe('decodeRecord', () => {
   it('parses JSON values and keeps the coordinates', () => {
-    expect(decodeRecord(buffered('{"a":1}'), 1024)).toEqual({ ok: true, record: { topic: 't', partition: 3, offset: '42', key: 'k', value: { a: 1 } } });
-    expect(decodeRecord(buffered('"x"', null), 1024)).toEqual({ ok: true, record: { topic: 't', partition: 3, offset: '42', key: null, value: 'x' } });
+    expect(decodeRecord(buffered('{"a":1}'), 1024)).toEqual({
+      ok: true,
+      record: { topic: 't', partition: 3, offset: '42', key: 'k', value: { a: 1 } },
+    });
+    expect(decodeRecord(buffered('"x"', null), 1024)).toEqual({
+      ok: true,
+      record: { topic: 't', partition: 3, offset: '42', key: null, value: 'x' },
+    });
   });
 
   it.each([

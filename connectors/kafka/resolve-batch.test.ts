@@ -4,7 +4,13 @@ import type { InvokeOutcome } from './invoke-outcome.ts';
 import { resolveBatch, type ResolveDeps, type ResolveEvent, type Verdict } from './resolve-batch.ts';
 
 function records(count: number): BatchRecord[] {
-  return Array.from({ length: count }, (_, i) => ({ topic: 't', partition: 0, offset: String(i), key: `k${i}`, value: { n: i } }));
+  return Array.from({ length: count }, (_, i) => ({
+    topic: 't',
+    partition: 0,
+    offset: String(i),
+    key: `k${i}`,
+    value: { n: i },
+  }));
 }
 
 interface FakeOptions {
@@ -31,14 +37,19 @@ function fakeFunction(options: FakeOptions = {}) {
     calls += 1;
     tick();
     if (options.down?.()) return { kind: 'failed', reason: 'function answered 502: no replica' };
-    if (options.flakyCalls !== undefined && calls <= options.flakyCalls) return { kind: 'failed', reason: 'connection reset' };
-    if (batch.length > 0 && options.downstreamDown?.()) return { kind: 'failed', reason: 'function answered 500: database unavailable' };
-    if (batch.some((record) => options.poison?.has(record.offset))) return { kind: 'failed', reason: 'function answered 500: boom' };
+    if (options.flakyCalls !== undefined && calls <= options.flakyCalls)
+      return { kind: 'failed', reason: 'connection reset' };
+    if (batch.length > 0 && options.downstreamDown?.())
+      return { kind: 'failed', reason: 'function answered 500: database unavailable' };
+    if (batch.some((record) => options.poison?.has(record.offset)))
+      return { kind: 'failed', reason: 'function answered 500: boom' };
     if (batch.length > 0) lastSuccessAt = tick();
     return {
       kind: 'ok',
       results: batch.map((record) =>
-        (record.value as { n: number }).n % 10 === 7 ? { status: 'rejected', reason: 'seven is invalid' } : { status: 'ok', outputs: [{ key: record.key, value: record.value }] },
+        (record.value as { n: number }).n % 10 === 7
+          ? { status: 'rejected', reason: 'seven is invalid' }
+          : { status: 'ok', outputs: [{ key: record.key, value: record.value }] },
       ),
     };
   };
@@ -63,7 +74,8 @@ function deps(fn: ReturnType<typeof fakeFunction>, extra: Partial<ResolveDeps> =
   return { resolved, events, slept };
 }
 
-const poisonIndexes = (verdicts: Verdict[]) => verdicts.flatMap((v, i) => (v.status === 'rejected' && v.by === 'poison' ? [i] : []));
+const poisonIndexes = (verdicts: Verdict[]) =>
+  verdicts.flatMap((v, i) => (v.status === 'rejected' && v.by === 'poison' ? [i] : []));
 
 describe('resolveBatch', () => {
   it('returns one verdict per record in order, with the function rejections', async () => {
@@ -89,16 +101,26 @@ describe('resolveBatch', () => {
     ['first', ['0']],
     ['last', ['31']],
     ['first and last', ['0', '31']],
-  ])('isolates poison records %s by bisection and lets every other record through', async (_where, offsets) => {
-    const fn = fakeFunction({ poison: new Set(offsets) });
-    const { resolved, events } = deps(fn);
-    const verdicts = await resolveBatch(records(32), resolved);
-    expect(poisonIndexes(verdicts).map(String)).toEqual(offsets);
-    const rejectedByFunction = [7, 17, 27].filter((i) => !offsets.includes(String(i))).length;
-    expect(verdicts.filter((v) => v.status === 'ok')).toHaveLength(32 - offsets.length - rejectedByFunction);
-    expect(verdicts[Number(offsets[0])]).toMatchObject({ reason: 'function answered 500: boom' });
-    expect(events.filter((e) => e.type === 'poison').map((e) => e.at.firstOffset).sort()).toEqual([...offsets].sort());
-  });
+  ])(
+    'isolates poison records %s by bisection and lets every other record through',
+    async (_where, offsets) => {
+      const fn = fakeFunction({ poison: new Set(offsets) });
+      const { resolved, events } = deps(fn);
+      const verdicts = await resolveBatch(records(32), resolved);
+      expect(poisonIndexes(verdicts).map(String)).toEqual(offsets);
+      const rejectedByFunction = [7, 17, 27].filter((i) => !offsets.includes(String(i))).length;
+      expect(verdicts.filter((v) => v.status === 'ok')).toHaveLength(
+        32 - offsets.length - rejectedByFunction,
+      );
+      expect(verdicts[Number(offsets[0])]).toMatchObject({ reason: 'function answered 500: boom' });
+      expect(
+        events
+          .filter((e) => e.type === 'poison')
+          .map((e) => e.at.firstOffset)
+          .sort(),
+      ).toEqual([...offsets].sort());
+    },
+  );
 
   it('waits instead of splitting while the function does not answer at all, then finishes whole', async () => {
     let up = false;
@@ -144,8 +166,12 @@ describe('resolveBatch', () => {
 
   it('rejects a single record the function refuses with a 4xx at once', async () => {
     const fn = fakeFunction();
-    const { resolved } = deps(fn, { invoke: async () => ({ kind: 'rejected', reason: 'function answered 400: nope' }) });
-    expect(await resolveBatch(records(1), resolved)).toEqual([{ status: 'rejected', reason: 'function answered 400: nope', by: 'function' }]);
+    const { resolved } = deps(fn, {
+      invoke: async () => ({ kind: 'rejected', reason: 'function answered 400: nope' }),
+    });
+    expect(await resolveBatch(records(1), resolved)).toEqual([
+      { status: 'rejected', reason: 'function answered 400: nope', by: 'function' },
+    ]);
   });
 
   it('does nothing for an empty batch', async () => {

@@ -43,7 +43,13 @@ export interface ResolveDeps {
 export function coordinatesOf(records: readonly BatchRecord[]): Coordinates {
   const first = records[0]!;
   const last = records[records.length - 1]!;
-  return { topic: first.topic, partition: first.partition, firstOffset: first.offset, lastOffset: last.offset, records: records.length };
+  return {
+    topic: first.topic,
+    partition: first.partition,
+    firstOffset: first.offset,
+    lastOffset: last.offset,
+    records: records.length,
+  };
 }
 
 /** Records still failing: a single record, or a part of the batch set aside until the function shows it works. */
@@ -83,7 +89,10 @@ export async function resolveBatch(records: BatchRecord[], deps: ResolveDeps): P
       attempt += 1;
       if (outcome.kind === 'ok') {
         outcome.results.forEach((result, i) => {
-          verdicts[start + i] = result.status === 'ok' ? { status: 'ok', outputs: result.outputs } : { status: 'rejected', reason: result.reason, by: 'function' };
+          verdicts[start + i] =
+            result.status === 'ok'
+              ? { status: 'ok', outputs: result.outputs }
+              : { status: 'rejected', reason: result.reason, by: 'function' };
         });
         return;
       }
@@ -124,7 +133,12 @@ export async function resolveBatch(records: BatchRecord[], deps: ResolveDeps): P
       await solve(start, chunk.slice(0, middle));
       if (undecided.length > before && !succeededSinceFirstFailure()) {
         // Nothing has worked since the failures began: keep the rest whole until something does.
-        undecided.push({ start: start + middle, records: chunk.slice(middle), reason: outcome.reason, lastFailedAt: failedAt });
+        undecided.push({
+          start: start + middle,
+          records: chunk.slice(middle),
+          reason: outcome.reason,
+          lastFailedAt: failedAt,
+        });
         return;
       }
       await solve(start + middle, chunk.slice(middle));
@@ -145,7 +159,13 @@ export async function resolveBatch(records: BatchRecord[], deps: ResolveDeps): P
     if (undecided.length === 0) break;
     const delayMs = backoffDelay(deps.policy, round, deps.random);
     const first = undecided[0]!;
-    deps.onEvent?.({ type: 'waiting', at: coordinatesOf(first.records), attempt: round, delayMs, reason: first.reason });
+    deps.onEvent?.({
+      type: 'waiting',
+      at: coordinatesOf(first.records),
+      attempt: round,
+      delayMs,
+      reason: first.reason,
+    });
     await deps.sleep(delayMs);
     const retry = undecided.splice(0, undecided.length);
     for (const entry of retry) await solve(entry.start, entry.records);

@@ -14,10 +14,19 @@ export interface RetryPolicy {
   jitter: number;
 }
 
-export const defaultRetryPolicy: RetryPolicy = { initialDelayMs: 100, maxDelayMs: 10_000, factor: 2, jitter: 0.5 };
+export const defaultRetryPolicy: RetryPolicy = {
+  initialDelayMs: 100,
+  maxDelayMs: 10_000,
+  factor: 2,
+  jitter: 0.5,
+};
 
 /** Delay before retry number `attempt` (1 = the first retry). `random` is injectable for tests. */
-export function backoffDelay(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  policy: RetryPolicy,
+  attempt: number,
+  random: () => number = Math.random,
+): number {
   const exponent = Math.max(0, attempt - 1);
   const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * policy.factor ** exponent);
   const jitter = Math.min(1, Math.max(0, policy.jitter));

@@ -21,7 +21,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
 
   app.get('/healthz', async (_request, reply) => {
     const health = deps.health();
-    return reply.code(health.ok ? 200 : 503).send({ status: health.ok ? 'ok' : 'unavailable', ...health.detail });
+    return reply
+      .code(health.ok ? 200 : 503)
+      .send({ status: health.ok ? 'ok' : 'unavailable', ...health.detail });
   });
 
   app.get('/metrics', async (_request, reply) => {
@@ -34,20 +36,27 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     groups: deps.lag().map((group) => ({
       ...group,
       // the raw windows are long; the evaluated status and reason say what they mean
-      partitions: group.partitions.map(({ window, ...partition }) => ({ ...partition, observations: window.length })),
+      partitions: group.partitions.map(({ window, ...partition }) => ({
+        ...partition,
+        observations: window.length,
+      })),
     })),
   }));
 
   app.get('/lag/:group', async (request, reply) => {
     const { group } = request.params as { group: string };
     const report = deps.lag().find((entry) => entry.groupId === group);
-    if (report === undefined) return reply.code(404).send({ code: 'NOT_FOUND', message: `no lag report for group ${group}` });
+    if (report === undefined)
+      return reply.code(404).send({ code: 'NOT_FOUND', message: `no lag report for group ${group}` });
     return report;
   });
 
   app.get('/scaling', async (_request, reply) => {
     const scaling = deps.scaling();
-    if (scaling === undefined) return reply.code(404).send({ code: 'NOT_FOUND', message: 'the autoscaler is not running in this process' });
+    if (scaling === undefined)
+      return reply
+        .code(404)
+        .send({ code: 'NOT_FOUND', message: 'the autoscaler is not running in this process' });
     return { functions: scaling };
   });
 

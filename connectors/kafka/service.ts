@@ -49,10 +49,14 @@ export async function startConnectorService(options: ConnectorServiceOptions): P
   try {
     await admin.connect();
   } catch (error) {
-    throw new CdnfaasError('SERVICE_UNREACHABLE', `Kafka at ${options.brokers.join(',')} did not answer: ${(error as Error).message}`, {
-      hint: 'start it with `npx cdnfaas services up`, or point KAFKA_BROKERS at a running broker',
-      cause: error,
-    });
+    throw new CdnfaasError(
+      'SERVICE_UNREACHABLE',
+      `Kafka at ${options.brokers.join(',')} did not answer: ${(error as Error).message}`,
+      {
+        hint: 'start it with `npx cdnfaas services up`, or point KAFKA_BROKERS at a running broker',
+        cause: error,
+      },
+    );
   }
   const gateway = createGatewayClient({ url: options.gatewayUrl, credentials: options.credentials });
   const connector = new Connector({
@@ -90,7 +94,11 @@ export async function startConnectorService(options: ConnectorServiceOptions): P
     registry,
     health: () => ({
       ok: !stopping,
-      detail: { functions: connector.snapshot().length, lastDiscovery: connector.lastSync?.toISOString() ?? null, autoscaler: autoscaler !== undefined },
+      detail: {
+        functions: connector.snapshot().length,
+        lastDiscovery: connector.lastSync?.toISOString() ?? null,
+        autoscaler: autoscaler !== undefined,
+      },
     }),
     functions: () => connector.snapshot(),
     lag: () => monitor.reports(),
@@ -102,15 +110,22 @@ export async function startConnectorService(options: ConnectorServiceOptions): P
   } catch (error) {
     await admin.disconnect();
     const code = (error as NodeJS.ErrnoException).code;
-    throw new CdnfaasError(code === 'EADDRINUSE' ? 'PORT_IN_USE' : 'INTERNAL', `connector could not listen on port ${options.port}: ${(error as Error).message}`, {
-      hint: 'pick another port with --port, or stop the process using it',
-      cause: error,
-    });
+    throw new CdnfaasError(
+      code === 'EADDRINUSE' ? 'PORT_IN_USE' : 'INTERNAL',
+      `connector could not listen on port ${options.port}: ${(error as Error).message}`,
+      {
+        hint: 'pick another port with --port, or stop the process using it',
+        cause: error,
+      },
+    );
   }
   connector.start();
   monitor.start();
   autoscaler?.start();
-  logger.info({ url, gateway: options.gatewayUrl, brokers: options.brokers, autoscale: options.autoscale }, 'connector started');
+  logger.info(
+    { url, gateway: options.gatewayUrl, brokers: options.brokers, autoscale: options.autoscale },
+    'connector started',
+  );
 
   return {
     url,

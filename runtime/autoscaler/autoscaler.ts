@@ -49,8 +49,18 @@ export class Autoscaler {
 
   constructor(options: AutoscalerOptions) {
     this.#options = options;
-    this.#desired = new Gauge({ name: 'cdnfaas_autoscaler_desired_replicas', help: 'Replicas the autoscaler wants per function', labelNames: ['function'], registers: [options.registry] });
-    this.#scaled = new Counter({ name: 'cdnfaas_autoscaler_scale_total', help: 'Scale calls made, by direction', labelNames: ['function', 'direction'], registers: [options.registry] });
+    this.#desired = new Gauge({
+      name: 'cdnfaas_autoscaler_desired_replicas',
+      help: 'Replicas the autoscaler wants per function',
+      labelNames: ['function'],
+      registers: [options.registry],
+    });
+    this.#scaled = new Counter({
+      name: 'cdnfaas_autoscaler_scale_total',
+      help: 'Scale calls made, by direction',
+      labelNames: ['function', 'direction'],
+      registers: [options.registry],
+    });
   }
 
   start(): void {
@@ -103,15 +113,35 @@ export class Autoscaler {
       lag: partition.lag,
       stuck: isStuck(partition.window, report.at, this.#options.stuckAfterMs),
     }));
-    const decision = decide({ now, current: status.replicas, settings, partitions, memory: this.#memory.get(status.name) ?? emptyMemory });
+    const decision = decide({
+      now,
+      current: status.replicas,
+      settings,
+      partitions,
+      memory: this.#memory.get(status.name) ?? emptyMemory,
+    });
     this.#memory.set(status.name, decision.memory);
-    this.#last.set(status.name, { function: status.name, current: status.replicas, decision, at: new Date(now).toISOString() });
+    this.#last.set(status.name, {
+      function: status.name,
+      current: status.replicas,
+      decision,
+      at: new Date(now).toISOString(),
+    });
     this.#desired.set({ function: status.name }, decision.replicas);
     if (decision.replicas === status.replicas) return;
     await this.#options.gateway.scaleFunction(status.name, decision.replicas, this.#stop.signal);
-    this.#scaled.inc({ function: status.name, direction: decision.replicas > status.replicas ? 'up' : 'down' });
+    this.#scaled.inc({
+      function: status.name,
+      direction: decision.replicas > status.replicas ? 'up' : 'down',
+    });
     this.#options.logger.info(
-      { function: status.name, from: status.replicas, to: decision.replicas, totalLag: decision.totalLag, reason: decision.reason },
+      {
+        function: status.name,
+        from: status.replicas,
+        to: decision.replicas,
+        totalLag: decision.totalLag,
+        reason: decision.reason,
+      },
       'scaled function',
     );
   }

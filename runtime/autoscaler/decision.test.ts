@@ -1,10 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { decide, emptyMemory, isStuck, type PartitionView, type ScaleMemory, type ScaleSettings } from './decision.ts';
+import {
+  decide,
+  emptyMemory,
+  isStuck,
+  type PartitionView,
+  type ScaleMemory,
+  type ScaleSettings,
+} from './decision.ts';
 
-const settings: ScaleSettings = { min: 1, max: 4, zeroAllowed: false, zeroAfterMs: 60_000, lagTarget: 10_000, downWindowMs: 30_000 };
+const settings: ScaleSettings = {
+  min: 1,
+  max: 4,
+  zeroAllowed: false,
+  zeroAfterMs: 60_000,
+  lagTarget: 10_000,
+  downWindowMs: 30_000,
+};
 
 function partitions(...lags: (number | [number, 'stuck'])[]): PartitionView[] {
-  return lags.map((entry, partition) => (Array.isArray(entry) ? { partition, lag: entry[0], stuck: true } : { partition, lag: entry, stuck: false }));
+  return lags.map((entry, partition) =>
+    Array.isArray(entry)
+      ? { partition, lag: entry[0], stuck: true }
+      : { partition, lag: entry, stuck: false },
+  );
 }
 
 const now = 1_000_000;
@@ -18,11 +36,25 @@ describe('decide: scaling on lag', () => {
     ['min above what lag needs', 1, partitions(5), { ...settings, min: 2 }, 2],
     ['any lag wakes from zero', 0, partitions(0, 1, 0), { ...settings, zeroAllowed: true }, 1],
     ['lag of a never-committed partition counts', 0, partitions(25_000), settings, 1],
-    ['stuck partition lag does not drive scale-out', 1, partitions([500_000, 'stuck'], 8_000, 100), settings, 1],
+    [
+      'stuck partition lag does not drive scale-out',
+      1,
+      partitions([500_000, 'stuck'], 8_000, 100),
+      settings,
+      1,
+    ],
     ['only moving lag counts', 1, partitions([500_000, 'stuck'], 15_000, 12_000), settings, 2],
-    ['all partitions stuck: keep one replica', 1, partitions([500_000, 'stuck'], [40_000, 'stuck']), settings, 1],
+    [
+      'all partitions stuck: keep one replica',
+      1,
+      partitions([500_000, 'stuck'], [40_000, 'stuck']),
+      settings,
+      1,
+    ],
   ])('%s', (_name, current, views, scaleSettings, expected) => {
-    expect(decide({ now, current, settings: scaleSettings, partitions: views, memory: emptyMemory }).replicas).toBe(expected);
+    expect(
+      decide({ now, current, settings: scaleSettings, partitions: views, memory: emptyMemory }).replicas,
+    ).toBe(expected);
   });
 });
 
@@ -32,7 +64,13 @@ describe('decide: over time', () => {
     let memory: ScaleMemory = emptyMemory;
     let current = start;
     return steps.map((step) => {
-      const decision = decide({ now: now + step.at, current, settings: scaleSettings, partitions: partitions(...step.lags), memory });
+      const decision = decide({
+        now: now + step.at,
+        current,
+        settings: scaleSettings,
+        partitions: partitions(...step.lags),
+        memory,
+      });
       memory = decision.memory;
       current = decision.replicas;
       return current;
@@ -79,7 +117,13 @@ describe('decide: over time', () => {
       zero,
     );
     expect(replicas).toEqual([1, 1, 1, 0, 0, 1]);
-    const noZero = run([{ at: 0, lags: [0] }, { at: 999_000, lags: [0] }], settings);
+    const noZero = run(
+      [
+        { at: 0, lags: [0] },
+        { at: 999_000, lags: [0] },
+      ],
+      settings,
+    );
     expect(noZero).toEqual([1, 1]);
   });
 
@@ -89,7 +133,8 @@ describe('decide: over time', () => {
 });
 
 describe('isStuck', () => {
-  const obs = (...entries: [number, number | null, number][]) => entries.map(([at, offset, lag]) => ({ at, offset, lag }));
+  const obs = (...entries: [number, number | null, number][]) =>
+    entries.map(([at, offset, lag]) => ({ at, offset, lag }));
   it.each([
     ['no history', obs(), 0, false],
     ['caught up', obs([0, 5, 0], [40_000, 5, 0]), 40_000, false],

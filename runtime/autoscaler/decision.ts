@@ -64,7 +64,8 @@ function recommend(input: DecisionInput, lastActiveAt: number): { replicas: numb
   if (totalLag === 0) {
     const idleMs = now - lastActiveAt;
     if (settings.zeroAllowed && input.current === 0) return { replicas: 0, reason: 'idle at zero' };
-    if (settings.zeroAllowed && idleMs >= settings.zeroAfterMs) return { replicas: 0, reason: `idle for ${Math.round(idleMs / 1000)} s` };
+    if (settings.zeroAllowed && idleMs >= settings.zeroAfterMs)
+      return { replicas: 0, reason: `idle for ${Math.round(idleMs / 1000)} s` };
     return { replicas: settings.min, reason: 'no lag' };
   }
   const moving = partitions.filter((p) => p.lag > 0 && !p.stuck);
@@ -73,8 +74,14 @@ function recommend(input: DecisionInput, lastActiveAt: number): { replicas: numb
   const byLag = Math.ceil(movingLag / settings.lagTarget);
   const useful = Math.max(1, moving.length);
   const wanted = clamp(Math.max(1, Math.min(byLag, useful)), Math.max(1, settings.min), settings.max);
-  const stuckNote = stuck.length > 0 ? `; ${stuck.length} stuck partition(s) with lag ${totalLag - movingLag} not counted` : '';
-  return { replicas: wanted, reason: `lag ${movingLag} / target ${settings.lagTarget} over ${moving.length} moving partition(s)${stuckNote}` };
+  const stuckNote =
+    stuck.length > 0
+      ? `; ${stuck.length} stuck partition(s) with lag ${totalLag - movingLag} not counted`
+      : '';
+  return {
+    replicas: wanted,
+    reason: `lag ${movingLag} / target ${settings.lagTarget} over ${moving.length} moving partition(s)${stuckNote}`,
+  };
 }
 
 export function decide(input: DecisionInput): Decision {
@@ -82,16 +89,23 @@ export function decide(input: DecisionInput): Decision {
   const totalLag = input.partitions.reduce((sum, p) => sum + p.lag, 0);
   const lastActiveAt = totalLag > 0 ? now : (memory.lastActiveAt ?? now);
   const { replicas: recommended, reason } = recommend(input, lastActiveAt);
-  const recommendations = [...memory.recommendations.filter((entry) => entry.at > now - settings.downWindowMs), { at: now, replicas: recommended }];
+  const recommendations = [
+    ...memory.recommendations.filter((entry) => entry.at > now - settings.downWindowMs),
+    { at: now, replicas: recommended },
+  ];
   const nextMemory: ScaleMemory = { recommendations, lastActiveAt };
-  if (recommended >= current) return { replicas: recommended, recommended, reason, memory: nextMemory, totalLag };
+  if (recommended >= current)
+    return { replicas: recommended, recommended, reason, memory: nextMemory, totalLag };
   if (recommended === 0) {
     // The idle period already is the stabilisation for scaling to zero.
     return { replicas: 0, recommended, reason, memory: nextMemory, totalLag };
   }
   const highest = Math.max(...recommendations.map((entry) => entry.replicas));
   const replicas = clamp(Math.min(current, highest), recommended, settings.max);
-  const held = replicas > recommended ? ` (held at ${replicas} by the ${Math.round(settings.downWindowMs / 1000)} s scale-down window)` : '';
+  const held =
+    replicas > recommended
+      ? ` (held at ${replicas} by the ${Math.round(settings.downWindowMs / 1000)} s scale-down window)`
+      : '';
   return { replicas, recommended, reason: `${reason}${held}`, memory: nextMemory, totalLag };
 }
 
@@ -99,7 +113,11 @@ export function decide(input: DecisionInput): Decision {
  * Whether a partition is stuck: it has lag and its committed offset has not changed for
  * `stuckAfterMs`, judged from observations (oldest first). Too little history: not stuck.
  */
-export function isStuck(observations: readonly { at: number; offset: number | null; lag: number }[], now: number, stuckAfterMs: number): boolean {
+export function isStuck(
+  observations: readonly { at: number; offset: number | null; lag: number }[],
+  now: number,
+  stuckAfterMs: number,
+): boolean {
   const last = observations[observations.length - 1];
   if (last === undefined || last.lag === 0) return false;
   let since = last.at;

@@ -4,7 +4,15 @@ import { isCdnfaasError } from '../../lib/errors.ts';
 import { scaleDefaults, scaleSettings } from './settings.ts';
 
 function status(labels: Record<string, string>, annotations: Record<string, string> = {}): FunctionStatus {
-  return { name: 'predict', image: 'x', replicas: 1, availableReplicas: 1, labels, annotations: { topic: 'cdn_data', ...annotations }, envVars: {} };
+  return {
+    name: 'predict',
+    image: 'x',
+    replicas: 1,
+    availableReplicas: 1,
+    labels,
+    annotations: { topic: 'cdn_data', ...annotations },
+    envVars: {},
+  };
 }
 
 describe('scaleSettings', () => {
@@ -23,11 +31,23 @@ describe('scaleSettings', () => {
     expect(
       scaleSettings(
         status(
-          { 'com.openfaas.scale.min': '2', 'com.openfaas.scale.max': '4', 'com.openfaas.scale.zero': 'true', 'com.openfaas.scale.zero-duration': '30s' },
+          {
+            'com.openfaas.scale.min': '2',
+            'com.openfaas.scale.max': '4',
+            'com.openfaas.scale.zero': 'true',
+            'com.openfaas.scale.zero-duration': '30s',
+          },
           { 'cdnfaas.scale.lag-target': '10000', 'cdnfaas.scale.down-window': '1m' },
         ),
       ),
-    ).toEqual({ min: 2, max: 4, zeroAllowed: true, zeroAfterMs: 30_000, lagTarget: 10_000, downWindowMs: 60_000 });
+    ).toEqual({
+      min: 2,
+      max: 4,
+      zeroAllowed: true,
+      zeroAfterMs: 30_000,
+      lagTarget: 10_000,
+      downWindowMs: 60_000,
+    });
   });
 
   it.each([

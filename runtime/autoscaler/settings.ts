@@ -1,5 +1,11 @@
 import { CdnfaasError } from '../../lib/errors.ts';
-import { durationMs, flag, keys, positiveInteger, type FunctionStatus } from '../../connectors/kafka/function-spec.ts';
+import {
+  durationMs,
+  flag,
+  keys,
+  positiveInteger,
+  type FunctionStatus,
+} from '../../connectors/kafka/function-spec.ts';
 import type { ScaleSettings } from './decision.ts';
 
 /** OpenFaaS's defaults for its scaling labels, and ours for the lag-based ones. */
@@ -20,10 +26,14 @@ export function scaleSettings(status: FunctionStatus): ScaleSettings {
   const min = positiveInteger(status, keys.scaleMin, scaleDefaults.min);
   const max = positiveInteger(status, keys.scaleMax, scaleDefaults.max);
   if (max < min) {
-    throw new CdnfaasError('CONFIG_INVALID', `function ${status.name}: ${keys.scaleMax}=${max} is below ${keys.scaleMin}=${min}`, {
-      hint: `raise ${keys.scaleMax} or lower ${keys.scaleMin} in stack.yml`,
-      context: { function: status.name },
-    });
+    throw new CdnfaasError(
+      'CONFIG_INVALID',
+      `function ${status.name}: ${keys.scaleMax}=${max} is below ${keys.scaleMin}=${min}`,
+      {
+        hint: `raise ${keys.scaleMax} or lower ${keys.scaleMin} in stack.yml`,
+        context: { function: status.name },
+      },
+    );
   }
   return {
     min,

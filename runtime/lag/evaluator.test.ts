@@ -15,15 +15,27 @@ describe('evaluatePartition', () => {
     ['consuming, lag up and down', window([10, 50], [20, 60], [30, 55], [40, 70]), true, 'OK'],
     ['consuming but lag grows at every step', window([10, 50], [20, 60], [30, 70], [40, 80]), true, 'WARN'],
     ['offset frozen with lag, members present', window([7, 10], [7, 12], [7, 12], [7, 15]), true, 'STALL'],
-    ['never committed and frozen, members present', window([null, 10], [null, 10], [null, 10], [null, 10]), true, 'STALL'],
-    ['offset frozen with lag, nobody in the group', window([7, 10], [7, 12], [7, 12], [7, 15]), false, 'STOP'],
+    [
+      'never committed and frozen, members present',
+      window([null, 10], [null, 10], [null, 10], [null, 10]),
+      true,
+      'STALL',
+    ],
+    [
+      'offset frozen with lag, nobody in the group',
+      window([7, 10], [7, 12], [7, 12], [7, 15]),
+      false,
+      'STOP',
+    ],
     ['offset frozen while lag shrinks (retention)', window([7, 10], [7, 9], [7, 8], [7, 5]), true, 'OK'],
   ] as const)('%s -> %s', (_name, observations, members, status) => {
     expect(evaluatePartition(observations as LagObservation[], 4, members).status).toBe(status);
   });
 
   it('says why', () => {
-    expect(evaluatePartition(window([7, 10], [7, 12], [7, 12], [7, 15]), 4, true).reason).toMatch(/offset 7 has not moved for 30 s with lag 15/);
+    expect(evaluatePartition(window([7, 10], [7, 12], [7, 12], [7, 15]), 4, true).reason).toMatch(
+      /offset 7 has not moved for 30 s with lag 15/,
+    );
   });
 });
 

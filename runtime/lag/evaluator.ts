@@ -32,34 +32,59 @@ export interface Evaluation {
   complete: boolean;
 }
 
-export function evaluatePartition(window: readonly LagObservation[], windowSize: number, groupHasMembers: boolean): Evaluation {
+export function evaluatePartition(
+  window: readonly LagObservation[],
+  windowSize: number,
+  groupHasMembers: boolean,
+): Evaluation {
   const complete = window.length >= windowSize;
   if (window.length === 0) return { status: 'OK', reason: 'no observations yet', complete };
-  if (window.some((observation) => observation.lag === 0)) return { status: 'OK', reason: 'caught up within the window', complete };
+  if (window.some((observation) => observation.lag === 0))
+    return { status: 'OK', reason: 'caught up within the window', complete };
   if (!complete) return { status: 'OK', reason: `${window.length} of ${windowSize} observations`, complete };
   const first = window[0]!;
   const last = window[window.length - 1]!;
   if (first.offset === last.offset && window.every((observation) => observation.offset === first.offset)) {
     if (last.lag >= first.lag) {
       return groupHasMembers
-        ? { status: 'STALL', reason: `offset ${last.offset ?? 'none'} has not moved for ${Math.round((last.at - first.at) / 1000)} s with lag ${last.lag}`, complete }
-        : { status: 'STOP', reason: `no consumer in the group and lag ${last.lag} is not shrinking`, complete };
+        ? {
+            status: 'STALL',
+            reason: `offset ${last.offset ?? 'none'} has not moved for ${Math.round((last.at - first.at) / 1000)} s with lag ${last.lag}`,
+            complete,
+          }
+        : {
+            status: 'STOP',
+            reason: `no consumer in the group and lag ${last.lag} is not shrinking`,
+            complete,
+          };
     }
   }
   let growing = true;
   for (let i = 1; i < window.length; i += 1) {
     if (window[i]!.lag <= window[i - 1]!.lag) growing = false;
   }
-  if (growing) return { status: 'WARN', reason: `lag grew at every observation, from ${first.lag} to ${last.lag}`, complete };
+  if (growing)
+    return {
+      status: 'WARN',
+      reason: `lag grew at every observation, from ${first.lag} to ${last.lag}`,
+      complete,
+    };
   return { status: 'OK', reason: 'consuming', complete };
 }
 
 /** A group is as healthy as its worst partition. */
 export function worstStatus(statuses: readonly LagStatus[]): LagStatus {
-  return statuses.reduce<LagStatus>((worst, status) => (statusRank[status] > statusRank[worst] ? status : worst), 'OK');
+  return statuses.reduce<LagStatus>(
+    (worst, status) => (statusRank[status] > statusRank[worst] ? status : worst),
+    'OK',
+  );
 }
 
 /** Appends an observation and keeps the last `windowSize` of them. */
-export function slide(window: readonly LagObservation[], observation: LagObservation, windowSize: number): LagObservation[] {
+export function slide(
+  window: readonly LagObservation[],
+  observation: LagObservation,
+  windowSize: number,
+): LagObservation[] {
   return [...window, observation].slice(-windowSize);
 }

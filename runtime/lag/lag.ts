@@ -21,7 +21,8 @@ export interface PartitionLag extends PartitionOffsets {
  */
 export function partitionLag(offsets: PartitionOffsets): number {
   const { logStartOffset, logEndOffset, committedOffset } = offsets;
-  const from = committedOffset === null || committedOffset < logStartOffset ? logStartOffset : committedOffset;
+  const from =
+    committedOffset === null || committedOffset < logStartOffset ? logStartOffset : committedOffset;
   return Math.max(0, logEndOffset - from);
 }
 

@@ -1,7 +1,14 @@
 import type { Admin } from 'kafkajs';
 import { Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../../lib/logger.ts';
-import { evaluatePartition, slide, statusRank, worstStatus, type LagObservation, type LagStatus } from './evaluator.ts';
+import {
+  evaluatePartition,
+  slide,
+  statusRank,
+  worstStatus,
+  type LagObservation,
+  type LagStatus,
+} from './evaluator.ts';
 import type { PartitionLag } from './lag.ts';
 import { readGroupLag, type GroupLag, type LagTarget } from './reader.ts';
 
@@ -48,14 +55,24 @@ export class LagMonitor {
   constructor(options: LagMonitorOptions) {
     this.#options = options;
     const registers = [options.registry];
-    this.#lagGauge = new Gauge({ name: 'cdnfaas_consumer_lag', help: 'Records a group still has to consume, per partition', labelNames: ['group', 'topic', 'partition'], registers });
+    this.#lagGauge = new Gauge({
+      name: 'cdnfaas_consumer_lag',
+      help: 'Records a group still has to consume, per partition',
+      labelNames: ['group', 'topic', 'partition'],
+      registers,
+    });
     this.#statusGauge = new Gauge({
       name: 'cdnfaas_consumer_partition_status',
       help: 'Partition status: 0 OK, 1 WARN, 2 STALL, 3 STOP',
       labelNames: ['group', 'topic', 'partition'],
       registers,
     });
-    this.#groupStatusGauge = new Gauge({ name: 'cdnfaas_consumer_group_status', help: 'Group status (worst partition): 0 OK, 1 WARN, 2 STALL, 3 STOP', labelNames: ['group', 'topic'], registers });
+    this.#groupStatusGauge = new Gauge({
+      name: 'cdnfaas_consumer_group_status',
+      help: 'Group status (worst partition): 0 OK, 1 WARN, 2 STALL, 3 STOP',
+      labelNames: ['group', 'topic'],
+      registers,
+    });
   }
 
   start(): void {
@@ -86,7 +103,10 @@ export class LagMonitor {
         } catch (error) {
           if (this.#failing.has(target.groupId)) return;
           this.#failing.add(target.groupId);
-          this.#options.logger.warn({ groupId: target.groupId, topic: target.topic, error: (error as Error).message }, 'could not read consumer lag; retrying');
+          this.#options.logger.warn(
+            { groupId: target.groupId, topic: target.topic, error: (error as Error).message },
+            'could not read consumer lag; retrying',
+          );
         }
       }),
     );
@@ -95,7 +115,11 @@ export class LagMonitor {
   #record(group: GroupLag): void {
     const partitions = group.partitions.map((partition): PartitionReport => {
       const key = `${group.groupId}|${group.topic}|${partition.partition}`;
-      const window = slide(this.#windows.get(key) ?? [], { at: group.at, offset: partition.committedOffset, lag: partition.lag }, this.#options.windowSize);
+      const window = slide(
+        this.#windows.get(key) ?? [],
+        { at: group.at, offset: partition.committedOffset, lag: partition.lag },
+        this.#options.windowSize,
+      );
       this.#windows.set(key, window);
       const evaluation = evaluatePartition(window, this.#options.windowSize, group.members > 0);
       const labels = { group: group.groupId, topic: group.topic, partition: String(partition.partition) };
@@ -106,7 +130,10 @@ export class LagMonitor {
     const status = worstStatus(partitions.map((partition) => partition.status));
     const previous = this.#reports.get(group.groupId)?.status;
     if (previous !== undefined && previous !== status) {
-      this.#options.logger[status === 'OK' ? 'info' : 'warn']({ groupId: group.groupId, topic: group.topic, from: previous, to: status, totalLag: group.totalLag }, 'consumer group status changed');
+      this.#options.logger[status === 'OK' ? 'info' : 'warn'](
+        { groupId: group.groupId, topic: group.topic, from: previous, to: status, totalLag: group.totalLag },
+        'consumer group status changed',
+      );
     }
     this.#groupStatusGauge.set({ group: group.groupId, topic: group.topic }, statusRank[status]);
     this.#reports.set(group.groupId, { ...group, status, partitions });

@@ -19,7 +19,11 @@ export interface GroupLag extends LagTarget {
 }
 
 /** Reads log start/end and committed offsets through Kafka's admin API (no consumer joins the group). */
-export async function readGroupLag(admin: Admin, target: LagTarget, now: () => number = Date.now): Promise<GroupLag> {
+export async function readGroupLag(
+  admin: Admin,
+  target: LagTarget,
+  now: () => number = Date.now,
+): Promise<GroupLag> {
   const [topicOffsets, groupOffsets, groups] = await Promise.all([
     admin.fetchTopicOffsets(target.topic),
     admin.fetchOffsets({ groupId: target.groupId, topics: [target.topic] }),

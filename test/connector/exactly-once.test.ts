@@ -39,15 +39,29 @@ describe('a topic-to-topic stage through the gateway', () => {
       if (pid !== undefined) kills.push(pid);
     }, 2_000);
     try {
-      await produce(harness.kafka, input, keys.map((key, n) => ({ key, value: JSON.stringify({ id: key, n }) })));
+      await produce(
+        harness.kafka,
+        input,
+        keys.map((key, n) => ({ key, value: JSON.stringify({ id: key, n }) })),
+      );
       await waitForZeroLag(harness.admin, groupIdFor(name), input, 150_000);
     } finally {
       clearInterval(killer);
     }
     expect(kills.length, `replicas killed (log: ${harness.logFile})`).toBeGreaterThanOrEqual(2);
     const metrics = await (await fetch(`${connector.url}/metrics`)).text();
-    console.log(metrics.split('\n').filter((l) => l.includes(name) && (l.includes('_sum') || l.includes('_count') || l.includes('retries'))).join('\n'));
-    expect(metricValue(metrics, 'cdnfaas_connector_retries_total', { function: name, kind: 'retry' }), 'batches retried after a kill').toBeGreaterThan(0);
+    console.log(
+      metrics
+        .split('\n')
+        .filter(
+          (l) => l.includes(name) && (l.includes('_sum') || l.includes('_count') || l.includes('retries')),
+        )
+        .join('\n'),
+    );
+    expect(
+      metricValue(metrics, 'cdnfaas_connector_retries_total', { function: name, kind: 'retry' }),
+      'batches retried after a kill',
+    ).toBeGreaterThan(0);
 
     const outputs = await readTopic(harness.kafka, output, total);
     expect(outputs).toHaveLength(total);
@@ -58,7 +72,10 @@ describe('a topic-to-topic stage through the gateway', () => {
     // Order: within each output partition, the records of every source partition keep their offsets' order.
     const lastOffset = new Map<string, bigint>();
     for (const record of outputs) {
-      const value = JSON.parse(record.value!.toString()) as { id: string; source: { partition: number; offset: string } };
+      const value = JSON.parse(record.value!.toString()) as {
+        id: string;
+        source: { partition: number; offset: string };
+      };
       expect(value.id).toBe(record.key);
       expect(record.partition).toBe(value.source.partition);
       const stream = `${record.partition}<-${value.source.partition}`;

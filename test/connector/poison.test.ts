@@ -44,7 +44,9 @@ describe('poison records', () => {
     });
     await harness.waitForReady(name, 2);
     const records = Array.from({ length: total }, (_, n) => inputRecord(n));
-    const poisoned = new Map(records.filter((record) => record.poison !== undefined).map((record) => [record.key, record.poison!]));
+    const poisoned = new Map(
+      records.filter((record) => record.poison !== undefined).map((record) => [record.key, record.poison!]),
+    );
 
     const started = Date.now();
     const connector = await harness.startConnector();
@@ -52,7 +54,11 @@ describe('poison records', () => {
     await waitForZeroLag(harness.admin, groupIdFor(name), input, 150_000);
     const drainSeconds = (Date.now() - started) / 1000;
 
-    const lag = await readGroupLag(harness.admin, { function: name, groupId: groupIdFor(name), topic: input });
+    const lag = await readGroupLag(harness.admin, {
+      function: name,
+      groupId: groupIdFor(name),
+      topic: input,
+    });
     expect(lag.partitions.map((partition) => partition.lag)).toEqual(new Array(partitions).fill(0));
 
     const dead = await readTopic(harness.kafka, `${input}.dlq`, poisoned.size, 30_000);
@@ -87,7 +93,10 @@ describe('poison records', () => {
 
     // Bisection stays cheap: the whole run is a fraction of what one stalled partition per poison would cost.
     expect(drainSeconds, `drained in ${drainSeconds} s (log: ${harness.logFile})`).toBeLessThan(120);
-    const report = (await (await fetch(`${connector.url}/lag/${groupIdFor(name)}`)).json()) as { status: string; totalLag: number };
+    const report = (await (await fetch(`${connector.url}/lag/${groupIdFor(name)}`)).json()) as {
+      status: string;
+      totalLag: number;
+    };
     expect(report.status).not.toBe('STOP');
   });
 });

@@ -7,7 +7,12 @@ import { stageStack, startHarness, uniqueName, type Harness } from './support/ha
 const partitions = 6;
 
 /** Polls the gateway until `predicate` holds for the function's replica counts; returns the ms it took. */
-async function until(harness: Harness, name: string, predicate: (status: { replicas: number; availableReplicas: number }) => boolean, timeoutMs: number): Promise<number> {
+async function until(
+  harness: Harness,
+  name: string,
+  predicate: (status: { replicas: number; availableReplicas: number }) => boolean,
+  timeoutMs: number,
+): Promise<number> {
   const started = Date.now();
   let last = { replicas: -1, availableReplicas: -1 };
   while (Date.now() - started < timeoutMs) {
@@ -15,7 +20,9 @@ async function until(harness: Harness, name: string, predicate: (status: { repli
     if (predicate(last)) return Date.now() - started;
     await sleep(200);
   }
-  throw new Error(`${name}: condition not met in ${timeoutMs} ms, last ${JSON.stringify(last)} (log: ${harness.logFile})`);
+  throw new Error(
+    `${name}: condition not met in ${timeoutMs} ms, last ${JSON.stringify(last)} (log: ${harness.logFile})`,
+  );
 }
 
 describe('lag autoscaling through the gateway', () => {
@@ -44,7 +51,12 @@ describe('lag autoscaling through the gateway', () => {
       name: zero,
       image: 'cdnfaas/connector-stage:0.1.0',
       annotations: annotations(zero),
-      labels: { 'com.openfaas.scale.min': '1', 'com.openfaas.scale.max': '4', 'com.openfaas.scale.zero': 'true', 'com.openfaas.scale.zero-duration': '5s' },
+      labels: {
+        'com.openfaas.scale.min': '1',
+        'com.openfaas.scale.max': '4',
+        'com.openfaas.scale.zero': 'true',
+        'com.openfaas.scale.zero-duration': '5s',
+      },
       envVars: { BATCH_DELAY_MS: '10' },
     });
     await harness.deploy({
@@ -56,8 +68,15 @@ describe('lag autoscaling through the gateway', () => {
     });
     await harness.waitForReady(zero, 1);
     await harness.waitForReady(floor, 1);
-    const backlog = (name: string, count: number) => Array.from({ length: count }, (_, n) => ({ key: `${name}-${n}`, value: JSON.stringify({ id: `${name}-${n}`, n }) }));
-    await Promise.all([produce(harness.kafka, `${zero}-in`, backlog(zero, 200_000)), produce(harness.kafka, `${floor}-in`, backlog(floor, 60_000))]);
+    const backlog = (name: string, count: number) =>
+      Array.from({ length: count }, (_, n) => ({
+        key: `${name}-${n}`,
+        value: JSON.stringify({ id: `${name}-${n}`, n }),
+      }));
+    await Promise.all([
+      produce(harness.kafka, `${zero}-in`, backlog(zero, 200_000)),
+      produce(harness.kafka, `${floor}-in`, backlog(floor, 60_000)),
+    ]);
 
     const connector = await harness.startConnector({ autoscale: true });
     const [zeroOut, floorOut] = await Promise.all([
@@ -69,7 +88,10 @@ describe('lag autoscaling through the gateway', () => {
 
     // Each function scales down only once its own lag stayed at zero for the 5 s window:
     // to min where it must stay up, to zero where that is allowed.
-    const scaleDownAfterDrain = async (name: string, predicate: (status: { replicas: number; availableReplicas: number }) => boolean) => {
+    const scaleDownAfterDrain = async (
+      name: string,
+      predicate: (status: { replicas: number; availableReplicas: number }) => boolean,
+    ) => {
       await waitForZeroLag(harness.admin, groupIdFor(name), `${name}-in`, 120_000);
       const drainedAt = Date.now();
       await until(harness, name, predicate, 30_000);
@@ -92,7 +114,9 @@ describe('lag autoscaling through the gateway', () => {
     await reader.subscribe({ topic: `${zero}-out`, fromBeginning: false });
     await reader.run({ eachMessage: async ({ message }) => void received.push(message.key!.toString()) });
     await sleep(4_000);
-    await produce(harness.kafka, `${zero}-in`, [{ key: 'wake-up', value: JSON.stringify({ id: 'wake-up', n: 0 }) }]);
+    await produce(harness.kafka, `${zero}-in`, [
+      { key: 'wake-up', value: JSON.stringify({ id: 'wake-up', n: 0 }) },
+    ]);
     const woke = await until(harness, zero, (status) => status.replicas >= 1, 10_000);
     await waitForZeroLag(harness.admin, groupIdFor(zero), `${zero}-in`, 30_000);
     const deadline = Date.now() + 15_000;
@@ -101,8 +125,12 @@ describe('lag autoscaling through the gateway', () => {
     expect(received).toContain('wake-up');
     expect(woke).toBeLessThan(10_000);
 
-    const scaling = (await (await fetch(`${connector.url}/scaling`)).json()) as { functions: { function: string; decision: { replicas: number; reason: string } }[] };
+    const scaling = (await (await fetch(`${connector.url}/scaling`)).json()) as {
+      functions: { function: string; decision: { replicas: number; reason: string } }[];
+    };
     expect(scaling.functions.map((entry) => entry.function).sort()).toEqual([floor, zero].sort());
-    process.stderr.write(`scaling: out to 4 in ${zeroOut} / ${floorOut} ms; drained, then zero after ${toZero} ms and min after ${toMin} ms; woke from zero in ${woke} ms (${Math.round((Date.now() - drained) / 1000)} s after the drain)\n`);
+    process.stderr.write(
+      `scaling: out to 4 in ${zeroOut} / ${floorOut} ms; drained, then zero after ${toZero} ms and min after ${toMin} ms; woke from zero in ${woke} ms (${Math.round((Date.now() - drained) / 1000)} s after the drain)\n`,
+    );
   });
 });

@@ -43,13 +43,35 @@ describe('`cdnfaas connector` as a process', () => {
       envVars: { BATCH_DELAY_MS: '1500' },
     });
     await harness.waitForReady(name, 2);
-    await produce(harness.kafka, input, Array.from({ length: total }, (_, n) => ({ key: `t${n}`, value: JSON.stringify({ id: `t${n}`, n }) })));
+    await produce(
+      harness.kafka,
+      input,
+      Array.from({ length: total }, (_, n) => ({ key: `t${n}`, value: JSON.stringify({ id: `t${n}`, n }) })),
+    );
 
     const port = await freePort();
     const child = spawn(
       process.execPath,
-      [join(projectRoot, 'bin/cdnfaas.mjs'), 'connector', '--gateway', harness.gatewayUrl, '--port', String(port), '--no-autoscale', '--credentials', join(harness.home, 'credentials')],
-      { env: { ...process.env, KAFKA_BROKERS: harness.brokers.join(','), CDNFAAS_HOME: harness.home, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'inherit'] },
+      [
+        join(projectRoot, 'bin/cdnfaas.mjs'),
+        'connector',
+        '--gateway',
+        harness.gatewayUrl,
+        '--port',
+        String(port),
+        '--no-autoscale',
+        '--credentials',
+        join(harness.home, 'credentials'),
+      ],
+      {
+        env: {
+          ...process.env,
+          KAFKA_BROKERS: harness.brokers.join(','),
+          CDNFAAS_HOME: harness.home,
+          LOG_LEVEL: 'info',
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
     );
     const lines: string[] = [];
     child.stdout!.on('data', (chunk: Buffer) => lines.push(...chunk.toString().split('\n').filter(Boolean)));
@@ -58,14 +80,18 @@ describe('`cdnfaas connector` as a process', () => {
     const deadline = Date.now() + 30_000;
     let healthy = false;
     while (!healthy && Date.now() < deadline) {
-      healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then((response) => response.status === 200, () => false);
+      healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (response) => response.status === 200,
+        () => false,
+      );
       if (!healthy) await sleep(200);
     }
     expect(healthy).toBe(true);
     // Wait until it has committed something and has batches in flight.
     let lag = total;
     while (lag === total && Date.now() < deadline) {
-      lag = (await readGroupLag(harness.admin, { function: name, groupId: groupIdFor(name), topic: input })).totalLag;
+      lag = (await readGroupLag(harness.admin, { function: name, groupId: groupIdFor(name), topic: input }))
+        .totalLag;
       await sleep(200);
     }
     expect(lag).toBeLessThan(total);
@@ -79,7 +105,11 @@ describe('`cdnfaas connector` as a process', () => {
     expect(stopSeconds).toBeLessThan(20);
     expect(lines.some((line) => line.includes('"connector stopped"'))).toBe(true);
 
-    const after = await readGroupLag(harness.admin, { function: name, groupId: groupIdFor(name), topic: input });
+    const after = await readGroupLag(harness.admin, {
+      function: name,
+      groupId: groupIdFor(name),
+      topic: input,
+    });
     const committedAfter = total - after.totalLag;
     // The batches that were in flight at the signal were finished and committed, not dropped.
     expect(committedAfter).toBeGreaterThan(committedBefore);
@@ -87,7 +117,9 @@ describe('`cdnfaas connector` as a process', () => {
     const { groups } = await harness.admin.describeGroups([groupIdFor(name)]);
     expect(groups[0]?.members).toHaveLength(0);
     // Exactly what was committed has its outputs, no more, no less.
-    expect(await readTopic(harness.kafka, output, committedAfter, 20_000, 1_000)).toHaveLength(committedAfter);
+    expect(await readTopic(harness.kafka, output, committedAfter, 20_000, 1_000)).toHaveLength(
+      committedAfter,
+    );
 
     // A new connector takes over from the committed offsets: each input once in the output, overall.
     await harness.startConnector();

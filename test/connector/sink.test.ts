@@ -25,19 +25,31 @@ describe('a sink stage', () => {
       envVars: { FAIL_UNTIL: String(Date.now() + downFor) },
     });
     await harness.waitForReady(name, 1);
-    await produce(harness.kafka, input, Array.from({ length: 600 }, (_, n) => ({ key: `s${n}`, value: JSON.stringify({ id: `s${n}`, n }) })));
+    await produce(
+      harness.kafka,
+      input,
+      Array.from({ length: 600 }, (_, n) => ({ key: `s${n}`, value: JSON.stringify({ id: `s${n}`, n }) })),
+    );
     const connector = await harness.startConnector();
 
     await sleep(downFor - 3_000);
-    const during = await readGroupLag(harness.admin, { function: name, groupId: groupIdFor(name), topic: input });
+    const during = await readGroupLag(harness.admin, {
+      function: name,
+      groupId: groupIdFor(name),
+      topic: input,
+    });
     expect(during.partitions.every((partition) => partition.committedOffset === null)).toBe(true);
     expect(during.totalLag).toBe(600);
     const metrics = await (await fetch(`${connector.url}/metrics`)).text();
-    expect(metricValue(metrics, 'cdnfaas_connector_retries_total', { function: name, kind: 'waiting' })).toBeGreaterThan(0);
+    expect(
+      metricValue(metrics, 'cdnfaas_connector_retries_total', { function: name, kind: 'waiting' }),
+    ).toBeGreaterThan(0);
 
     await waitForZeroLag(harness.admin, groupIdFor(name), input, 60_000);
     expect(await readTopic(harness.kafka, `${input}.dlq`, 0, 3_000, 1_000)).toHaveLength(0);
     const after = await (await fetch(`${connector.url}/metrics`)).text();
-    expect(metricValue(after, 'cdnfaas_connector_records_total', { function: name, outcome: 'committed' })).toBe(600);
+    expect(
+      metricValue(after, 'cdnfaas_connector_records_total', { function: name, outcome: 'committed' }),
+    ).toBe(600);
   });
 });

@@ -3,9 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, Kafka } from 'kafkajs';
-import { credentialsFromDirectory, basicAuthHeader, type CredentialSource } from '../../../connectors/kafka/credentials.ts';
+import {
+  credentialsFromDirectory,
+  basicAuthHeader,
+  type CredentialSource,
+} from '../../../connectors/kafka/credentials.ts';
 import { createKafka } from '../../../connectors/kafka/kafka-client.ts';
-import { startConnectorService, type ConnectorService, type ConnectorServiceOptions } from '../../../connectors/kafka/service.ts';
+import {
+  startConnectorService,
+  type ConnectorService,
+  type ConnectorServiceOptions,
+} from '../../../connectors/kafka/service.ts';
 import { createLogger, type Logger } from '../../../lib/logger.ts';
 import { buildStack } from '../../../runtime/build/index.ts';
 import { createGateway, listenGateway, type Gateway } from '../../../runtime/gateway/server.ts';
@@ -53,9 +61,14 @@ export interface Harness {
 export async function startHarness(build: { stack: string; function: string }[]): Promise<Harness> {
   const home = mkdtempSync(join(tmpdir(), 'cdnfaas-connector-'));
   const logFile = join(home, 'test.log');
-  const logger = createLogger({ service: 'connector-test', level: process.env.LOG_LEVEL ?? 'info', destination: createWriteStream(logFile) });
+  const logger = createLogger({
+    service: 'connector-test',
+    level: process.env.LOG_LEVEL ?? 'info',
+    destination: createWriteStream(logFile),
+  });
   const store = new LocalImageStore(join(home, 'images'));
-  for (const entry of build) await buildStack({ stackFile: entry.stack, filter: entry.function, config: { home }, store });
+  for (const entry of build)
+    await buildStack({ stackFile: entry.stack, filter: entry.function, config: { home }, store });
   const gateway = createGateway({
     home,
     projectRoot,
@@ -81,7 +94,8 @@ export async function startHarness(build: { stack: string; function: string }[])
 
   async function replicas(name: string): Promise<{ replicas: number; availableReplicas: number }> {
     const response = await system(`/system/function/${name}`);
-    if (response.status !== 200) throw new Error(`GET /system/function/${name}: ${response.status} ${await response.text()}`);
+    if (response.status !== 200)
+      throw new Error(`GET /system/function/${name}: ${response.status} ${await response.text()}`);
     return (await response.json()) as { replicas: number; availableReplicas: number };
   }
 
@@ -99,13 +113,21 @@ export async function startHarness(build: { stack: string; function: string }[])
     async deploy(options) {
       const response = await system('/system/functions', {
         method: 'POST',
-        body: { service: options.name, image: options.image, annotations: options.annotations, labels: options.labels ?? {}, envVars: options.envVars ?? {} },
+        body: {
+          service: options.name,
+          image: options.image,
+          annotations: options.annotations,
+          labels: options.labels ?? {},
+          envVars: options.envVars ?? {},
+        },
       });
-      if (response.status >= 300) throw new Error(`deploy ${options.name}: ${response.status} ${await response.text()}`);
+      if (response.status >= 300)
+        throw new Error(`deploy ${options.name}: ${response.status} ${await response.text()}`);
     },
     async remove(name) {
       const response = await system('/system/functions', { method: 'DELETE', body: { functionName: name } });
-      if (response.status >= 300) throw new Error(`delete ${name}: ${response.status} ${await response.text()}`);
+      if (response.status >= 300)
+        throw new Error(`delete ${name}: ${response.status} ${await response.text()}`);
     },
     replicas,
     async waitForReady(name, count, timeoutMs = 30_000) {
@@ -166,7 +188,8 @@ function replicaPid(name: string, instance: string): number | undefined {
       const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (parent !== process.pid) continue;
       const environ = readFileSync(`/proc/${entry}/environ`, 'utf8').split('\0');
-      if (environ.includes(`CDNFAAS_FUNCTION=${name}`) && environ.includes(`CDNFAAS_REPLICA=${instance}`)) return Number(entry);
+      if (environ.includes(`CDNFAAS_FUNCTION=${name}`) && environ.includes(`CDNFAAS_REPLICA=${instance}`))
+        return Number(entry);
     } catch {
       // the process went away meanwhile
     }

@@ -11,13 +11,27 @@ export interface ConsumedRecord {
   headers: Record<string, string>;
 }
 
-export async function createTopics(admin: Admin, topics: { topic: string; partitions: number }[]): Promise<void> {
-  await admin.createTopics({ topics: topics.map(({ topic, partitions }) => ({ topic, numPartitions: partitions })), waitForLeaders: true });
+export async function createTopics(
+  admin: Admin,
+  topics: { topic: string; partitions: number }[],
+): Promise<void> {
+  await admin.createTopics({
+    topics: topics.map(({ topic, partitions }) => ({ topic, numPartitions: partitions })),
+    waitForLeaders: true,
+  });
 }
 
 /** Produces keyed records in chunks (the Java-compatible default partitioner places them by key). */
-export async function produce(kafka: Kafka, topic: string, records: { key: string; value: string | Buffer }[], onProgress?: (sent: number) => void): Promise<void> {
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+export async function produce(
+  kafka: Kafka,
+  topic: string,
+  records: { key: string; value: string | Buffer }[],
+  onProgress?: (sent: number) => void,
+): Promise<void> {
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
   await producer.connect();
   try {
     const chunk = 5_000;
@@ -32,7 +46,8 @@ export async function produce(kafka: Kafka, topic: string, records: { key: strin
 
 function headersOf(headers: IHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) out[name] = Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
+  for (const [name, value] of Object.entries(headers ?? {}))
+    out[name] = Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
   return out;
 }
 
@@ -40,8 +55,18 @@ function headersOf(headers: IHeaders | undefined): Record<string, string> {
  * Reads a topic from the beginning as a read_committed consumer until it holds `expected`
  * records and nothing more arrives for `quietMs` (so duplicates beyond the count are seen too).
  */
-export async function readTopic(kafka: Kafka, topic: string, expected: number, timeoutMs = 60_000, quietMs = 2_000): Promise<ConsumedRecord[]> {
-  const consumer = kafka.consumer({ groupId: uniqueName('reader'), readUncommitted: false, maxWaitTimeInMs: 200 });
+export async function readTopic(
+  kafka: Kafka,
+  topic: string,
+  expected: number,
+  timeoutMs = 60_000,
+  quietMs = 2_000,
+): Promise<ConsumedRecord[]> {
+  const consumer = kafka.consumer({
+    groupId: uniqueName('reader'),
+    readUncommitted: false,
+    maxWaitTimeInMs: 200,
+  });
   const records: ConsumedRecord[] = [];
   let lastArrival = Date.now();
   await consumer.connect();
@@ -51,7 +76,13 @@ export async function readTopic(kafka: Kafka, topic: string, expected: number, t
       eachBatchAutoResolve: true,
       eachBatch: async ({ batch }) => {
         for (const message of batch.messages) {
-          records.push({ partition: batch.partition, offset: message.offset, key: message.key?.toString('utf8') ?? null, value: message.value, headers: headersOf(message.headers) });
+          records.push({
+            partition: batch.partition,
+            offset: message.offset,
+            key: message.key?.toString('utf8') ?? null,
+            value: message.value,
+            headers: headersOf(message.headers),
+          });
         }
         lastArrival = Date.now();
       },
@@ -68,7 +99,13 @@ export async function readTopic(kafka: Kafka, topic: string, expected: number, t
 }
 
 /** Waits until the group has consumed every partition of the topic to the end. */
-export async function waitForZeroLag(admin: Admin, groupId: string, topic: string, timeoutMs: number, onProgress?: (lag: number) => void): Promise<void> {
+export async function waitForZeroLag(
+  admin: Admin,
+  groupId: string,
+  topic: string,
+  timeoutMs: number,
+  onProgress?: (lag: number) => void,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lag = Infinity;
   while (Date.now() < deadline) {
