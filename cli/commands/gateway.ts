@@ -29,6 +29,8 @@ export function register(program: Command): void {
       });
       mountDashboard(gateway, config, port, logger);
       const url = await listenGateway(gateway, '127.0.0.1', port);
+      // The functions deployed before the last stop come back, as after a faasd restart.
+      await gateway.provider.restore();
       logger.info(
         { url, user: 'see credentials', passwordFile: gateway.credentialFiles.passwordFile },
         'gateway ready; log in with: npx cdnfaas credentials',

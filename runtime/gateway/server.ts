@@ -55,6 +55,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     baseEnv: inheritedEnv(),
     ...options.provider,
     stateDir: paths.stateDir,
+    stateFile: join(paths.stateDir, 'functions.json'),
     images: options.images,
     secrets,
     logger: logger.child({ component: 'provider' }),

@@ -9,6 +9,7 @@ import { FunctionDeployment, type Revision } from './function-deployment.ts';
 import { FunctionLog } from './function-log.ts';
 import { defaultHealth, type HealthPolicy } from './replica.ts';
 import type { SecretStore } from './secret-store.ts';
+import { readSavedFunctions, writeSavedFunctions } from './state-file.ts';
 import {
   defaultNamespace,
   type AcquireOptions,
@@ -41,6 +42,8 @@ export interface ProcessProviderOptions {
   maxLogFileBytes?: number;
   /** Keep-alive connections per replica. */
   connections?: number;
+  /** Where the deployed functions are saved for the next start; nothing is saved when absent. */
+  stateFile?: string;
 }
 
 /** The OpenFaaS label that sets the initial replica count, as faas-netes reads it. */
@@ -97,6 +100,7 @@ export class ProcessProvider implements FunctionProvider {
   private readonly functions = new Map<string, FunctionDeployment>();
   private readonly functionLogs = new Map<string, FunctionLog>();
   private readonly maxReplicas: number;
+  private restoring = false;
 
   constructor(private readonly options: ProcessProviderOptions) {
     this.maxReplicas = options.maxReplicas ?? 16;
@@ -122,6 +126,7 @@ export class ProcessProvider implements FunctionProvider {
       killTimeoutMs: this.options.killTimeoutMs ?? 5_000,
     });
     this.functions.set(spec.name, deployment);
+    this.save();
     this.options.logger.info(
       { function: spec.name, image: image.ref, digest: image.digest, replicas: desired },
       'function deployed',
@@ -138,6 +143,7 @@ export class ProcessProvider implements FunctionProvider {
     const minimum =
       spec.labels[minReplicasLabel] === undefined ? 0 : initialReplicas(spec.labels, this.maxReplicas);
     if (deployment.desired < minimum) deployment.scale(minimum);
+    this.save();
     this.options.logger.info(
       { function: spec.name, image: image.ref, digest: image.digest, rollingUpdate: roll },
       'function updated',
@@ -147,6 +153,7 @@ export class ProcessProvider implements FunctionProvider {
   async remove(name: string): Promise<void> {
     const deployment = this.require(name);
     this.functions.delete(name);
+    this.save();
     await deployment.remove();
     this.functionLogs.get(name)?.close();
     this.functionLogs.delete(name);
@@ -167,6 +174,33 @@ export class ProcessProvider implements FunctionProvider {
     if (replicas !== deployment.desired)
       this.options.logger.info({ function: name, from: deployment.desired, to: replicas }, 'function scaled');
     deployment.scale(replicas);
+    this.save();
+  }
+
+  /**
+   * Deploys again the functions saved by an earlier run, at their replica counts. A function whose
+   * image or secret is gone is skipped with a log line naming why; the others start.
+   */
+  async restore(): Promise<string[]> {
+    if (this.options.stateFile === undefined) return [];
+    const restored: string[] = [];
+    this.restoring = true;
+    try {
+      for (const saved of readSavedFunctions(this.options.stateFile)) {
+        try {
+          await this.deploy(saved.spec);
+          this.require(saved.spec.name).scale(saved.replicas);
+          restored.push(saved.spec.name);
+        } catch (error) {
+          this.options.logger.warn({ function: saved.spec.name, err: error }, 'saved function not restored');
+        }
+      }
+    } finally {
+      this.restoring = false;
+    }
+    this.save();
+    if (restored.length > 0) this.options.logger.info({ functions: restored }, 'functions restored');
+    return restored;
   }
 
   list(): FunctionStatus[] {
@@ -216,6 +250,22 @@ export class ProcessProvider implements FunctionProvider {
   /** SIGKILLs every replica synchronously: for process 'exit', when no await is possible. */
   killAll(): void {
     for (const deployment of this.functions.values()) deployment.killNow();
+  }
+
+  private save(): void {
+    if (this.options.stateFile === undefined || this.restoring) return;
+    const functions = [...this.functions.values()].map((deployment) => ({
+      spec: deployment.spec,
+      replicas: deployment.desired,
+    }));
+    try {
+      writeSavedFunctions(this.options.stateFile, functions);
+    } catch (error) {
+      this.options.logger.error(
+        { err: error, file: this.options.stateFile },
+        'could not save the deployed functions',
+      );
+    }
   }
 
   private require(name: string): FunctionDeployment {

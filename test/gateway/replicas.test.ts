@@ -236,3 +236,54 @@ describe('replicas', () => {
     expect(text).toContain('gateway_service_count{function_name="configured.openfaas-fn"} 1');
   });
 });
+
+describe('a gateway restart', () => {
+  it('runs the functions deployed before it again, at their replica counts; one whose image is gone is skipped', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { buildEchoImages } = await import('./support/gateway.ts');
+    const home = mkdtempSync(join(tmpdir(), 'cdnfaas-restart-'));
+    try {
+      await buildEchoImages(home, ['cdnfaas/echo:0.1.0', 'cdnfaas/echo:0.2.0']);
+      const first = await startTestGateway({ home });
+      const auth = { authorization: first.auth, 'content-type': 'application/json' };
+      const post = (path: string, body: unknown) =>
+        fetch(`${first.url}${path}`, { method: 'POST', headers: auth, body: JSON.stringify(body) });
+      expect(
+        (
+          await post('/system/functions', {
+            service: 'kept',
+            image: 'cdnfaas/echo:0.1.0',
+            envVars: { A: '1' },
+          })
+        ).status,
+      ).toBe(202);
+      expect((await post('/system/scale-function/kept', { serviceName: 'kept', replicas: 2 })).status).toBe(
+        202,
+      );
+      expect(
+        (await post('/system/functions', { service: 'orphan', image: 'cdnfaas/echo:0.2.0' })).status,
+      ).toBe(202);
+      await first.stop();
+      const { openImageStore } = await import('../../runtime/images/store.ts');
+      await openImageStore(home).remove('cdnfaas/echo:0.2.0');
+
+      const second = await startTestGateway({ home });
+      try {
+        expect(await second.gateway.provider.restore()).toEqual(['kept']);
+        expect(second.gateway.provider.get('kept')).toMatchObject({ replicas: 2, envVars: { A: '1' } });
+        expect(second.gateway.provider.get('orphan')).toBeUndefined();
+        await waitFor('kept ready', () =>
+          second.gateway.provider.get('kept')?.availableReplicas === 2 ? true : undefined,
+        );
+        expect((await fetch(`${second.url}/function/kept`, { method: 'POST', body: 'back' })).status).toBe(
+          200,
+        );
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+});

@@ -42,11 +42,13 @@ export interface TestGatewayOptions {
   echoImages?: string[];
   limits?: GatewayOptions['limits'];
   provider?: GatewayOptions['provider'];
+  /** Reuse this home (its images and saved functions) instead of a fresh one; it is kept on stop. */
+  home?: string;
 }
 
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
-  const home = mkdtempSync(join(tmpdir(), 'cdnfaas-gw-'));
-  await buildEchoImages(home, options.echoImages ?? ['cdnfaas/echo:0.1.0']);
+  const home = options.home ?? mkdtempSync(join(tmpdir(), 'cdnfaas-gw-'));
+  if (options.home === undefined) await buildEchoImages(home, options.echoImages ?? ['cdnfaas/echo:0.1.0']);
   const logger = createLogger({ service: 'gateway', level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const gateway = createGateway({
     home,
@@ -82,7 +84,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     logger,
     stop: async () => {
       await gateway.stop();
-      rmSync(home, { recursive: true, force: true });
+      if (options.home === undefined) rmSync(home, { recursive: true, force: true });
     },
   };
 }
