@@ -1,0 +1,226 @@
+// The whole pipeline in an isolated cdnfaas home with its own ports: its own Kafka and InfluxDB
+// (started with deploy/local), the functions built into its own image store, the gateway and
+// the connector as background processes. A chaos run restarts all of these, so none may be
+// shared with anything else on the machine.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
+import { join } from 'node:path';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import type { Admin, Kafka } from 'kafkajs';
+import { servicesDown, servicesUp } from '../deploy/local/index.ts';
+import { startBackground, stopBackground } from '../deploy/local/pipeline/background.ts';
+import {
+  deployFunction,
+  upsertSecret,
+  waitForReady,
+  type GatewayAccess,
+} from '../deploy/local/pipeline/deploy-stack.ts';
+import { predictModelDir } from '../deploy/local/pipeline/up.ts';
+import { createKafka } from '../lib/kafka.ts';
+import type { Logger } from '../lib/logger.ts';
+import { buildStack } from '../runtime/build/index.ts';
+import { ensureCredentials } from '../runtime/gateway/credentials.ts';
+import { loadStackFile, type StackFunction } from '../runtime/stack/stack-file.ts';
+import {
+  defaultSourcesFile,
+  loadConfig,
+  projectRoot,
+  readInfluxToken,
+  type SystemConfig,
+} from '../system/config.ts';
+import { pickSystemPorts, type SystemPorts } from './ports.ts';
+
+const run = promisify(execFile);
+
+export interface SystemOptions {
+  logger: Logger;
+  /** A model directory for predict; default: functions/predict/model when it holds one. */
+  modelDir?: string;
+  /** Progress lines for a person watching. */
+  say?: (line: string) => void;
+  /** Keep the home folder afterwards (for reading logs). */
+  keepHome?: boolean;
+}
+
+export interface IsolatedSystem {
+  home: string;
+  config: SystemConfig;
+  /** The environment every process of this system runs with. */
+  env: Record<string, string | undefined>;
+  ports: SystemPorts;
+  gateway: GatewayAccess;
+  connectorUrl: string;
+  kafka: Kafka;
+  admin: Admin;
+  functions: StackFunction[];
+  startGateway(): Promise<void>;
+  stopGateway(): Promise<void>;
+  /** Deploys the stack (and the InfluxDB token secret) and waits for a ready replica of each. */
+  deployStack(): Promise<void>;
+  startConnector(): Promise<void>;
+  stopConnector(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Environment variables that would point this system at the shared services: never inherited. */
+const sharedServiceVariables = [
+  'KAFKA_BROKERS',
+  'INFLUX_URL',
+  'INFLUX_ORG',
+  'INFLUX_BUCKET',
+  'INFLUX_TOKEN',
+  'INFLUX_TOKEN_FILE',
+  'GATEWAY_PORT',
+  'OPENFAAS_URL',
+  'CONNECTOR_PORT',
+  'MODEL_DIR',
+];
+
+/** A sources file like system/sources.yaml, with this system's ports. Pure. */
+export function isolatedSources(base: Record<string, any>, ports: SystemPorts): Record<string, any> {
+  return {
+    ...base,
+    kafka: { ...base.kafka, brokers: [`127.0.0.1:${ports.kafka}`], controllerPort: ports.kafkaController },
+    influxdb: { ...base.influxdb, url: `http://127.0.0.1:${ports.influx}` },
+    gateway: { ...base.gateway, port: ports.gateway },
+  };
+}
+
+/** The model predict runs with: the installed one, else one trained here on generated data. */
+async function ensureModel(
+  home: string,
+  env: Record<string, string | undefined>,
+  say: (line: string) => void,
+): Promise<string | undefined> {
+  if (existsSync(join(predictModelDir, 'model.onnx'))) return undefined;
+  const dir = join(home, 'model');
+  const csv = join(home, 'train.csv');
+  say(`no model in ${predictModelDir}: training one on generated data into ${dir}`);
+  const cli = join(projectRoot, 'bin', 'cdnfaas.mjs');
+  const options = { cwd: projectRoot, env, timeout: 300_000 };
+  await run(
+    process.execPath,
+    [cli, 'generate-data', '--rows', '20000', '--seed', '7', '--out', csv],
+    options,
+  );
+  await run(process.execPath, [cli, 'train', '--data', csv, '--out', dir, '--seed', '7'], options);
+  return dir;
+}
+
+export async function startIsolatedSystem(options: SystemOptions): Promise<IsolatedSystem> {
+  const say = options.say ?? (() => undefined);
+  const home = mkdtempSync(join(tmpdir(), 'cdnfaas-chaos-'));
+  const ports = await pickSystemPorts();
+  const sourcesFile = join(home, 'sources.yaml');
+  const base = parseYaml(readFileSync(defaultSourcesFile, 'utf8')) as Record<string, any>;
+  writeFileSync(sourcesFile, stringifyYaml(isolatedSources(base, ports)));
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    CDNFAAS_HOME: home,
+    CDNFAAS_SOURCES: sourcesFile,
+  };
+  for (const name of sharedServiceVariables) delete env[name];
+  const config = loadConfig({ env });
+  const gatewayUrl = `http://127.0.0.1:${ports.gateway}`;
+  const connectorUrl = `http://127.0.0.1:${ports.connector}`;
+  let admin: Admin | undefined;
+
+  async function close(): Promise<void> {
+    await stopBackground(config, 'connector').catch(() => undefined);
+    await stopBackground(config, 'gateway').catch(() => undefined);
+    await admin?.disconnect().catch(() => undefined);
+    await servicesDown(config, { only: ['kafka', 'influxdb'], env }).catch(() => undefined);
+    if (!options.keepHome) rmSync(home, { recursive: true, force: true });
+  }
+
+  try {
+    say(
+      `home ${home}; Kafka :${ports.kafka}, InfluxDB :${ports.influx}, gateway :${ports.gateway}, connector :${ports.connector}`,
+    );
+    await servicesUp(config, {
+      only: ['kafka', 'influxdb'],
+      env,
+      onProgress: (event) => say(`${event.service}: ${event.message}`),
+    });
+    const modelDir = options.modelDir ?? (await ensureModel(home, env, say));
+    const stackEnv = {
+      ...env,
+      INFLUX_URL: config.influxdb.url,
+      INFLUX_ORG: config.influxdb.org,
+      INFLUX_BUCKET: config.influxdb.bucket,
+    };
+    const stackFile = join(projectRoot, 'stack.yml');
+    say('building the functions into the image store');
+    await buildStack({ stackFile, config, env: stackEnv });
+    const functions = loadStackFile(stackFile, { env: stackEnv }).functions.map((fn) =>
+      fn.name === 'predict' && modelDir !== undefined
+        ? { ...fn, environment: { ...fn.environment, MODEL_DIR: modelDir } }
+        : fn,
+    );
+    const credentials = ensureCredentials(home);
+    const gateway: GatewayAccess = {
+      url: gatewayUrl,
+      user: credentials.user,
+      password: credentials.password,
+    };
+    const kafka = createKafka(config.kafka.brokers, 'cdnfaas-chaos', options.logger, {
+      retry: { retries: 12, initialRetryTime: 300, maxRetryTime: 5_000 },
+    });
+    admin = kafka.admin();
+    await admin.connect();
+
+    const system: IsolatedSystem = {
+      home,
+      config,
+      env,
+      ports,
+      gateway,
+      connectorUrl,
+      kafka,
+      admin,
+      functions,
+      async startGateway() {
+        await startBackground(config, {
+          name: 'gateway',
+          args: ['gateway', '--port', String(ports.gateway)],
+          healthUrl: `${gatewayUrl}/healthz`,
+          env,
+        });
+      },
+      async stopGateway() {
+        await stopBackground(config, 'gateway');
+      },
+      async deployStack() {
+        await upsertSecret(gateway, 'influxdb-token', readInfluxToken(config, env));
+        for (const fn of functions) await deployFunction(gateway, fn);
+        await waitForReady(
+          gateway,
+          functions.map((fn) => fn.name),
+          120_000,
+        );
+      },
+      async startConnector() {
+        await startBackground(config, {
+          name: 'connector',
+          args: ['connector', '--port', String(ports.connector), '--gateway', gatewayUrl],
+          healthUrl: `${connectorUrl}/healthz`,
+          env,
+        });
+      },
+      async stopConnector() {
+        await stopBackground(config, 'connector');
+      },
+      close,
+    };
+    say('starting the gateway, deploying the stack, starting the connector');
+    await system.startGateway();
+    await system.deployStack();
+    await system.startConnector();
+    return system;
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
