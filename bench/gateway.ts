@@ -3,6 +3,8 @@
  *  - requests/s and p50/p99 of a trivial function (the echo fixture) called on its replica's port
  *    directly and through the gateway, with one connection (latency) and many (throughput);
  *    the gateway's overhead as a difference and a ratio;
+ *  - the same through a minimal pass-through proxy (bench/minimal-proxy.ts): the floor of any
+ *    extra hop on this machine, to tell the hop's cost from the gateway's own work;
  *  - cold start, deploy -> first 200, of the trivial function and of one that loads an ONNX model
  *    at start (the onnx-add fixture: a model written with onnx-proto, run by onnxruntime-node).
  * The load generator (bench/loadgen.ts) runs in its own process; the gateway runs here, with the
@@ -20,6 +22,7 @@ import { createGateway, listenGateway } from '../runtime/gateway/server.ts';
 import { openImageStore } from '../runtime/images/store.ts';
 import { projectRoot } from '../system/config.ts';
 import type { LoadReport } from './loadgen.ts';
+import { startMinimalProxy } from './minimal-proxy.ts';
 
 const stackFile = join(projectRoot, 'test', 'fixtures', 'stack.echo.yml');
 const durationMs = Number(process.env.BENCH_DURATION_MS ?? 5_000);
@@ -140,17 +143,21 @@ async function main(): Promise<void> {
     const direct = `${replica.origin}/`;
     const through = `${url}/function/echo`;
 
-    const phases: { connections: number; direct: LoadReport; gateway: LoadReport }[] = [];
+    const minimal = await startMinimalProxy(replica.origin);
+    const phases: { connections: number; direct: LoadReport; minimal: LoadReport; gateway: LoadReport }[] =
+      [];
     for (const connections of [1, 32]) {
       say(
-        `load: ${connections} connection(s), ${durationMs} ms after ${warmupMs} ms warm-up, direct then through the gateway`,
+        `load: ${connections} connection(s), ${durationMs} ms after ${warmupMs} ms warm-up: direct, minimal proxy, gateway`,
       );
       phases.push({
         connections,
         direct: await runLoadgen(direct, connections),
+        minimal: await runLoadgen(minimal.url, connections),
         gateway: await runLoadgen(through, connections),
       });
     }
+    await minimal.close();
 
     const latency = phases[0]!;
     const throughput = phases[1]!;
@@ -160,6 +167,7 @@ async function main(): Promise<void> {
       phases: phases.map((phase) => ({
         connections: phase.connections,
         direct: phase.direct,
+        minimalProxy: phase.minimal,
         gateway: phase.gateway,
         overheadP50Ms: round(phase.gateway.p50Ms - phase.direct.p50Ms),
         overheadP99Ms: round(phase.gateway.p99Ms - phase.direct.p99Ms),
@@ -187,7 +195,9 @@ async function main(): Promise<void> {
       'trivial function (echo), one replica        req/s      p50 ms    p99 ms',
       ...phases.flatMap((phase) => [
         `  ${String(phase.connections).padStart(2)} conn  direct to replica port     ${String(phase.direct.requestsPerSecond).padStart(7)}   ${phase.direct.p50Ms.toFixed(3).padStart(7)}   ${phase.direct.p99Ms.toFixed(3).padStart(7)}`,
+        `  ${String(phase.connections).padStart(2)} conn  minimal proxy (floor)      ${String(phase.minimal.requestsPerSecond).padStart(7)}   ${phase.minimal.p50Ms.toFixed(3).padStart(7)}   ${phase.minimal.p99Ms.toFixed(3).padStart(7)}`,
         `  ${String(phase.connections).padStart(2)} conn  through the gateway        ${String(phase.gateway.requestsPerSecond).padStart(7)}   ${phase.gateway.p50Ms.toFixed(3).padStart(7)}   ${phase.gateway.p99Ms.toFixed(3).padStart(7)}`,
+        `          gateway vs minimal proxy   p50 +${round(phase.gateway.p50Ms - phase.minimal.p50Ms).toFixed(3)} ms, req/s x${round(phase.gateway.requestsPerSecond / phase.minimal.requestsPerSecond, 2)}`,
         `          gateway overhead           p50 +${round(phase.gateway.p50Ms - phase.direct.p50Ms).toFixed(3)} ms (x${round(phase.gateway.p50Ms / phase.direct.p50Ms, 2)}), p99 +${round(phase.gateway.p99Ms - phase.direct.p99Ms).toFixed(3)} ms, req/s x${round(phase.gateway.requestsPerSecond / phase.direct.requestsPerSecond, 2)}`,
       ]),
       '',
