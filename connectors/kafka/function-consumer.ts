@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import type { Logger } from '../../lib/logger.ts';
@@ -152,16 +153,57 @@ export class FunctionConsumer {
     );
   }
 
+  /**
+   * A (re)assignment. Each assigned partition is held, its publisher fences any earlier owner
+   * (whose open transaction is completed or aborted by that), and only then is its committed
+   * offset read and the consumer moved there. Reading it earlier could miss a commit the earlier
+   * owner was finishing, and process those records twice.
+   */
   async #onAssignment(partitions: number[]): Promise<void> {
     const assigned = new Set(partitions);
     const revoked = [...this.#workers.entries()].filter(([partition]) => !assigned.has(partition));
     for (const [partition] of revoked) this.#workers.delete(partition);
-    for (const worker of this.#workers.values()) worker.invalidate();
+    const holds = partitions.map((partition) => {
+      const worker = this.#worker(partition);
+      return { partition, worker, hold: worker.hold() };
+    });
     await Promise.all(revoked.map(([, worker]) => worker.stop(0)));
+    await Promise.all(
+      holds.map(async ({ partition, worker, hold }) => {
+        for (let attempt = 1; this.#state !== 'stopping' && this.#state !== 'stopped'; attempt += 1) {
+          try {
+            await worker.prepare();
+            await this.#seekToCommitted({ topic: this.#spec.topic, partition });
+            worker.release(hold);
+            return;
+          } catch (error) {
+            this.#deps.telemetry.publishFailed(
+              this.#spec.name,
+              this.#spec.topic,
+              partition,
+              attempt,
+              1000,
+              error,
+            );
+            await sleep(1000);
+          }
+        }
+      }),
+    );
     this.#deps.logger.info(
       { function: this.#spec.name, groupId: this.#groupId, partitions },
       'partitions assigned',
     );
+  }
+
+  async #seekToCommitted(at: PartitionRef): Promise<void> {
+    const committed = await this.#committedOffset(at);
+    const offset =
+      committed ??
+      (await this.#deps.admin.fetchTopicOffsets(at.topic)).find((entry) => entry.partition === at.partition)
+        ?.low ??
+      '0';
+    this.#consumer.seek({ ...at, offset });
   }
 
   #worker(partition: number): PartitionWorker {
@@ -180,16 +222,7 @@ export class FunctionConsumer {
         health: this.#health,
         pause: () => this.#consumer.pause([{ topic: at.topic, partitions: [partition] }]),
         resume: () => this.#consumer.resume([{ topic: at.topic, partitions: [partition] }]),
-        rewind: async () => {
-          const committed = await this.#committedOffset(at);
-          const offset =
-            committed ??
-            (await this.#deps.admin.fetchTopicOffsets(at.topic)).find(
-              (entry) => entry.partition === partition,
-            )?.low ??
-            '0';
-          this.#consumer.seek({ ...at, offset });
-        },
+        rewind: () => this.#seekToCommitted(at),
       });
       this.#workers.set(partition, worker);
     }

@@ -74,6 +74,8 @@ export class PartitionWorker {
   #fetchedThrough: bigint | undefined;
   #committedThrough: bigint | undefined;
   #stopping = false;
+  /** While held (a new assignment is being set up) fetched records are dropped and nothing is taken. */
+  #hold: symbol | undefined;
   readonly #abort = new AbortController();
   readonly #wakeup = new Wakeup();
   readonly #loop: Promise<void>;
@@ -101,7 +103,7 @@ export class PartitionWorker {
 
   /** Adds one fetched Kafka batch; `lastOffset` may lie past its last record (transaction markers). */
   push(messages: KafkaMessage[], lastOffset: string): void {
-    if (this.#stopping || messages.length === 0) return;
+    if (this.#stopping || this.#hold !== undefined || messages.length === 0) return;
     this.#buffer.push(messages, lastOffset);
     this.#deps.telemetry.buffered(this.#fn, this.#deps.partition, this.#buffer.length);
     this.markFetched((BigInt(lastOffset) + 1n).toString());
@@ -110,6 +112,7 @@ export class PartitionWorker {
 
   /** The consumer's position moved to `nextOffset` (also over batches of only transaction markers). */
   markFetched(nextOffset: string): void {
+    if (this.#hold !== undefined) return;
     const next = BigInt(nextOffset);
     if (this.#fetchedThrough === undefined || next > this.#fetchedThrough) {
       this.#fetchedThrough = next;
@@ -125,6 +128,29 @@ export class PartitionWorker {
     this.#fetchedThrough = undefined;
     this.#committedThrough = undefined;
     this.#deps.telemetry.buffered(this.#fn, this.#deps.partition, 0);
+  }
+
+  /**
+   * The partition was (re)assigned: drop everything and take nothing until `release`, while the
+   * publisher fences earlier owners and the consumer is moved to the committed offset.
+   */
+  hold(): symbol {
+    this.invalidate();
+    this.#hold = Symbol('hold');
+    return this.#hold;
+  }
+
+  /** Ends a hold (unless a newer one began): whatever arrived meanwhile is dropped too. */
+  release(hold: symbol): void {
+    if (this.#hold !== hold) return;
+    this.invalidate();
+    this.#hold = undefined;
+    this.#wakeup.notify();
+  }
+
+  /** Prepares the publisher for a takeover of the partition (see Publisher.prepare). */
+  prepare(): Promise<void> {
+    return this.#deps.publisher.prepare();
   }
 
   /** Finishes and commits the batches in flight (within `graceMs`), drops the rest uncommitted, stops. */
@@ -158,6 +184,10 @@ export class PartitionWorker {
   async #run(): Promise<void> {
     while (!this.#stopping) {
       try {
+        if (this.#hold !== undefined) {
+          await this.#wakeup.wait(100);
+          continue;
+        }
         if (this.#buffer.length === 0) {
           const idle = this.#ready.length === 0 && this.#publishing === undefined;
           if (idle && this.#fetchedThrough !== undefined && this.#fetchedThrough !== this.#committedThrough)

@@ -15,6 +15,12 @@ export type PublishResult = 'committed' | 'stale';
  * the partition's new owner consumes it again.
  */
 export interface Publisher {
+  /**
+   * Makes the partition safe to take over, before its committed offset is read: a transactional
+   * publisher (re)initialises its producer, which fences any earlier owner of the partition and
+   * completes or aborts the transaction it left open.
+   */
+  prepare(): Promise<void>;
   publish(plan: PublishPlan, isStale: () => boolean, signal: AbortSignal): Promise<PublishResult>;
   close(): Promise<void>;
 }
@@ -69,6 +75,10 @@ export function createTransactionalPublisher(
   }
 
   return {
+    async prepare() {
+      await discardProducer();
+      await connected();
+    },
     async publish(plan, isStale, signal) {
       let committing = false;
       for (let attempt = 1; ; attempt += 1) {
@@ -129,6 +139,9 @@ export function createSinkPublisher(
   options: PublisherOptions,
 ): Publisher {
   return {
+    async prepare() {
+      // at least once: nothing to fence
+    },
     async publish(plan, isStale, signal) {
       let sent = plan.topicMessages.length === 0;
       for (let attempt = 1; ; attempt += 1) {
