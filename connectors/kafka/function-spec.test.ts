@@ -66,15 +66,16 @@ describe('toFunctionSpec', () => {
     expect(sink.delivery).toBe('sink');
   });
 
-  it('reads batch limits from annotations or labels, and max_inflight for concurrency', () => {
+  it('reads batch limits from annotations (not labels), and max_inflight for concurrency', () => {
     const spec = toFunctionSpec(
       status({
         annotations: { topic: 'a', 'cdnfaas.batch.max-records': '100', 'cdnfaas.batch.max-wait-ms': '0' },
-        labels: { 'cdnfaas.batch.max-bytes': '65536' },
+        labels: { 'cdnfaas.batch.max-bytes': '65536', topic: 'ignored' },
         envVars: { max_inflight: '8' },
       }),
     )!;
-    expect(spec.batch).toEqual({ maxRecords: 100, maxBytes: 65536, maxWaitMs: 0 });
+    expect(spec.topic).toBe('a');
+    expect(spec.batch).toEqual({ maxRecords: 100, maxBytes: defaults.batch.maxBytes, maxWaitMs: 0 });
     expect(spec.concurrencyPerReplica).toBe(8);
   });
 

@@ -66,9 +66,14 @@ export const defaults = {
 
 const topicName = /^[a-zA-Z0-9._-]{1,249}$/;
 
-/** Annotations win over labels: faas-cli sends both, stack.yml authors put settings in either. */
+/**
+ * cdnfaas settings (topic, cdnfaas.*) are annotations, which OpenFaaS CE passes through unchanged
+ * (cdnfaas lint refuses them as labels); the OpenFaaS scaling settings (com.openfaas.*) are
+ * labels, as OpenFaaS reads them, with annotations accepted too.
+ */
 function setting(status: FunctionStatus, key: string): string | undefined {
-  return status.annotations?.[key] ?? status.labels?.[key];
+  if (key.startsWith('com.openfaas.')) return status.labels?.[key] ?? status.annotations?.[key];
+  return status.annotations?.[key];
 }
 
 function invalid(status: FunctionStatus, key: string, value: string, expected: string): CdnfaasError {
