@@ -91,12 +91,18 @@ async function restartConnector(system: IsolatedSystem, signal: StopSignal): Pro
   return `${how}, started again`;
 }
 
-async function restartGateway(system: IsolatedSystem): Promise<string> {
+async function restartGateway(system: IsolatedSystem): Promise<{ outcome: 'done' | 'failed'; detail: string }> {
   await system.stopGateway();
   await system.startGateway();
-  // The local provider keeps no deployments across its restarts: deploy as `npm run up` does.
-  await system.deployStack();
-  return 'stopped (replicas drained), started, stack deployed again';
+  // The gateway runs the functions it had again from its state file; a stack deployed afresh
+  // would hide a restart that forgot them.
+  try {
+    await system.waitForFunctions(60_000);
+    return { outcome: 'done', detail: 'stopped (replicas drained), started, functions restored' };
+  } catch (error) {
+    await system.deployStack();
+    return { outcome: 'failed', detail: `functions not restored (${(error as Error).message.split('\n')[0]}); deployed again` };
+  }
 }
 
 function killReplica(
@@ -143,8 +149,10 @@ export async function inject(
         return finish('done', await restartKafka(system, fault.signal));
       case 'stop-influxdb':
         return finish('done', await stopInflux(system, fault.downMs));
-      case 'restart-gateway':
-        return finish('done', await restartGateway(system));
+      case 'restart-gateway': {
+        const result = await restartGateway(system);
+        return finish(result.outcome, result.detail);
+      }
       case 'restart-connector':
         return finish('done', await restartConnector(system, fault.signal));
     }

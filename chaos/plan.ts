@@ -137,7 +137,7 @@ export function describeFault(fault: PlannedFault): string {
     case 'stop-influxdb':
       return `stop InfluxDB for ${Math.round(fault.downMs / 1000)} s`;
     case 'restart-gateway':
-      return 'restart the gateway (SIGTERM) and deploy the stack again';
+      return 'restart the gateway (SIGTERM)';
     case 'restart-connector':
       return `restart the connector (${fault.signal === 'SIGKILL' ? 'kill -9' : 'SIGTERM'})`;
   }

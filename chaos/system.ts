@@ -59,6 +59,8 @@ export interface IsolatedSystem {
   stopGateway(): Promise<void>;
   /** Deploys the stack (and the InfluxDB token secret) and waits for a ready replica of each. */
   deployStack(): Promise<void>;
+  /** Waits for a ready replica of every function of the stack. */
+  waitForFunctions(timeoutMs: number): Promise<void>;
   startConnector(): Promise<void>;
   stopConnector(): Promise<void>;
   close(): Promise<void>;
@@ -195,10 +197,13 @@ export async function startIsolatedSystem(options: SystemOptions): Promise<Isola
       async deployStack() {
         await upsertSecret(gateway, 'influxdb-token', readInfluxToken(config, env));
         for (const fn of functions) await deployFunction(gateway, fn);
+        await system.waitForFunctions(120_000);
+      },
+      async waitForFunctions(timeoutMs) {
         await waitForReady(
           gateway,
           functions.map((fn) => fn.name),
-          120_000,
+          timeoutMs,
         );
       },
       async startConnector() {
