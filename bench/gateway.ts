@@ -25,7 +25,8 @@ import type { LoadReport } from './loadgen.ts';
 import { startMinimalProxy } from './minimal-proxy.ts';
 
 const stackFile = join(projectRoot, 'test', 'fixtures', 'stack.echo.yml');
-const durationMs = Number(process.env.BENCH_DURATION_MS ?? 5_000);
+const durationMs = Number(process.env.BENCH_DURATION_MS ?? 4_000);
+const repeats = Number(process.env.BENCH_REPEATS ?? 3);
 const warmupMs = 1_000;
 const coldStartRuns = Number(process.env.BENCH_COLD_RUNS ?? 5);
 const targets = {
@@ -63,6 +64,9 @@ function runLoadgen(url: string, connections: number): Promise<LoadReport> {
   });
 }
 
+/** The run with the median throughput: one consistent set of figures out of the repetitions. */
+const medianRun = (reports: LoadReport[]): LoadReport =>
+  [...reports].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)[Math.floor(reports.length / 2)]!;
 const median = (values: number[]): number =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const round = (value: number, digits = 3): number => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -146,15 +150,28 @@ async function main(): Promise<void> {
     const minimal = await startMinimalProxy(replica.origin);
     const phases: { connections: number; direct: LoadReport; minimal: LoadReport; gateway: LoadReport }[] =
       [];
+    const runs: Record<string, LoadReport[]> = {};
     for (const connections of [1, 32]) {
-      say(
-        `load: ${connections} connection(s), ${durationMs} ms after ${warmupMs} ms warm-up: direct, minimal proxy, gateway`,
-      );
+      const reports = {
+        direct: [] as LoadReport[],
+        minimal: [] as LoadReport[],
+        gateway: [] as LoadReport[],
+      };
+      // Interleaved repetitions, so that a burst of other work on the machine hits all three alike.
+      for (let repetition = 1; repetition <= repeats; repetition++) {
+        say(
+          `load: ${connections} connection(s), run ${repetition}/${repeats}: direct, minimal proxy, gateway (${durationMs} ms each)`,
+        );
+        reports.direct.push(await runLoadgen(direct, connections));
+        reports.minimal.push(await runLoadgen(minimal.url, connections));
+        reports.gateway.push(await runLoadgen(through, connections));
+      }
+      runs[`${connections}`] = [...reports.direct, ...reports.minimal, ...reports.gateway];
       phases.push({
         connections,
-        direct: await runLoadgen(direct, connections),
-        minimal: await runLoadgen(minimal.url, connections),
-        gateway: await runLoadgen(through, connections),
+        direct: medianRun(reports.direct),
+        minimal: medianRun(reports.minimal),
+        gateway: medianRun(reports.gateway),
       });
     }
     await minimal.close();
@@ -174,6 +191,7 @@ async function main(): Promise<void> {
         p50Ratio: round(phase.gateway.p50Ms / phase.direct.p50Ms, 2),
         throughputRatio: round(phase.gateway.requestsPerSecond / phase.direct.requestsPerSecond, 2),
       })),
+      runs,
       coldStartMs: {
         trivial: coldTrivial,
         model: coldModel,
@@ -192,7 +210,8 @@ async function main(): Promise<void> {
     const mark = (ok: boolean): string => (ok ? 'met' : 'NOT met');
     const lines = [
       '',
-      'trivial function (echo), one replica        req/s      p50 ms    p99 ms',
+      `trivial function (echo), one replica, median of ${repeats} runs`,
+      `${' '.repeat(38)}  req/s    p50 ms    p99 ms`,
       ...phases.flatMap((phase) => [
         `  ${String(phase.connections).padStart(2)} conn  direct to replica port     ${String(phase.direct.requestsPerSecond).padStart(7)}   ${phase.direct.p50Ms.toFixed(3).padStart(7)}   ${phase.direct.p99Ms.toFixed(3).padStart(7)}`,
         `  ${String(phase.connections).padStart(2)} conn  minimal proxy (floor)      ${String(phase.minimal.requestsPerSecond).padStart(7)}   ${phase.minimal.p50Ms.toFixed(3).padStart(7)}   ${phase.minimal.p99Ms.toFixed(3).padStart(7)}`,

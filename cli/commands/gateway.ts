@@ -32,7 +32,7 @@ export function register(program: Command): void {
       // The functions deployed before the last stop come back, as after a faasd restart.
       await gateway.provider.restore();
       logger.info(
-        { url, user: 'see credentials', passwordFile: gateway.credentialFiles.passwordFile },
+        { url, passwordFile: gateway.credentialFiles.passwordFile },
         'gateway ready; log in with: npx cdnfaas credentials',
       );
       await new Promise<void>((resolve) => {
