@@ -7,6 +7,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { CdnfaasError } from '../../lib/errors.ts';
 import { checkBasicAuth } from './credentials.ts';
 import type { GatewayDeps } from './deps.ts';
+import { handleClientError } from './client-error.ts';
 import { installErrorHandling, sendError } from './http-errors.ts';
 import { makeAsyncHandler } from './routes/async.ts';
 import { makeDeleteHandler } from './routes/delete.ts';
@@ -36,6 +37,7 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     keepAliveTimeout: 65_000,
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 500 },
+    clientErrorHandler: handleClientError,
   });
   installErrorHandling(app, deps.logger);
 

@@ -6,6 +6,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
 import { CdnfaasError, isCdnfaasError } from '../../lib/errors.ts';
+import type { Logger } from '../../lib/logger.ts';
 import type { FunctionProvider, InvokeTarget } from '../provider/types.ts';
 
 export interface ForwardLimits {
@@ -305,6 +306,7 @@ export async function forwardStreaming(
   call: ForwardCall,
   limits: ForwardLimits,
   res: ServerResponse,
+  logger: Logger,
 ): Promise<number> {
   try {
     return await onReplica(
@@ -315,11 +317,13 @@ export async function forwardStreaming(
       (target) => dispatchToResponse(target, call, limits, res),
     );
   } catch (error) {
+    const mapped = upstreamError(call, error);
+    const context = { function: call.name, callId: call.callId, code: mapped.code, reason: mapped.message };
+    if (mapped.code !== 'NOT_FOUND') logger.warn(context, 'call failed in the gateway');
     if (res.headersSent) {
       res.destroy();
       return res.statusCode;
     }
-    const mapped = upstreamError(call, error);
     if (!res.destroyed) {
       res.writeHead(mapped.status, {
         'content-type': 'application/json; charset=utf-8',

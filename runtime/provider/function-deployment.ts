@@ -13,6 +13,8 @@ export interface Revision {
   number: number;
   image: ResolvedImage;
   env: Record<string, string>;
+  /** Flags before the entrypoint, e.g. the heap cap that honours limits.memory. */
+  nodeArgs: string[];
   /** Folder holding this revision's copies of its secrets; removed with the revision. */
   dir: string;
 }
@@ -283,6 +285,7 @@ export class FunctionDeployment {
       index,
       image: revision.image,
       env: { ...revision.env, [replicaEnv.replicaId]: instance },
+      nodeArgs: revision.nodeArgs,
       log: this.options.log,
       logger: this.options.logger,
       backoff: this.options.backoff,

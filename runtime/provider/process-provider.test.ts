@@ -33,6 +33,7 @@ describe('needsRollout', () => {
     ['another environment', { ...spec, envVars: { A: '1' } }, 'd1', true],
     ['another secret', { ...spec, secrets: ['s1'] }, 'd1', true],
     ['another process', { ...spec, envProcess: 'node other.mjs' }, 'd1', true],
+    ['another memory limit', { ...spec, limits: { memory: '256Mi' } }, 'd1', true],
   ])('%s -> %s', (_name, next, digest, expected) => {
     expect(needsRollout(spec, 'd1', next as FunctionSpec, digest as string)).toBe(expected);
   });

@@ -8,6 +8,7 @@ import { defaultBackoff, type BackoffPolicy } from './backoff.ts';
 import { FunctionDeployment, type Revision } from './function-deployment.ts';
 import { FunctionLog } from './function-log.ts';
 import { defaultHealth, type HealthPolicy } from './replica.ts';
+import { nodeArgsForLimits } from './resources.ts';
 import type { SecretStore } from './secret-store.ts';
 import { readSavedFunctions, writeSavedFunctions } from './state-file.ts';
 import {
@@ -60,7 +61,8 @@ export function inheritedEnv(env: NodeJS.ProcessEnv = process.env): Record<strin
 
 /**
  * True when the change needs new processes: another image (reference or content, as Kubernetes
- * rolls on a changed image string), environment or secrets. Labels and annotations alone do not.
+ * rolls on a changed image string), environment, secrets or memory limit. Labels and annotations
+ * alone do not.
  */
 export function needsRollout(
   previous: FunctionSpec,
@@ -75,6 +77,7 @@ export function needsRollout(
       spec.envProcess ?? '',
       Object.entries(spec.envVars).sort(),
       [...spec.secrets].sort(),
+      spec.limits?.memory ?? '',
     ]);
   return runtime(previous, previousDigest) !== runtime(next, nextDigest);
 }
@@ -294,6 +297,7 @@ export class ProcessProvider implements FunctionProvider {
   private createRevision(spec: FunctionSpec, image: ResolvedImage, number: number): Revision {
     const dir = join(this.options.stateDir, 'functions', spec.name, `r${number}-${Date.now().toString(36)}`);
     const secretsDir = join(dir, 'secrets');
+    const nodeArgs = nodeArgsForLimits(spec.limits);
     this.options.secrets.grant(spec.secrets, secretsDir);
     mkdirSync(secretsDir, { recursive: true, mode: 0o700 });
     const env: Record<string, string> = {
@@ -304,7 +308,7 @@ export class ProcessProvider implements FunctionProvider {
       [replicaEnv.imageRef]: image.ref,
       [replicaEnv.secretsDir]: secretsDir,
     };
-    return { number, image, env, dir };
+    return { number, image, env, dir, nodeArgs };
   }
 
   private functionLog(name: string): FunctionLog {

@@ -36,6 +36,8 @@ export interface ReplicaOptions {
   image: ResolvedImage;
   /** The whole environment of the process except PORT. */
   env: Record<string, string>;
+  /** Node flags placed before the entrypoint. */
+  nodeArgs: string[];
   log: FunctionLog;
   logger: Logger;
   backoff: BackoffPolicy;
@@ -147,7 +149,7 @@ export class Replica {
     const port = await freePort();
     if (this.state === 'stopping' || this.state === 'stopped') return;
     const entrypoint = join(image.dir, image.manifest.entrypoint);
-    const child = spawn(process.execPath, [entrypoint], {
+    const child = spawn(process.execPath, [...this.options.nodeArgs, entrypoint], {
       cwd: image.dir,
       env: { ...env, [replicaEnv.port]: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -2,7 +2,7 @@
  * Replica life: kill -9 under load, crash restarts with backoff, scale to zero and back on a
  * request, environment, secrets, labels and annotations, followed logs, metrics.
  */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, waitFor, type TestGateway } from './support/gateway.ts';
@@ -158,6 +158,7 @@ describe('replicas', () => {
       secrets: ['api-key'],
       labels: { team: 'cdn' },
       annotations: { topic: 'cdn_raw' },
+      limits: { memory: '128Mi' },
     };
     expect((await system('POST', '/system/functions', spec)).status).toBe(202);
     await waitFor('configured ready', async () => ((await available('configured')) === 1 ? true : undefined));
@@ -178,6 +179,9 @@ describe('replicas', () => {
     const secretsDir = (await (await fetch(`${gw.url}/function/configured/env/CDNFAAS_SECRETS_DIR`)).json())
       .value as string;
     expect(statSync(join(secretsDir, 'api-key')).mode & 0o777).toBe(0o600);
+    // limits.memory caps the replica's heap below the limit, as a container limit would bound it.
+    const pid = gw.gateway.provider.replicas('configured')[0]!.pid!;
+    expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain('--max-old-space-size=96');
     // The gateway's own environment does not leak into replicas.
     expect((await (await fetch(`${gw.url}/function/configured/env/INFLUX_URL`)).json()).value).toBeNull();
 

@@ -43,8 +43,8 @@ export async function describeCall(
 }
 
 /** /function/{name}[.openfaas-fn][/path]: any method, proxied to a ready replica, waiting for one when none is. */
-export function makeInvokeHandler(deps: Pick<GatewayDeps, 'provider' | 'metrics' | 'limits'>) {
-  const { provider, metrics, limits } = deps;
+export function makeInvokeHandler(deps: Pick<GatewayDeps, 'provider' | 'metrics' | 'limits' | 'logger'>) {
+  const { provider, metrics, limits, logger } = deps;
   return async (request: Request, reply: FastifyReply) => {
     const started = performance.now();
     let target: ReturnType<typeof targetFunction>;
@@ -59,7 +59,7 @@ export function makeInvokeHandler(deps: Pick<GatewayDeps, 'provider' | 'metrics'
     }
     reply.hijack();
     metrics.invocationStarted(target.qualifiedName);
-    const status = await forwardStreaming(provider, call, limits, reply.raw);
+    const status = await forwardStreaming(provider, call, limits, reply.raw, logger);
     metrics.invocationCompleted(target.qualifiedName, status, (performance.now() - started) / 1000);
     if (status !== 404) provider.recordInvocation(target.name);
   };
