@@ -88,3 +88,22 @@ describe('describeFailure', () => {
     expect(describeFailure(new Error('a', { cause: new Error('a') }))).toBe('a');
   });
 });
+
+describe('idle readings', () => {
+  it('reads at the idle interval while nobody watches, and at once when someone subscribes', async () => {
+    let calls = 0;
+    const collector = createCollector({
+      ...options({ host: async () => (calls++, Promise.reject(new Error('x'))) }, Date.now),
+      intervalMs: 10,
+      idleIntervalMs: 10_000,
+      watched: () => false,
+    });
+    collector.start();
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(calls).toBe(1);
+    collector.subscribe(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(calls).toBe(2);
+    await collector.stop();
+  });
+});

@@ -13,8 +13,15 @@ import type { DashboardView } from './view-model.ts';
 
 export interface CollectorOptions {
   sources: DashboardSources;
-  /** Time between the starts of two readings. */
+  /** Time between the starts of two readings while someone watches. */
   intervalMs: number;
+  /**
+   * Time between readings while nobody watches: the history keeps going at a lower cost to the
+   * machine the pipeline runs on (the InfluxDB queries are the expensive part).
+   */
+  idleIntervalMs?: number;
+  /** Whether a page is open (or the view was asked for recently). */
+  watched?: () => boolean;
   /** A source slower than this counts as failed for the tick. */
   sourceTimeoutMs: number;
   state: StateOptions;
@@ -125,6 +132,8 @@ export function createCollector(options: CollectorOptions): Collector {
     current: () => view,
     subscribe(listener) {
       listeners.add(listener);
+      // A new viewer ends an idle wait at once.
+      wake?.();
       return () => listeners.delete(listener);
     },
     start() {
@@ -134,7 +143,11 @@ export function createCollector(options: CollectorOptions): Collector {
         while (!stopped) {
           const started = now();
           await tick();
-          const wait = Math.max(0, options.intervalMs - (now() - started));
+          const interval =
+            (options.watched?.() ?? true)
+              ? options.intervalMs
+              : (options.idleIntervalMs ?? options.intervalMs);
+          const wait = Math.max(0, interval - (now() - started));
           await new Promise<void>((resolve) => {
             wake = resolve;
             timer = setTimeout(resolve, stopped ? 0 : wait);

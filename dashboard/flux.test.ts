@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countPerFieldValueQuery, countPointsQuery, topTagValuesQuery } from './flux.ts';
+import { countPerFieldValueQuery, countPerTagQuery, countPointsQuery, topTagValuesQuery } from './flux.ts';
 
 describe('flux queries', () => {
   it('count all points over every record time, even 2088', () => {
@@ -23,7 +23,16 @@ describe('flux queries', () => {
       'v.windowPeriod',
     );
     expect(query).toContain('range(start: v.timeRangeStart, stop: v.timeRangeStop)');
-    expect(query).toContain('aggregateWindow(every: v.windowPeriod, fn: count, createEmpty: false)');
+    expect(query).toContain('window(every: v.windowPeriod)');
+    const perTag = countPerTagQuery('b', 'predictions', 'prediction', 'tag', { start: '-10m' }, '5s');
+    expect(perTag).toContain('aggregateWindow(every: 5s, fn: count, createEmpty: false, timeSrc: "_start")');
+    expect(perTag).toContain('rename(columns: {tag: "key"})');
+  });
+
+  it('refuse a tag that cannot be a Flux identifier', () => {
+    expect(() => countPerTagQuery('b', 'm', 'f', 'bad-tag', { start: '-1h' }, '5s')).toThrow(
+      /Flux identifier/,
+    );
   });
 
   it('quote names so a quote in a name cannot end the string', () => {

@@ -31,7 +31,18 @@ export function countPointsQuery(
   return [from(bucket, range), filter(measurement, field), '  |> group()', '  |> count()'].join('\n');
 }
 
-/** Points per window for each value of an integer field, as column `key` (e.g. predictions per cluster). */
+/** A tag or column name written into Flux as an identifier (rename takes a record, not strings). */
+function identifier(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    throw new TypeError(`${name} cannot be written as a Flux identifier`);
+  return name;
+}
+
+/**
+ * Points per window for each value of an integer field, as column `key` (e.g. predictions per
+ * cluster), timed at the window's start. Windowing first and grouping on a copy of the value
+ * avoids a per-row map(), several times faster on InfluxDB 1.8.
+ */
 export function countPerFieldValueQuery(
   bucket: string,
   measurement: string,
@@ -42,14 +53,18 @@ export function countPerFieldValueQuery(
   return [
     from(bucket, range),
     filter(measurement, field),
-    '  |> map(fn: (r) => ({ r with key: string(v: r._value) }))',
+    '  |> group()',
+    `  |> window(every: ${every})`,
+    '  |> duplicate(column: "_value", as: "key")',
+    '  |> group(columns: ["_start", "key"])',
+    '  |> count()',
     '  |> group(columns: ["key"])',
-    `  |> aggregateWindow(every: ${every}, fn: count, createEmpty: false)`,
+    '  |> rename(columns: {_start: "_time"})',
     '  |> keep(columns: ["_time", "key", "_value"])',
   ].join('\n');
 }
 
-/** Points per window for each value of a tag, as column `key` (e.g. predictions per normal/anomaly tag). */
+/** Points per window for each value of a tag, as column `key` (e.g. per normal/anomaly tag), timed at the window's start. */
 export function countPerTagQuery(
   bucket: string,
   measurement: string,
@@ -61,9 +76,9 @@ export function countPerTagQuery(
   return [
     from(bucket, range),
     filter(measurement, field),
-    `  |> map(fn: (r) => ({ r with key: r[${quote(tag)}] }))`,
-    '  |> group(columns: ["key"])',
-    `  |> aggregateWindow(every: ${every}, fn: count, createEmpty: false)`,
+    `  |> group(columns: [${quote(tag)}])`,
+    `  |> aggregateWindow(every: ${every}, fn: count, createEmpty: false, timeSrc: "_start")`,
+    `  |> rename(columns: {${identifier(tag)}: "key"})`,
     '  |> keep(columns: ["_time", "key", "_value"])',
   ].join('\n');
 }

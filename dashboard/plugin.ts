@@ -15,6 +15,8 @@ export interface DashboardDeps {
   prefix?: string;
   /** Refresh interval of the page and its readings (at most 2 s keeps it live). */
   intervalMs?: number;
+  /** Interval of the readings while no page is open (default 10 s). */
+  idleIntervalMs?: number;
   sourceTimeoutMs?: number;
   /** Ticks of history the charts keep (default 10 minutes' worth). */
   historyLength?: number;
@@ -62,9 +64,13 @@ function sendEvent(response: ServerResponse, view: DashboardView): void {
 export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): Collector {
   const prefix = (deps.prefix ?? '/ui').replace(/\/$/, '');
   const intervalMs = deps.intervalMs ?? 2000;
+  const streams = new Set<ServerResponse>();
+  let viewAskedAt = -Infinity;
   const collector = createCollector({
     sources: deps.sources,
     intervalMs,
+    idleIntervalMs: deps.idleIntervalMs ?? 10_000,
+    watched: () => streams.size > 0 || Date.now() - viewAskedAt < 30_000,
     sourceTimeoutMs: deps.sourceTimeoutMs ?? Math.max(1000, Math.min(5000, intervalMs * 1.5)),
     state: {
       historyLength: deps.historyLength ?? Math.ceil(600_000 / intervalMs),
@@ -79,7 +85,6 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): Co
     },
     ...(deps.logger ? { logger: deps.logger } : {}),
   });
-  const streams = new Set<ServerResponse>();
   let first: Promise<DashboardView> | undefined;
   const ready = () => (first ??= collector.tick());
 
@@ -116,6 +121,7 @@ export function registerDashboard(app: FastifyInstance, deps: DashboardDeps): Co
       .send(await readFile(require.resolve('uplot/dist/uPlot.min.css'), 'utf8')),
   );
   app.get(`${prefix}/api/view`, async () => {
+    viewAskedAt = Date.now();
     await ready();
     return collector.current();
   });

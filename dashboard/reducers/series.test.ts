@@ -8,10 +8,14 @@ describe('keyedRowsFromFlux', () => {
     expect(
       keyedRowsFromFlux([
         { _time: '2026-01-01T00:00:00Z', key: '2', _value: 8 },
+        { _time: '2026-01-01T00:00:00Z', key: 3, _value: 1 },
         { _time: 'garbage', key: '2', _value: 8 },
         { _time: '2026-01-01T00:00:00Z', _value: 8 },
       ]),
-    ).toEqual([{ time: t0, key: '2', value: 8 }]);
+    ).toEqual([
+      { time: t0, key: '2', value: 8 },
+      { time: t0, key: '3', value: 1 },
+    ]);
   });
 });
 
@@ -33,6 +37,20 @@ describe('alignRows', () => {
         { label: 'cluster 2', values: [3, 4] },
         { label: 'cluster 10', values: [1, 0] },
       ],
+    });
+  });
+
+  it('fills the windows between the first and the last with zeros', () => {
+    const view = alignRows(
+      [
+        { time: t0, key: 'a', value: 2 },
+        { time: t0 + 15, key: 'a', value: 4 },
+      ],
+      5,
+    );
+    expect(view).toEqual({
+      times: [t0, t0 + 5, t0 + 10, t0 + 15],
+      series: [{ label: 'a', values: [2, 0, 0, 4] }],
     });
   });
 

@@ -16,7 +16,8 @@ export function keyedRowsFromFlux(rows: Record<string, unknown>[]): KeyedRow[] {
   return rows.flatMap((row) => {
     const time = Date.parse(String(row._time)) / 1000;
     const value = Number(row._value);
-    const key = row.key;
+    // A key copied from an integer field (a cluster) arrives as a number.
+    const key = typeof row.key === 'number' ? String(row.key) : row.key;
     return Number.isFinite(time) && Number.isFinite(value) && typeof key === 'string'
       ? [{ time, key, value }]
       : [];
@@ -24,20 +25,24 @@ export function keyedRowsFromFlux(rows: Record<string, unknown>[]): KeyedRow[] {
 }
 
 /**
- * Aligns keyed rows on their union of times. A window with no row for a key had no points: 0.
- * Rows whose time is not on the step grid are the window still filling up (its time is "now"),
- * dropped so the last point does not dip with each refresh.
+ * Aligns keyed rows on the step grid from their first to their last window. A window with no
+ * row had no points: 0, so a quiet stretch shows as zero instead of a line drawn across it.
+ * Rows whose time is off the grid belong to a window still filling up, and are dropped so the
+ * last point does not dip with each refresh.
  */
 export function alignRows(rows: KeyedRow[], stepSeconds: number, label = (key: string) => key): SeriesView {
   const complete = rows.filter((row) => Number.isInteger(row.time / stepSeconds));
-  const times = [...new Set(complete.map((row) => row.time))].sort((a, b) => a - b);
-  const index = new Map(times.map((time, i) => [time, i]));
+  if (complete.length === 0) return { times: [], series: [] };
+  const first = Math.min(...complete.map((row) => row.time));
+  const last = Math.max(...complete.map((row) => row.time));
+  const times = Array.from({ length: (last - first) / stepSeconds + 1 }, (_, i) => first + i * stepSeconds);
   const keys = [...new Set(complete.map((row) => row.key))].sort((a, b) =>
     a.localeCompare(b, 'en', { numeric: true }),
   );
   const series = keys.map((key) => ({ label: label(key), values: times.map((): number | null => 0) }));
   const seriesIndex = new Map(keys.map((key, i) => [key, i]));
-  for (const row of complete) series[seriesIndex.get(row.key)!]!.values[index.get(row.time)!]! += row.value;
+  for (const row of complete)
+    series[seriesIndex.get(row.key)!]!.values[(row.time - first) / stepSeconds]! += row.value;
   return { times, series };
 }
 

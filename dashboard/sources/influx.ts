@@ -27,9 +27,15 @@ export function readPredictionWindows(
   queryApi: QueryApi,
   bucket: string,
   schema: PredictionSchema,
+  now: () => number = Date.now,
 ): (windowSeconds: number, stepSeconds: number) => Promise<PredictionWindows> {
   return async (windowSeconds, stepSeconds) => {
-    const range = { start: `-${windowSeconds}s` };
+    // Up to the last complete window, so the newest point does not dip while its window fills.
+    const stopMs = Math.floor(now() / (stepSeconds * 1000)) * stepSeconds * 1000;
+    const range = {
+      start: new Date(stopMs - windowSeconds * 1000).toISOString(),
+      stop: new Date(stopMs).toISOString(),
+    };
     const every = `${stepSeconds}s`;
     const [perCluster, perTag] = await Promise.all([
       queryApi.collectRows<Record<string, unknown>>(

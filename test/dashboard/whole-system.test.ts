@@ -70,6 +70,24 @@ describe('the dashboard of the whole running system', () => {
       },
     );
 
+    const storedTile = (tile: string) =>
+      page.evaluate(
+        (id) => Number(document.querySelector<HTMLElement>(`.tile[data-id="${id}"]`)?.dataset.value || 0),
+        tile,
+      );
+    await page.waitForFunction(
+      () =>
+        document.querySelector('.tile[data-id="stored-predictions"]')?.getAttribute('data-state') !== null,
+      undefined,
+      {
+        timeout: 30_000,
+      },
+    );
+    const before = {
+      records: await storedTile('stored-cdn_client_data'),
+      predictions: await storedTile('stored-predictions'),
+    };
+
     const records = await readCsvRecords(sampleDataFile(config));
     const replayed = await replay(records, { brokers: config.kafka.brokers, topic: 'cdn_raw' });
     expect(replayed.sent).toBe(records.length);
@@ -90,14 +108,15 @@ describe('the dashboard of the whole running system', () => {
       expect(state.max, panel).toBeGreaterThan(0);
       expect(state.canvases, `${panel} draws a uPlot chart`).toBeGreaterThan(0);
     }
-    // Stored points keep arriving until the pipeline drained; wait for the tiles to count them.
+    // This run's records and predictions reach InfluxDB, and the tiles count them.
     await page.waitForFunction(
-      () =>
-        ['stored-cdn_client_data', 'stored-predictions'].every(
-          (tile) =>
-            Number(document.querySelector<HTMLElement>(`.tile[data-id="${tile}"]`)?.dataset.value || 0) > 0,
+      (counts) =>
+        Object.entries(counts).every(
+          ([tile, count]) =>
+            Number(document.querySelector<HTMLElement>(`.tile[data-id="${tile}"]`)?.dataset.value || 0) >
+            count,
         ),
-      undefined,
+      { 'stored-cdn_client_data': before.records, 'stored-predictions': before.predictions },
       { timeout: 120_000, polling: 500 },
     );
     const functionsTable = await page.locator('section[data-id="functions"] tbody').innerText();
