@@ -11,9 +11,11 @@
  *    a read_committed consumer of the output takes (arrival - sentAt) per record.
  *
  * Environment: BENCH_RECORDS (200000), BENCH_BATCH (500), BENCH_REPLICAS (2), BENCH_RATE (5000),
- * BENCH_SECONDS (20). Kafka comes from `cdnfaas services` (or KAFKA_BROKERS).
+ * BENCH_SECONDS (20), BENCH_PHASES (throughput,latency). Kafka comes from `cdnfaas services`
+ * (or KAFKA_BROKERS).
  */
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import cliProgress from 'cli-progress';
@@ -34,6 +36,7 @@ const batchSize = Number(env.BENCH_BATCH ?? 500);
 const replicas = Number(env.BENCH_REPLICAS ?? 2);
 const steadyRate = Number(env.BENCH_RATE ?? 5_000);
 const steadySeconds = Number(env.BENCH_SECONDS ?? 20);
+const phases = new Set((env.BENCH_PHASES ?? 'throughput,latency').split(',').map((phase) => phase.trim()));
 const partitions = 6;
 const runId = Date.now().toString(36);
 const outDir = join(projectRoot, 'bench/out');
@@ -180,7 +183,15 @@ async function latencyRun(
   gateway: GatewayProcess,
   kafka: Kafka,
   admin: Admin,
-): Promise<{ p50: number; p99: number; max: number; samples: number }> {
+): Promise<{
+  p50: number;
+  p99: number;
+  max: number;
+  samples: number;
+  invokeMs: number;
+  publishMs: number;
+  recordsPerCommit: number;
+}> {
   const name = `bench-lat-${runId}`;
   const input = `${name}-in`;
   const output = `${name}-out`;
@@ -243,6 +254,7 @@ async function latencyRun(
   progress.stop();
   await producer.disconnect();
   await reader.disconnect();
+  const breakdown = stageBreakdown(await (await fetch(`${service.url}/metrics`)).text(), name);
   await service.stop();
   await gateway.remove(name);
   // The first two seconds warm the connections and the replicas' JIT: left out.
@@ -258,6 +270,35 @@ async function latencyRun(
     p99: percentile(steady, 99),
     max: steady[steady.length - 1]!,
     samples: steady.length,
+    ...breakdown,
+  };
+}
+
+/** Where the connector's time went: mean invoke and publish time, records per transaction. */
+function stageBreakdown(
+  metrics: string,
+  fn: string,
+): { invokeMs: number; publishMs: number; recordsPerCommit: number } {
+  const sample = (name: string, extra = ''): number => {
+    const line = metrics
+      .split('\n')
+      .find(
+        (entry) =>
+          entry.startsWith(`${name}{`) && entry.includes(`function="${fn}"`) && entry.includes(extra),
+      );
+    return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+  };
+  const stage = (which: string) =>
+    (sample('cdnfaas_connector_batch_stage_seconds_sum', `stage="${which}"`) /
+      Math.max(1, sample('cdnfaas_connector_batch_stage_seconds_count', `stage="${which}"`))) *
+    1000;
+  const commits = sample('cdnfaas_connector_batch_seconds_count');
+  return {
+    invokeMs: Math.round(stage('invoke')),
+    publishMs: Math.round(stage('publish')),
+    recordsPerCommit: Math.round(
+      sample('cdnfaas_connector_records_total', 'outcome="committed"') / Math.max(1, commits),
+    ),
   };
 }
 
@@ -275,47 +316,50 @@ async function main(): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const input = `bench-${runId}-in`;
-    await createTopics(admin, input);
-    await fill(kafka, input);
-    const connectorExactlyOnce = await connectorRun(
-      gateway,
-      admin,
-      `bench-eo-${runId}`,
-      input,
-      'transactional',
-    );
-    const loopExactlyOnce = await baselineRun(kafka, admin, `bench-loop-eo-${runId}`, input, true);
-    const connectorAtLeastOnce = await connectorRun(gateway, admin, `bench-alo-${runId}`, input, 'sink');
-    const loopAtLeastOnce = await baselineRun(kafka, admin, `bench-loop-alo-${runId}`, input, false);
-    const latency = await latencyRun(gateway, kafka, admin);
-
-    const rows = [
-      ['exactly once (transaction per batch)', connectorExactlyOnce, loopExactlyOnce],
-      ['at least once (produce, then commit)', connectorAtLeastOnce, loopAtLeastOnce],
-    ] as const;
-    console.log('\nthroughput, records/s        connector   kafkajs loop   efficiency');
-    for (const [label, connector, loop] of rows) {
-      console.log(
-        `${label.padEnd(38)} ${Math.round(connector).toString().padStart(8)} ${Math.round(loop).toString().padStart(14)} ${(connector / loop).toFixed(2).padStart(12)}`,
-      );
-    }
-    console.log(
-      `\nend-to-end latency at ${steadyRate} records/s (read_committed, ${latency.samples} records): p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms`,
-    );
-    const report = {
+    const report: Record<string, unknown> = {
       at: new Date().toISOString(),
       total,
       batchSize,
       replicas,
       partitions,
-      connectorExactlyOnce,
-      loopExactlyOnce,
-      connectorAtLeastOnce,
-      loopAtLeastOnce,
-      latency,
       steadyRate,
     };
+    if (phases.has('throughput')) {
+      const input = `bench-${runId}-in`;
+      await createTopics(admin, input);
+      await fill(kafka, input);
+      const connectorExactlyOnce = await connectorRun(
+        gateway,
+        admin,
+        `bench-eo-${runId}`,
+        input,
+        'transactional',
+      );
+      const loopExactlyOnce = await baselineRun(kafka, admin, `bench-loop-eo-${runId}`, input, true);
+      const connectorAtLeastOnce = await connectorRun(gateway, admin, `bench-alo-${runId}`, input, 'sink');
+      const loopAtLeastOnce = await baselineRun(kafka, admin, `bench-loop-alo-${runId}`, input, false);
+      Object.assign(report, { connectorExactlyOnce, loopExactlyOnce, connectorAtLeastOnce, loopAtLeastOnce });
+      const rows = [
+        ['exactly once (transaction per batch)', connectorExactlyOnce, loopExactlyOnce],
+        ['at least once (produce, then commit)', connectorAtLeastOnce, loopAtLeastOnce],
+      ] as const;
+      console.log('\nthroughput, records/s                  connector   kafkajs loop   efficiency');
+      for (const [label, connector, loop] of rows) {
+        console.log(
+          `${label.padEnd(38)} ${Math.round(connector).toString().padStart(8)} ${Math.round(loop).toString().padStart(14)} ${(connector / loop).toFixed(2).padStart(12)}`,
+        );
+      }
+    }
+    if (phases.has('latency')) {
+      const latency = await latencyRun(gateway, kafka, admin);
+      report.latency = latency;
+      console.log(
+        `\nend-to-end latency at ${steadyRate} records/s (read_committed, ${latency.samples} records): p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms`,
+      );
+      console.log(
+        `  connector: invoke ${latency.invokeMs} ms and publish ${latency.publishMs} ms per batch on average, ${latency.recordsPerCommit} records per transaction; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
+      );
+    }
     writeFileSync(join(outDir, 'connector.json'), `${JSON.stringify(report, null, 2)}\n`);
     console.log(`\nreport: bench/out/connector.json, connector logs: bench/out/connector.log`);
   } finally {
