@@ -49,6 +49,10 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     // Function bodies are not parsed: the invoke handler streams or buffers them itself.
     functions.removeAllContentTypeParsers();
     functions.addContentTypeParser('*', (_request, _payload, done) => done(null));
+    // An empty Content-Type means none; fastify would refuse it, the OpenFaaS gateway forwards it.
+    functions.addHook('onRequest', async (request) => {
+      if (request.headers['content-type'] === '') delete request.headers['content-type'];
+    });
     const invoke = makeInvokeHandler(deps);
     functions.route({ method: [...allMethods], url: '/function/:name', handler: invoke });
     functions.route({ method: [...allMethods], url: '/function/:name/*', handler: invoke });

@@ -307,6 +307,18 @@ describe('bad input', () => {
     expect(gw.gateway.provider.replicas('echo')).toEqual(before);
   });
 
+  it('an empty Content-Type is forwarded as none, as the OpenFaaS gateway does, not refused', async () => {
+    const res = await inject({
+      method: 'POST',
+      url: '/function/echo',
+      auth: null,
+      headers: { 'content-type': '' },
+      body: 'plain',
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe('plain');
+  });
+
   it('an unknown route is 404 in the same error shape', async () => {
     const res = await inject({ method: 'GET', url: '/system/nothing-here' });
     expect(res.statusCode).toBe(404);
