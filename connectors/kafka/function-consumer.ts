@@ -5,7 +5,8 @@ import type { Logger } from '../../lib/logger.ts';
 import { groupIdFor, type FunctionSpec } from './function-spec.ts';
 import type { Gateway } from './gateway-client.ts';
 import { Limiter } from './limiter.ts';
-import { PartitionWorker, type FunctionHealth, type PartitionSnapshot } from './partition-worker.ts';
+import type { FunctionHealth } from './batch-verdicts.ts';
+import { PartitionWorker, type PartitionSnapshot } from './partition-worker.ts';
 import {
   createSinkPublisher,
   createTransactionalPublisher,

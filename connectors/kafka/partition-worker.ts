@@ -1,13 +1,13 @@
 import type { KafkaMessage } from 'kafkajs';
-import type { BatchRecord } from '../../contracts/batch.ts';
+import { batchVerdicts, type FunctionHealth } from './batch-verdicts.ts';
 import type { FunctionSpec } from './function-spec.ts';
 import type { Gateway } from './gateway-client.ts';
 import type { Limiter } from './limiter.ts';
 import { PartitionBuffer } from './partition-buffer.ts';
 import { planPublish } from './publish-plan.ts';
 import type { Publisher } from './publisher.ts';
-import { decodeRecord, type BufferedRecord } from './records.ts';
-import { resolveBatch, type Verdict } from './resolve-batch.ts';
+import type { BufferedRecord } from './records.ts';
+import type { Verdict } from './resolve-batch.ts';
 import { isAborted, sleep, type RetryPolicy } from './retry.ts';
 import type { Telemetry } from './telemetry.ts';
 import { Wakeup } from './wakeup.ts';
@@ -29,10 +29,6 @@ export interface PartitionWorkerDeps {
   rewind(): Promise<void>;
   /** Shared by the function's partitions: when it last answered records with success (ms). */
   health: FunctionHealth;
-}
-
-export interface FunctionHealth {
-  lastSuccessAt: number | undefined;
 }
 
 /** Invoked batches waiting to be published; several are published in one transaction. */
@@ -221,7 +217,12 @@ export class PartitionWorker {
     this.#invoking = true;
     try {
       const clock = { acquired: startedAt };
-      const verdicts = await this.#verdicts(records, spec, clock);
+      const verdicts = await batchVerdicts(
+        records,
+        spec,
+        { ...this.#deps, signal: this.#abort.signal },
+        clock,
+      );
       if (generation !== this.#generation) return;
       this.#ready.push({
         records,
@@ -314,55 +315,6 @@ export class PartitionWorker {
         this.#deps.telemetry.workerFault(this.#fn, this.#deps.topic, this.#deps.partition, rewindError),
       );
     await sleep(1000, this.#abort.signal).catch(() => undefined);
-  }
-
-  /** Records that cannot reach the function are rejected here; the rest are resolved by it. */
-  async #verdicts(
-    batch: BufferedRecord[],
-    spec: FunctionSpec,
-    clock: { acquired: number },
-  ): Promise<Verdict[]> {
-    const verdicts: Verdict[] = new Array(batch.length);
-    const sendable: BatchRecord[] = [];
-    const sendableIndex: number[] = [];
-    batch.forEach((buffered, index) => {
-      const decoded = decodeRecord(buffered, spec.batch.maxBytes);
-      if (decoded.ok) {
-        sendable.push(decoded.record);
-        sendableIndex.push(index);
-      } else {
-        verdicts[index] = { status: 'rejected', reason: decoded.reason, by: 'connector' };
-      }
-    });
-    if (sendable.length === 0) return verdicts;
-    const signal = this.#abort.signal;
-    const release = await this.#deps.limiter.acquire(signal);
-    clock.acquired = performance.now();
-    this.#deps.telemetry.inFlight(spec.name, this.#deps.limiter.inUse, this.#deps.limiter.capacity);
-    try {
-      const resolved = await resolveBatch(sendable, {
-        invoke: async (records) => {
-          const outcome = await this.#deps.gateway.invokeBatch(spec.name, records, spec.timeoutMs, signal);
-          if (outcome.kind === 'ok' && records.length > 0) this.#deps.health.lastSuccessAt = Date.now();
-          return outcome;
-        },
-        lastSuccessAt: () => this.#deps.health.lastSuccessAt,
-        now: Date.now,
-        probe: async () =>
-          (await this.#deps.gateway.invokeBatch(spec.name, [], spec.timeoutMs, signal)).kind === 'ok',
-        sleep: (ms) => sleep(ms, signal),
-        policy: this.#deps.policy,
-        attemptsBeforeSplit: this.#deps.attemptsBeforeSplit,
-        onEvent: (event) => this.#deps.telemetry.resolveEvent(spec.name, event),
-      });
-      resolved.forEach((verdict, i) => {
-        verdicts[sendableIndex[i]!] = verdict;
-      });
-      return verdicts;
-    } finally {
-      release();
-      this.#deps.telemetry.inFlight(spec.name, this.#deps.limiter.inUse, this.#deps.limiter.capacity);
-    }
   }
 
   /** Nothing buffered, but the position moved past transaction markers: commit it so lag reads 0. */
