@@ -18,7 +18,6 @@ import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import cliProgress from 'cli-progress';
 import { Partitioners, type Admin, type Kafka } from 'kafkajs';
 import { groupIdFor } from '../connectors/kafka/function-spec.ts';
 import { createKafka } from '../connectors/kafka/kafka-client.ts';
@@ -29,6 +28,8 @@ import { readGroupLag } from '../runtime/lag/reader.ts';
 import { loadConfig, projectRoot } from '../system/config.ts';
 import { startBaselineLoop } from './connector-baseline.ts';
 import { startGatewayProcess, type GatewayProcess } from './connector-gateway.ts';
+import { latencyRun } from './connector-latency.ts';
+import { bar } from './connector-progress.ts';
 
 const env = process.env;
 const total = Number(env.BENCH_RECORDS ?? 200_000);
@@ -46,21 +47,6 @@ const logger = createLogger({
   level: 'warn',
   destination: createWriteStream(join(outDir, 'connector.log')),
 });
-
-/** One progress bar per phase; without a terminal (CI, a pipe) it prints a line every 2 s instead of redrawing. */
-function bar(phase: string, size: number) {
-  const progress = new cliProgress.SingleBar(
-    {
-      format: ` ${phase.padEnd(30)} |{bar}| {value}/{total} records {note}`,
-      hideCursor: true,
-      noTTYOutput: !process.stderr.isTTY,
-      notTTYSchedule: 2_000,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  progress.start(size, 0, { note: '' });
-  return progress;
-}
 
 async function createTopics(admin: Admin, ...topics: string[]): Promise<void> {
   await admin.createTopics({
@@ -175,133 +161,6 @@ async function baselineRun(
   }
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
-}
-
-async function latencyRun(
-  gateway: GatewayProcess,
-  kafka: Kafka,
-  admin: Admin,
-): Promise<{
-  p50: number;
-  p99: number;
-  max: number;
-  samples: number;
-  invokeMs: number;
-  publishMs: number;
-  recordsPerCommit: number;
-}> {
-  const name = `bench-lat-${runId}`;
-  const input = `${name}-in`;
-  const output = `${name}-out`;
-  await createTopics(admin, input, output);
-  await gateway.deploy({
-    service: name,
-    image: 'cdnfaas/echo:0.1.0',
-    annotations: { topic: input, 'cdnfaas.output': output, 'cdnfaas.batch.max-records': String(batchSize) },
-    labels: { 'com.openfaas.scale.min': String(replicas) },
-  });
-  await gateway.waitForReady(name, replicas);
-  const service = await startConnectorService({
-    brokers: loadConfig().kafka.brokers,
-    gatewayUrl: gateway.url,
-    credentials: gateway.credentials,
-    logger,
-    port: 0,
-    autoscale: false,
-    discoveryIntervalMs: 500,
-  });
-  const reader = kafka.consumer({ groupId: `${name}-reader`, maxWaitTimeInMs: 50, readUncommitted: false });
-  const latencies: { sentAt: number; ms: number }[] = [];
-  await reader.connect();
-  await reader.subscribe({ topic: output, fromBeginning: true });
-  await reader.run({
-    eachBatch: async ({ batch }) => {
-      const now = Date.now();
-      for (const message of batch.messages) {
-        const { sentAt } = JSON.parse(message.value!.toString()) as { sentAt: number };
-        latencies.push({ sentAt, ms: now - sentAt });
-      }
-    },
-  });
-  // Let both consumer groups join before the clock starts.
-  await sleep(5_000);
-  const count = steadyRate * steadySeconds;
-  const progress = bar(`steady ${steadyRate} records/s`, count);
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-  await producer.connect();
-  const tickMs = 20;
-  const perTick = Math.max(1, Math.round((steadyRate * tickMs) / 1000));
-  const started = performance.now();
-  let sent = 0;
-  while (sent < count) {
-    const due = Math.min(count, Math.floor(((performance.now() - started) / 1000) * steadyRate) + perTick);
-    if (due > sent) {
-      const messages = Array.from({ length: due - sent }, (_, i) => ({
-        key: `l${sent + i}`,
-        value: JSON.stringify({ id: `l${sent + i}`, n: sent + i, sentAt: Date.now() }),
-      }));
-      await producer.send({ topic: input, messages, acks: -1 });
-      sent = due;
-      progress.update(sent, { note: `received ${latencies.length}` });
-    }
-    await sleep(tickMs);
-  }
-  const deadline = Date.now() + 30_000;
-  while (latencies.length < count && Date.now() < deadline) await sleep(100);
-  progress.update(sent, { note: `received ${latencies.length}` });
-  progress.stop();
-  await producer.disconnect();
-  await reader.disconnect();
-  const breakdown = stageBreakdown(await (await fetch(`${service.url}/metrics`)).text(), name);
-  await service.stop();
-  await gateway.remove(name);
-  // The first two seconds warm the connections and the replicas' JIT: left out.
-  const firstSentAt = Math.min(...latencies.map((entry) => entry.sentAt));
-  const steady = latencies
-    .filter((entry) => entry.sentAt >= firstSentAt + 2_000)
-    .map((entry) => entry.ms)
-    .sort((a, b) => a - b);
-  if (latencies.length < count)
-    throw new Error(`latency run: received ${latencies.length} of ${count} records`);
-  return {
-    p50: percentile(steady, 50),
-    p99: percentile(steady, 99),
-    max: steady[steady.length - 1]!,
-    samples: steady.length,
-    ...breakdown,
-  };
-}
-
-/** Where the connector's time went: mean invoke and publish time, records per transaction. */
-function stageBreakdown(
-  metrics: string,
-  fn: string,
-): { invokeMs: number; publishMs: number; recordsPerCommit: number } {
-  const sample = (name: string, extra = ''): number => {
-    const line = metrics
-      .split('\n')
-      .find(
-        (entry) =>
-          entry.startsWith(`${name}{`) && entry.includes(`function="${fn}"`) && entry.includes(extra),
-      );
-    return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
-  };
-  const stage = (which: string) =>
-    (sample('cdnfaas_connector_batch_stage_seconds_sum', `stage="${which}"`) /
-      Math.max(1, sample('cdnfaas_connector_batch_stage_seconds_count', `stage="${which}"`))) *
-    1000;
-  const commits = sample('cdnfaas_connector_batch_seconds_count');
-  return {
-    invokeMs: Math.round(stage('invoke')),
-    publishMs: Math.round(stage('publish')),
-    recordsPerCommit: Math.round(
-      sample('cdnfaas_connector_records_total', 'outcome="committed"') / Math.max(1, commits),
-    ),
-  };
-}
-
 async function main(): Promise<void> {
   const config = loadConfig();
   console.log(
@@ -351,7 +210,18 @@ async function main(): Promise<void> {
       }
     }
     if (phases.has('latency')) {
-      const latency = await latencyRun(gateway, kafka, admin);
+      const latency = await latencyRun({
+        gateway,
+        kafka,
+        brokers: config.kafka.brokers,
+        logger,
+        name: `bench-lat-${runId}`,
+        rate: steadyRate,
+        seconds: steadySeconds,
+        batchSize,
+        replicas,
+        partitions,
+      });
       report.latency = latency;
       console.log(
         `\nend-to-end latency at ${steadyRate} records/s (read_committed, ${latency.samples} records): p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms`,
