@@ -224,6 +224,29 @@ describe('replicas', () => {
     expect(lines.every((line) => line.name === 'echo')).toBe(true);
   });
 
+  it.each(['GET', 'PUT', 'PATCH', 'DELETE', 'POST'])(
+    '%s with a sub-path and a query reaches the function as sent',
+    async (method) => {
+      const res = await fetch(`${gw.url}/function/echo.openfaas-fn/event/deeper?x=1&y=a%20b&y=c`, {
+        method,
+        headers: { 'x-custom': 'kept', ...(method === 'GET' ? {} : { 'content-type': 'application/json' }) },
+        ...(method === 'GET' ? {} : { body: '{"k":"v"}' }),
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-call-id')).toMatch(/^[0-9a-f-]{36}$/);
+      const event = (await res.json()) as {
+        method: string;
+        path: string;
+        query: unknown;
+        headers: Record<string, string>;
+        body: unknown;
+      };
+      expect(event).toMatchObject({ method, path: '/event/deeper', query: { x: '1', y: ['a b', 'c'] } });
+      expect(event.headers).toMatchObject({ 'x-custom': 'kept', 'x-call-id': res.headers.get('x-call-id') });
+      if (method !== 'GET') expect(event.body).toEqual({ k: 'v' });
+    },
+  );
+
   it('/metrics uses the OpenFaaS metric names', async () => {
     const text = await (await fetch(`${gw.url}/metrics`)).text();
     expect(text).toMatch(
