@@ -43,6 +43,7 @@ export interface Collector {
 
 const sourceNames: SourceName[] = [
   'topicOffsets',
+  'deadLetters',
   'lag',
   'functions',
   'metrics',

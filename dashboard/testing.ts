@@ -5,6 +5,7 @@ export function readingAt(at: number, overrides: Partial<Reading> = {}): Reading
   return {
     at,
     topicOffsets: { state: 'off' },
+    deadLetters: { state: 'off' },
     lag: { state: 'off' },
     functions: { state: 'off' },
     metrics: { state: 'off' },

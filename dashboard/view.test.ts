@@ -107,9 +107,35 @@ describe('buildView', () => {
     expect((panel(view, 'throughput') as ChartPanel).data.series.map((s) => s.label)).toEqual([
       'cdn_raw (incoming)',
     ]);
-    expect((panel(view, 'dlq') as TablePanel).rows).toEqual([['cdn_raw.dlq', 3, 1]]);
+    expect((panel(view, 'dlq') as TablePanel).rows).toEqual([['cdn_raw.dlq', 3, 3]]);
+    expect(panel(view, 'dlq').message).toBe('records counted by end offset: transaction markers included');
     expect(tile(view, 'incoming').value).toBe(100);
     expect(tile(view, 'dlq').value).toBe(3);
+  });
+});
+
+describe('dead letters', () => {
+  it('counts records exactly where a counter runs, beside the end offset that counts markers too', () => {
+    const reading = readingAt(0, {
+      topicOffsets: ok([{ topic: 'cdn_raw.dlq', endOffset: 260 }]),
+      deadLetters: ok([{ topic: 'cdn_raw.dlq', records: 200 }]),
+    });
+    const view = buildView(advance(emptyState, reading, stateOptions), viewOptions);
+    expect((panel(view, 'dlq') as TablePanel).rows).toEqual([['cdn_raw.dlq', 200, 260]]);
+    expect(panel(view, 'dlq')).not.toHaveProperty('message');
+    expect(tile(view, 'dlq').value).toBe(200);
+  });
+
+  it('falls back to end offsets, saying why, when the counter fails', () => {
+    const reading = readingAt(0, {
+      topicOffsets: ok([{ topic: 'cdn_raw.dlq', endOffset: 260 }]),
+      deadLetters: { state: 'error', message: 'broker down' },
+    });
+    const view = buildView(advance(emptyState, reading, stateOptions), viewOptions);
+    expect(panel(view, 'dlq').message).toBe(
+      'dead-letter counts unavailable (broker down); records counted by end offset: transaction markers included',
+    );
+    expect(tile(view, 'dlq').value).toBe(260);
   });
 });
 

@@ -22,6 +22,7 @@ export interface ViewOptions {
 
 const sourceLabels = {
   topicOffsets: 'Kafka topic offsets',
+  deadLetters: 'dead-letter counts',
   lag: 'consumer lag',
   functions: 'gateway functions',
   metrics: 'gateway metrics',
@@ -117,7 +118,22 @@ export function buildView(state: DashboardState, options: ViewOptions): Dashboar
   );
   const incomingNow = lastOf(history, (p) => p.topicRates?.[options.incomingTopic]);
   const dlqTopics = offsets?.state === 'ok' ? offsets.value.filter((t) => isDlq(t.topic)) : [];
-  const dlqRates = lastOf(history, (p) => p.topicRates) ?? {};
+  // Exact counts where a dead-letter counter runs; else end offsets, which count commit markers too.
+  const deadLetters = latest?.deadLetters;
+  const exact =
+    deadLetters?.state === 'ok' ? new Map(deadLetters.value.map((d) => [d.topic, d.records])) : undefined;
+  const byOffset = 'records counted by end offset: transaction markers included';
+  const dlqStatus: Status =
+    exact || offsetStatus.state !== 'ok'
+      ? offsetStatus
+      : {
+          state: 'ok',
+          message:
+            deadLetters?.state === 'error'
+              ? `dead-letter counts unavailable (${deadLetters.message}); ${byOffset}`
+              : byOffset,
+        };
+  const dlqRecords = (topic: string, endOffset: number) => (exact ? (exact.get(topic) ?? 0) : endOffset);
 
   const stored = latest?.storedCounts;
   const storedStatus = statusOf(
@@ -214,7 +230,9 @@ export function buildView(state: DashboardState, options: ViewOptions): Dashboar
     tile(
       'dlq',
       'DLQ records',
-      offsets?.state === 'ok' ? dlqTopics.reduce((s, t) => s + t.endOffset, 0) : null,
+      offsets?.state === 'ok' || exact
+        ? dlqTopics.reduce((sum, t) => sum + dlqRecords(t.topic, t.endOffset), 0)
+        : null,
       'count',
       offsetStatus,
     ),
@@ -325,10 +343,10 @@ export function buildView(state: DashboardState, options: ViewOptions): Dashboar
     table(
       'dlq',
       'Dead-letter topics',
-      'End offsets of the *.dlq topics: records rejected by a function.',
-      ['topic', 'records', 'records/s'],
-      dlqTopics.map((t) => [t.topic, t.endOffset, round(dlqRates[t.topic] ?? 0)]),
-      offsetStatus,
+      'Records rejected by a function, per *.dlq topic: read and counted (read_committed), beside the end offset, which also counts transaction markers.',
+      ['topic', 'records', 'end offset'],
+      dlqTopics.map((t) => [t.topic, dlqRecords(t.topic, t.endOffset), t.endOffset]),
+      dlqStatus,
     ),
     chart(
       'host',

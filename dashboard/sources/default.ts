@@ -5,6 +5,7 @@ import { clientDataMeasurement } from '../../functions/load-data/client-data-poi
 import { predictionMeasurement } from '../../functions/load-predictions/prediction-point.ts';
 import type { SystemConfig } from '../../system/config.ts';
 import { connectorLag } from './connector.ts';
+import { createDeadLetterCounter } from './dead-letters.ts';
 import { gatewayFunctions, metricsFromUrl, type FunctionSummary, type GatewayAccess } from './gateway.ts';
 import { hostSource } from './host.ts';
 import {
@@ -72,7 +73,7 @@ export interface DefaultSourceOptions {
 
 /**
  * The dashboard's sources for a running system: Kafka offsets, InfluxDB, the gateway, the
- * connector's lag monitor and this host. `close()` disconnects the Kafka admin client.
+ * connector's lag monitor and this host. `close()` disconnects the Kafka clients.
  */
 export function createDefaultSources(options: DefaultSourceOptions): {
   sources: DashboardSources;
@@ -107,8 +108,13 @@ export function createDefaultSources(options: DefaultSourceOptions): {
       cached = { token, api: createQueryApi(config.influxdb.url, token, config.influxdb.org, timeoutMs) };
     return cached.api;
   };
+  const deadLetters = createDeadLetterCounter(
+    config.kafka.brokers,
+    topics.filter((topic) => topic.endsWith('.dlq')),
+  );
   const sources: DashboardSources = {
     topicOffsets: () => admin.use((client) => readTopicOffsets(client, topics)),
+    deadLetters: deadLetters.counts,
     host: hostSource([config.home, config.cacheDir, tmpdir()]),
     ...(lag ? { lag } : {}),
     ...(functions ? { functions } : {}),
@@ -126,5 +132,10 @@ export function createDefaultSources(options: DefaultSourceOptions): {
         }
       : {}),
   };
-  return { sources, close: admin.close };
+  return {
+    sources,
+    close: async () => {
+      await Promise.all([admin.close(), deadLetters.close()]);
+    },
+  };
 }

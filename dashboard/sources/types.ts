@@ -11,6 +11,8 @@ import type { KeyedRow } from '../reducers/series.ts';
 export interface DashboardSources {
   /** End offset (sum over partitions) of each topic the pipeline uses, DLQs included. */
   topicOffsets?: () => Promise<TopicOffsets[]>;
+  /** Records in each dead-letter topic, counted exactly (end offsets include transaction markers). */
+  deadLetters?: () => Promise<DeadLetterCount[]>;
   /** Lag per consumer group with a Burrow-style status. */
   lag?: () => Promise<GroupLag[]>;
   /** Deployed functions with desired and available replicas. */
@@ -31,6 +33,11 @@ export interface TopicOffsets {
   topic: string;
   /** Sum of the partitions' end offsets (transaction markers included on transactional topics). */
   endOffset: number;
+}
+
+export interface DeadLetterCount {
+  topic: string;
+  records: number;
 }
 
 /** Burrow's evaluation of a group or partition; UNKNOWN when the source keeps no commit history. */

@@ -60,7 +60,7 @@ describe('formatStatus', () => {
         '  predictions  22,109',
         '',
         'TOPICS (Kafka)',
-        '  TOPIC        RECORDS (end offset)',
+        '  TOPIC        END OFFSET',
         '  cdn_raw.dlq  200',
       ].join('\n'),
     );

@@ -105,7 +105,7 @@ export function formatStatus(report: StatusReport): string {
     section(`TOPICS (${report.topics.from})`, report.topics, 'no topics yet', (rows) =>
       nonEmpty(rows, () =>
         table(
-          ['TOPIC', 'RECORDS (end offset)'],
+          ['TOPIC', 'END OFFSET'],
           rows.map((t) => [t.topic, count(t.endOffset)]),
         ),
       ),

@@ -140,7 +140,10 @@ export async function gatherStatus(options: StatusOptions): Promise<StatusReport
       functions: { from: `gateway ${options.gatewayUrl}`, ...functions },
       lag,
       stored: { from: `InfluxDB ${config.influxdb.url}, bucket ${config.influxdb.bucket}`, ...stored },
-      topics: { from: `Kafka ${config.kafka.brokers.join(',')}`, ...topics },
+      topics: {
+        from: `Kafka ${config.kafka.brokers.join(',')}; offsets count transaction markers too`,
+        ...topics,
+      },
     };
   } finally {
     await admin.close();

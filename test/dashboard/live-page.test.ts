@@ -19,6 +19,7 @@ import { connectorLag } from '../../dashboard/sources/connector.ts';
 import { metricsFromUrl } from '../../dashboard/sources/gateway.ts';
 import { hostSource } from '../../dashboard/sources/host.ts';
 import { createQueryApi, readPredictionWindows, readStoredCounts } from '../../dashboard/sources/influx.ts';
+import { createDeadLetterCounter } from '../../dashboard/sources/dead-letters.ts';
 import { createDashboardAdmin, readTopicOffsets } from '../../dashboard/sources/kafka.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { buildStack } from '../../runtime/build/index.ts';
@@ -97,14 +98,18 @@ describe('the live dashboard at /ui', () => {
     const connectorUrl = await connectorApi.listen({ host: '127.0.0.1', port: 0 });
 
     const dashboardAdmin = createDashboardAdmin(config.kafka.brokers);
+    const deadLetters = createDeadLetterCounter(config.kafka.brokers, [dlqTopic]);
     const influx = createQueryApi(config.influxdb.url, testInfluxToken(config), config.influxdb.org, 3000);
     registerDashboard(gateway.app, {
       intervalMs: 1000,
       incomingTopic: rawTopic,
       measurements: [clientDataMeasurement, predictionsMeasurement],
-      close: dashboardAdmin.close,
+      close: async () => {
+        await Promise.all([dashboardAdmin.close(), deadLetters.close()]);
+      },
       sources: {
         topicOffsets: () => dashboardAdmin.use((client) => readTopicOffsets(client, [rawTopic, dlqTopic])),
+        deadLetters: deadLetters.counts,
         lag: connectorLag(connectorUrl, 2000),
         functions: providerFunctions(gateway.provider),
         // The gateway's own /metrics, on the port it listens on.
@@ -150,12 +155,18 @@ describe('the live dashboard at /ui', () => {
       writePredictions(config, predictionsMeasurement, 600, 60_000),
       writeClientData(config, clientDataMeasurement, 120),
     ]);
-    const dlqProducer = kafka.producer();
-    await dlqProducer.connect();
-    await dlqProducer.send({
-      topic: dlqTopic,
-      messages: Array.from({ length: 5 }, (_, i) => ({ value: `rejected ${i}` })),
+    // Dead letters as the connector writes them, inside transactions: each commit adds a marker offset.
+    const dlqProducer = kafka.producer({
+      transactionalId: `${id}-dlq`,
+      idempotent: true,
+      maxInFlightRequests: 1,
     });
+    await dlqProducer.connect();
+    for (let i = 0; i < 5; i++) {
+      const transaction = await dlqProducer.transaction();
+      await transaction.send({ topic: dlqTopic, messages: [{ value: `rejected ${i}` }] });
+      await transaction.commit();
+    }
     await dlqProducer.disconnect();
     stream = streamRecords(kafka, rawTopic, 40, 250);
     await commitAtStart(admin, groupIdFor(fn), rawTopic);
@@ -219,7 +230,13 @@ describe('the live dashboard at /ui', () => {
     const tile = (tileId: string) => page.locator(`.tile[data-id="${tileId}"]`).getAttribute('data-value');
     expect(Number(await tile(`stored-${clientDataMeasurement}`))).toBe(120);
     expect(Number(await tile(`stored-${predictionsMeasurement}`))).toBe(600);
-    expect(Number(await tile('dlq'))).toBe(5);
+    // Five dead letters in five transactions: ten offsets, five records.
+    await page.waitForFunction(
+      () => document.querySelector<HTMLElement>('.tile[data-id="dlq"]')?.dataset.value === '5',
+      undefined,
+      { timeout: 15_000 },
+    );
+    expect(await page.locator('section[data-id="dlq"] tbody').innerText()).toMatch(/-raw\.dlq\s+5\s+10/);
     expect(Number(await tile('anomaly-rate'))).toBeCloseTo(10, 0);
     expect(Number(await tile('incoming'))).toBeGreaterThan(0);
     expect(Number(await tile('lag'))).toBeGreaterThan(0);
