@@ -3,6 +3,7 @@
  * basic auth on /system/*, one error shape. Building is separate from listening, so tests drive
  * the handlers with inject() and load tests with real sockets.
  */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { CdnfaasError } from '../../lib/errors.ts';
 import { checkBasicAuth } from './credentials.ts';
@@ -19,7 +20,7 @@ import {
   makeMetricsHandler,
   makeNamespacesHandler,
 } from './routes/info.ts';
-import { makeInvokeHandler } from './routes/invoke.ts';
+import { makeInvokeHandler, makeInvoker } from './routes/invoke.ts';
 import { makeListHandler } from './routes/list.ts';
 import { makeLogsHandler } from './routes/logs.ts';
 import { makeScaleHandler } from './routes/scale.ts';
@@ -29,7 +30,18 @@ import { makeUpdateHandler } from './routes/update.ts';
 const allMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'] as const;
 
 export function buildGateway(deps: GatewayDeps): FastifyInstance {
+  const invoke = makeInvoker(deps);
   const app = Fastify({
+    // Function calls, the hot path, go from the HTTP server straight to the invoker; everything
+    // else (and inject() in tests, which bypasses the server) goes through fastify's router.
+    serverFactory: (handler) => {
+      const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+        if (req.url?.startsWith('/function/')) void invoke(req, res);
+        else handler(req, res);
+      });
+      server.keepAliveTimeout = 65_000;
+      return server;
+    },
     loggerInstance: deps.logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: deps.limits.systemBodyBytes,
@@ -53,9 +65,9 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     functions.addHook('onRequest', async (request) => {
       if (request.headers['content-type'] === '') delete request.headers['content-type'];
     });
-    const invoke = makeInvokeHandler(deps);
-    functions.route({ method: [...allMethods], url: '/function/:name', handler: invoke });
-    functions.route({ method: [...allMethods], url: '/function/:name/*', handler: invoke });
+    const invokeRoute = makeInvokeHandler(invoke);
+    functions.route({ method: [...allMethods], url: '/function/:name', handler: invokeRoute });
+    functions.route({ method: [...allMethods], url: '/function/:name/*', handler: invokeRoute });
     const invokeAsync = makeAsyncHandler(deps);
     functions.route({ method: [...allMethods], url: '/async-function/:name', handler: invokeAsync });
     functions.route({ method: [...allMethods], url: '/async-function/:name/*', handler: invokeAsync });

@@ -2,9 +2,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CdnfaasError } from '../../../lib/errors.ts';
 import type { GatewayDeps } from '../deps.ts';
 import { readBody } from '../forward.ts';
-import { describeCall, targetFunction } from './invoke.ts';
+import { describeCall, splitFunctionUrl, targetFunction } from './invoke.ts';
 
-type Request = FastifyRequest<{ Params: { name: string; '*'?: string } }>;
+type Request = FastifyRequest;
 
 function callbackUrl(value: string | string[] | undefined): URL | undefined {
   if (value === undefined || value === '') return undefined;
@@ -33,14 +33,19 @@ export function makeAsyncHandler(
   deps: Pick<GatewayDeps, 'provider' | 'asyncInvoker' | 'limits' | 'metrics'>,
 ) {
   return async (request: Request, reply: FastifyReply) => {
-    const target = targetFunction(request.params.name);
+    const url = splitFunctionUrl(request.raw.url ?? '', '/async-function/');
+    if (url === undefined)
+      throw new CdnfaasError('NOT_FOUND', 'no function named in the path', {
+        hint: 'call /async-function/<name>',
+      });
+    const target = targetFunction(url.qualified);
     if (deps.provider.get(target.name) === undefined) {
-      throw new CdnfaasError('NOT_FOUND', `function ${request.params.name} not found`, {
+      throw new CdnfaasError('NOT_FOUND', `function ${url.qualified} not found`, {
         hint: 'list functions with: faas-cli list',
       });
     }
     const callback = callbackUrl(request.headers['x-callback-url']);
-    const call = await describeCall(request, deps, target.name);
+    const call = await describeCall(request.raw, url, deps.limits, target.name);
     // Read the whole body now: the caller's connection is gone by the time the call runs.
     if (call.body !== undefined && !Buffer.isBuffer(call.body))
       call.body = await readBody(call.body, deps.limits.maxBodyBytes);
