@@ -1,0 +1,105 @@
+// Each stage alone, one replica: a backlog in its input topic, drained through the connector and
+// the gateway by the real function, with nothing else of the pipeline running beside it.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Partitioners } from 'kafkajs';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { groupIdFor } from '../../connectors/kafka/function-spec.ts';
+import { readGroupLag } from '../../runtime/lag/reader.ts';
+import { projectRoot } from '../../system/config.ts';
+import { startSystem } from '../../test/support/system.ts';
+import { stageInputs } from './workload.ts';
+
+export interface StageResult {
+  function: string;
+  records: number;
+  replicas: number;
+  /** Records/s between 10 % and 90 % of the backlog consumed (group joins and the tail left out). */
+  recordsPerSecond: number;
+  recordsPerSecondPerReplica: number;
+}
+
+/** stack.yml with only `name`, pinned to one replica, its handler path made relative to `dir`. Pure. */
+export function singleFunctionStack(
+  stack: Record<string, any>,
+  name: string,
+  dir: string,
+): Record<string, any> {
+  const fn = stack.functions[name];
+  const handler = relative(dir, join(projectRoot, fn.handler));
+  return {
+    ...stack,
+    functions: {
+      [name]: {
+        ...fn,
+        handler,
+        labels: { ...fn.labels, 'com.openfaas.scale.min': '1', 'com.openfaas.scale.max': '1' },
+      },
+    },
+  };
+}
+
+export async function measureStage(
+  name: string,
+  records: number,
+  say: (line: string) => void,
+): Promise<StageResult> {
+  const dir = join(projectRoot, 'bench', 'out', 'stacks');
+  mkdirSync(dir, { recursive: true });
+  const stackFile = join(dir, `stack.${name}.yml`);
+  const base = parseYaml(readFileSync(join(projectRoot, 'stack.yml'), 'utf8')) as Record<string, any>;
+  writeFileSync(stackFile, stringifyYaml(singleFunctionStack(base, name, dir)));
+  const input = stageInputs(records, 11)[name]!;
+  const system = await startSystem({
+    label: 'stage',
+    stackFile,
+    autoscale: false,
+    log: (line) => say(`    ${line}`),
+  });
+  try {
+    const deployed = system.functions[name]!;
+    const topic = system.topic(input.topic);
+    const producer = system.kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+    });
+    await producer.connect();
+    const produced = (async () => {
+      for (let start = 0; start < input.values.length; start += 5_000)
+        await producer.send({ topic, acks: -1, messages: input.values.slice(start, start + 5_000) });
+      await producer.disconnect();
+    })();
+    let t10: number | undefined;
+    let t90: number | undefined;
+    const deadline = Date.now() + 300_000;
+    let lastSaid = 0;
+    while (Date.now() < deadline && t90 === undefined) {
+      const lag = await readGroupLag(system.admin, {
+        function: deployed,
+        groupId: groupIdFor(deployed),
+        topic,
+      });
+      const end = lag.partitions.reduce((sum, partition) => sum + partition.logEndOffset, 0);
+      const consumed = Math.max(0, end - lag.totalLag);
+      const now = performance.now();
+      if (t10 === undefined && consumed >= records * 0.1) t10 = now;
+      if (t90 === undefined && consumed >= records * 0.9) t90 = now;
+      if (now - lastSaid > 3_000) {
+        lastSaid = now;
+        say(
+          `    ${name}: ${consumed.toLocaleString('en-US')} of ${records.toLocaleString('en-US')} consumed`,
+        );
+      }
+      await sleep(100);
+    }
+    await produced;
+    if (t10 === undefined || t90 === undefined)
+      throw new Error(`${name} did not drain its backlog within 5 minutes`);
+    const rate = (records * 0.8) / ((t90 - t10) / 1000);
+    return { function: name, records, replicas: 1, recordsPerSecond: rate, recordsPerSecondPerReplica: rate };
+  } finally {
+    await system.stop();
+    rmSync(stackFile, { force: true });
+  }
+}
