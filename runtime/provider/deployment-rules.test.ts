@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inheritedEnv, initialReplicas, needsRollout } from './process-provider.ts';
+import { inheritedEnv, initialReplicas, needsRollout } from './deployment-rules.ts';
 import type { FunctionSpec } from './types.ts';
 
 const spec: FunctionSpec = {
