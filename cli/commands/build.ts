@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { createProgress, type Progress } from '../../lib/progress.ts';
 import { buildStack, type BuildEvent } from '../../runtime/build/index.ts';
+import { shrinkwrapStack } from '../../runtime/build/shrinkwrap.ts';
 import { formatBytes, formatTable, shortDigest } from '../../runtime/images/format.ts';
 import { defaultStackFile } from '../../runtime/stack/stack-file.ts';
 import { loadConfig } from '../../system/config.ts';
 
-/** `cdnfaas build [-f stack.yml] [--filter NAME] [--force]`: functions -> images in the local store. */
+/** `cdnfaas build [-f stack.yml] [--filter NAME] [--force] [--shrinkwrap]`: functions -> images in the local store. */
 export function register(program: Command): void {
   program
     .command('build')
@@ -13,7 +14,22 @@ export function register(program: Command): void {
     .option('-f, --yaml <file>', 'the stack file (default: stack.yaml or stack.yml here)')
     .option('--filter <name>', 'build only the functions matching this name (* is a wildcard)')
     .option('--force', 'move an existing tag to new content instead of refusing')
-    .action(async (options: { yaml?: string; filter?: string; force?: boolean }) => {
+    .option(
+      '--shrinkwrap',
+      'only write the Docker build contexts faas-cli would, to ./build/<fn> (as faas-cli build --shrinkwrap)',
+    )
+    .action(async (options: { yaml?: string; filter?: string; force?: boolean; shrinkwrap?: boolean }) => {
+      if (options.shrinkwrap === true) {
+        const contexts = shrinkwrapStack({
+          stackFile: options.yaml ?? defaultStackFile(),
+          root: process.cwd(),
+          filter: options.filter,
+        });
+        for (const context of contexts) {
+          console.log(`${context.function} shrink-wrapped to ${context.dir} (${context.files.length} files)`);
+        }
+        return;
+      }
       const config = loadConfig();
       let progress: Progress | undefined;
       const onEvent = (event: BuildEvent): void => {

@@ -34,7 +34,7 @@ export const cluster = {
   prometheusUrl: 'http://prometheus.openfaas.svc.cluster.local:9090',
   connector: {
     /** The connector serves /healthz and /metrics on this port (CONNECTOR_PORT). */
-    port: 8081,
+    port: 8082,
   },
   keda: {
     /** Seconds between lag checks. */

@@ -65,7 +65,9 @@ export function connectorDeployment(image: string): Manifest {
             {
               name: 'connector',
               image,
-              args: ['connector'],
+              // Listen beyond loopback for the kubelet's probes and Prometheus; KEDA scales here, so the
+              // connector's own autoscaler stays off.
+              args: ['connector', '--host', '0.0.0.0', '--no-autoscale'],
               ports: [{ name: 'http', containerPort: cluster.connector.port }],
               env: [
                 { name: 'CDNFAAS_SOURCES', value: `${configDir}/sources.yaml` },
