@@ -1,0 +1,187 @@
+/**
+ * `npm run bench`: every benchmark in one run, written to bench/REPORT.md and bench/REPORT.json.
+ *
+ * 1. The machine: CPU, cores, memory, OS, Node, Java, Kafka, InfluxDB, kcat, onnxruntime.
+ * 2. Its limits: Kafka pass-through with kcat, InfluxDB line-protocol writes in large batches,
+ *    onnxruntime rows/s with the predict model.
+ * 3. The parts beside those limits: the gateway, the connector and the whole pipeline (their own
+ *    benchmarks, run as they are with shorter settings, read from bench/out/*.json), each stage
+ *    alone at one replica, cold start, the autoscaler's reaction, a rollback under load.
+ *
+ * A part that fails is reported as missing with its reason; no figure is ever made up. The
+ * whole run is bounded (about 10 minutes here). BENCH_QUICK=1 runs everything smaller.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { servicesUp } from '../deploy/local/index.ts';
+import { createKafka } from '../lib/kafka.ts';
+import { loadConfig, projectRoot, readInfluxToken } from '../system/config.ts';
+import { measureInfluxLimit } from './limits/influx.ts';
+import { measureKafkaLimit } from './limits/kafka.ts';
+import { describeMachine, endLoadAverage } from './limits/machine.ts';
+import { measureOnnxLimit } from './limits/onnx.ts';
+import { modelForBench } from './limits/model.ts';
+import { runChildBenchmark } from './reporting/children.ts';
+import {
+  coldStartFigures,
+  connectorFigures,
+  gatewayFigures,
+  pipelineFigures,
+} from './reporting/from-benchmarks.ts';
+import { renderReport } from './reporting/markdown.ts';
+import { limitValues, stageRatios, type BenchReport, type Measured } from './reporting/model.ts';
+import { measureAutoscaler } from './scenarios/autoscaler.ts';
+import { measureRollback } from './scenarios/rollback.ts';
+import { measureStage } from './scenarios/stages.ts';
+import { clientDataOf, rawValues } from './scenarios/workload.ts';
+import { clientDataPoint } from '../functions/load-data/client-data-point.ts';
+import { toLine } from '../functions/shared/point.ts';
+
+const quick = process.env.BENCH_QUICK === '1';
+const scale = (full: number, small: number) => (quick ? small : full);
+const started = performance.now();
+const say = (line: string) => process.stderr.write(`${line}\n`);
+const elapsed = () => `${Math.round((performance.now() - started) / 1000)} s`;
+
+/** Runs one part; a failure becomes a missing figure with its reason, and the run goes on. */
+async function part<T extends object>(
+  title: string,
+  measure: () => Promise<T | Measured<T>>,
+): Promise<Measured<T>> {
+  say(`\n[${elapsed()}] ${title}`);
+  try {
+    const result = await measure();
+    return 'status' in result ? (result as Measured<T>) : { status: 'measured', ...(result as T) };
+  } catch (error) {
+    const reason = (error as Error).message.split('\n')[0]!;
+    say(`  ${title}: failed: ${reason}`);
+    return { status: 'missing', reason };
+  }
+}
+
+const config = loadConfig();
+say(`cdnfaas bench${quick ? ' (quick)' : ''}: services`);
+await servicesUp(config, { onProgress: (event) => say(`  ${event.service}: ${event.message}`) });
+const machine = await describeMachine(config.influxdb.url);
+say(
+  `  ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, load average ${machine.loadAverage.start}`,
+);
+const kafka = createKafka(config.kafka.brokers, 'cdnfaas-bench-report');
+const admin = kafka.admin();
+await admin.connect();
+
+say('generating records');
+const raw = rawValues(scale(100_000, 20_000), 5);
+const data = clientDataOf(raw);
+
+const kafkaLimit = await part('limit: Kafka pass-through (kcat)', () =>
+  measureKafkaLimit({
+    brokers: config.kafka.brokers,
+    admin,
+    records: scale(300_000, 50_000),
+    partitions: 6,
+    sample: (n) => raw[n % raw.length]!,
+    say,
+  }),
+);
+const influxLimit = await part('limit: InfluxDB line-protocol writes', () => {
+  const lines = data.map((record) => toLine(clientDataPoint(record)));
+  return measureInfluxLimit({
+    url: config.influxdb.url,
+    token: readInfluxToken(config),
+    lines: () => lines,
+    linesPerRequest: 5_000,
+    parallel: 4,
+    say,
+  });
+});
+const onnxLimit = await part('limit: onnxruntime rows/s', async () =>
+  measureOnnxLimit({
+    modelDir: await modelForBench(say),
+    records: data.slice(0, 20_000),
+    batch: 1_000,
+    seconds: scale(5, 2),
+  }),
+);
+const limits = { kafka: kafkaLimit, influxdb: influxLimit, onnxruntime: onnxLimit };
+const values = limitValues(limits);
+await admin.disconnect();
+
+const gatewayJson = await part('gateway (npm run bench:gateway, shorter)', async () => ({
+  json: await runChildBenchmark(
+    {
+      name: 'gateway',
+      script: 'bench/gateway.ts',
+      env: {
+        BENCH_DURATION_MS: String(scale(3_000, 1_500)),
+        BENCH_REPEATS: String(scale(2, 1)),
+        BENCH_COLD_RUNS: String(scale(5, 2)),
+      },
+      timeoutMs: 300_000,
+    },
+    say,
+  ),
+}));
+const connectorJson = await part('connector (npm run bench:connector, shorter)', async () => ({
+  json: await runChildBenchmark(
+    {
+      name: 'connector',
+      script: 'bench/connector.ts',
+      env: { BENCH_RECORDS: String(scale(100_000, 20_000)), BENCH_SECONDS: String(scale(15, 5)) },
+      timeoutMs: 360_000,
+    },
+    say,
+  ),
+}));
+const pipelineJson = await part('whole pipeline (npm run bench:pipeline, shorter)', async () => ({
+  json: await runChildBenchmark(
+    {
+      name: 'pipeline',
+      script: 'bench/pipeline.ts',
+      env: {
+        BENCH_SECONDS: String(scale(20, 8)),
+        BENCH_RECORDS: String(scale(60_000, 15_000)),
+        BENCH_WARMUP_SECONDS: '3',
+      },
+      timeoutMs: 360_000,
+    },
+    say,
+  ),
+}));
+
+const stages: BenchReport['stages'] = {};
+for (const name of ['provide', 'predict', 'load-data', 'load-predictions']) {
+  stages[name] = await part(`stage ${name}, one replica`, async () => {
+    const stage = await measureStage(name, scale(30_000, 8_000), say);
+    return { ...stage, ratios: stageRatios(stage, values) };
+  });
+}
+const autoscaler = await part('autoscaler reaction', () => measureAutoscaler(scale(40_000, 20_000), say));
+const rollback = await part('rollback under load', () =>
+  measureRollback({ rate: 200, seconds: scale(15, 8), rollbackAtSeconds: scale(5, 3), say }),
+);
+
+const fromJson = <T extends object>(
+  source: Measured<{ json: Record<string, any> }>,
+  read: (json: Record<string, any>) => Measured<T>,
+): Measured<T> => (source.status === 'measured' ? read(source.json) : source);
+const report: BenchReport = {
+  at: new Date().toISOString(),
+  seconds: (performance.now() - started) / 1000,
+  machine: endLoadAverage(machine),
+  limits,
+  gateway: fromJson(gatewayJson, gatewayFigures),
+  coldStart: fromJson(gatewayJson, coldStartFigures),
+  connector: fromJson(connectorJson, (json) => connectorFigures(json, values)),
+  stages,
+  pipeline: fromJson(pipelineJson, (json) => pipelineFigures(json, values)),
+  autoscaler,
+  rollback,
+};
+const outDir = join(projectRoot, 'bench');
+mkdirSync(outDir, { recursive: true });
+const markdown = renderReport(report);
+writeFileSync(join(outDir, 'REPORT.json'), `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(join(outDir, 'REPORT.md'), markdown);
+process.stdout.write(`\n${markdown}\n`);
+say(`[${elapsed()}] wrote bench/REPORT.md and bench/REPORT.json`);

@@ -1,0 +1,193 @@
+// bench/REPORT.md from the report: every figure beside the limit measured in the same run. Pure.
+import { markdownTable } from '../../chaos/tables.ts';
+import type { BenchReport, Measured, Ratio } from './model.ts';
+
+const int = (n: number | undefined) =>
+  n === undefined || !Number.isFinite(n) ? 'n/a' : Math.round(n).toLocaleString('en-US');
+const ms = (n: number | undefined) =>
+  n === undefined || !Number.isFinite(n)
+    ? 'n/a'
+    : n < 10
+      ? n.toFixed(2)
+      : Math.round(n).toLocaleString('en-US');
+const s = (n: number | null | undefined) =>
+  n === undefined || n === null || !Number.isFinite(n) ? 'n/a' : n.toFixed(1);
+const pct = (r: Ratio) =>
+  `${(r.ratio * 100).toFixed(r.ratio < 0.1 ? 1 : 0)} % of ${r.limit} (${int(r.limitValue)})`;
+
+function ratios(list: Ratio[]): string {
+  return list.length === 0 ? 'no limit measured' : list.map(pct).join('; ');
+}
+
+function missing(part: Measured<object>): string | undefined {
+  return part.status === 'missing' ? `missing: ${part.reason}` : undefined;
+}
+
+export function renderReport(report: BenchReport): string {
+  const { machine: m, limits } = report;
+  const lines: string[] = [
+    '# cdnfaas benchmark report',
+    '',
+    `Measured ${report.at} by \`npm run bench\` in ${Math.round(report.seconds)} s. Every figure of a part stands beside the limit`,
+    'measured in the same run on the same machine; the ratios say how much of that limit the part reaches. Raw',
+    'figures are in bench/REPORT.json; each benchmark also writes its own bench/out/<name>.json.',
+    '',
+    '## Machine',
+    '',
+    markdownTable(
+      ['', ''],
+      [
+        ['CPU', `${m.cpuModel}, ${m.cores} cores`],
+        ['memory', `${m.memoryGiB} GiB`],
+        ['OS', m.os],
+        ['Node.js', m.node],
+        ['Java', m.java],
+        ['Kafka', m.kafka],
+        ['InfluxDB', m.influxdb],
+        ['kcat', m.kcat],
+        ['onnxruntime-node', m.onnxruntime],
+        [
+          'load average (1 min)',
+          `${m.loadAverage.start} at the start, ${m.loadAverage.end ?? 'n/a'} at the end (other work on this machine skews every figure)`,
+        ],
+      ],
+    ),
+    '',
+    '## Limits of this machine',
+    '',
+    markdownTable(
+      ['limit', 'figure', 'how'],
+      [
+        limits.kafka.status === 'measured'
+          ? [
+              'Kafka pass-through',
+              `${int(limits.kafka.passThroughRecordsPerSecond)} records/s`,
+              `kcat -C \\| kcat -P between two topics of ${limits.kafka.partitions} partitions, ${int(limits.kafka.records)} records of ${limits.kafka.recordBytes} bytes (produce alone ${int(limits.kafka.produceRecordsPerSecond)}/s, consume alone ${int(limits.kafka.consumeRecordsPerSecond)}/s)`,
+            ]
+          : ['Kafka pass-through', missing(limits.kafka)!, 'kcat'],
+        limits.influxdb.status === 'measured'
+          ? [
+              'InfluxDB writes',
+              `${int(limits.influxdb.sequentialPointsPerSecond)} points/s (one request in flight), ${int(limits.influxdb.parallelPointsPerSecond)} points/s (${limits.influxdb.parallel} in flight)`,
+              `line protocol of cdn_client_data points, POST /api/v2/write, ${int(limits.influxdb.linesPerRequest)} lines per request, ${int(limits.influxdb.points)} points`,
+            ]
+          : ['InfluxDB writes', missing(limits.influxdb)!, 'POST /api/v2/write'],
+        limits.onnxruntime.status === 'measured'
+          ? [
+              'onnxruntime',
+              `${int(limits.onnxruntime.rawRowsPerSecond)} rows/s (session.run), ${int(limits.onnxruntime.scoredRowsPerSecond)} rows/s with featurizing`,
+              `model ${limits.onnxruntime.model}, batches of ${limits.onnxruntime.batch}, one thread`,
+            ]
+          : ['onnxruntime', missing(limits.onnxruntime)!, 'session.run'],
+      ],
+    ),
+    '',
+    '## Throughput beside the limits',
+    '',
+  ];
+  const rows: string[][] = [];
+  const g = report.gateway;
+  rows.push(
+    g.status === 'measured'
+      ? [
+          `gateway, trivial function, ${g.connections} connections`,
+          `${int(g.gatewayRequestsPerSecond)} requests/s`,
+          ratios(g.ratios),
+        ]
+      : ['gateway', missing(g)!, ''],
+  );
+  const c = report.connector;
+  if (c.status === 'measured') {
+    rows.push([
+      'connector, echo stage, exactly once',
+      `${int(c.exactlyOnceRecordsPerSecond)} records/s`,
+      ratios(c.ratios.filter((r) => !r.limit.includes('at least once'))),
+    ]);
+    rows.push([
+      'connector, echo stage, at least once',
+      `${int(c.atLeastOnceRecordsPerSecond)} records/s`,
+      ratios(c.ratios.filter((r) => r.limit.includes('at least once'))),
+    ]);
+  } else rows.push(['connector', missing(c)!, '']);
+  for (const [name, stage] of Object.entries(report.stages)) {
+    rows.push(
+      stage.status === 'measured'
+        ? [
+            `stage ${name}, one replica`,
+            `${int(stage.recordsPerSecondPerReplica)} records/s`,
+            ratios(stage.ratios),
+          ]
+        : [`stage ${name}`, missing(stage)!, ''],
+    );
+  }
+  const p = report.pipeline;
+  rows.push(
+    p.status === 'measured'
+      ? [
+          `whole pipeline, ${int(p.records)} records replayed`,
+          `${int(p.endToEndRecordsPerSecond)} records/s end to end (${int(p.sustainedRecordsPerSecond)} sustained)`,
+          ratios(p.ratios),
+        ]
+      : ['whole pipeline', missing(p)!, ''],
+  );
+  lines.push(
+    markdownTable(['part', 'figure', 'beside the limit'], rows),
+    '',
+    '## Latency, cold start, scaling, rollback',
+    '',
+  );
+
+  const ops: string[][] = [];
+  if (c.status === 'measured' && c.latencyMs)
+    ops.push([
+      'connector, echo stage, end to end',
+      `p50 ${ms(c.latencyMs.p50)} ms, p99 ${ms(c.latencyMs.p99)} ms, max ${ms(c.latencyMs.max)} ms`,
+      `${int(c.latencyMs.rate)} records/s, produce -> read_committed consumer`,
+    ]);
+  if (p.status === 'measured')
+    ops.push([
+      'whole pipeline, end to end',
+      `p50 ${ms(p.latencyMs.p50)} ms, p99 ${ms(p.latencyMs.p99)} ms`,
+      `${int(p.latencyMs.rate)} records/s, raw record due -> prediction stored`,
+    ]);
+  const cold = report.coldStart;
+  ops.push(
+    cold.status === 'measured'
+      ? [
+          'cold start (deploy -> first 200)',
+          `${ms(cold.trivialMedianMs)} ms trivial function, ${ms(cold.modelMedianMs)} ms with an ONNX model`,
+          `medians of ${cold.trivialRunsMs.length} runs`,
+        ]
+      : ['cold start', missing(cold)!, ''],
+  );
+  const a = report.autoscaler;
+  ops.push(
+    a.status === 'measured'
+      ? [
+          'autoscaler reaction',
+          `${s(a.scaleDecisionSeconds)} s to the scale decision, ${s(a.newReplicaServingSeconds)} s to a new replica serving`,
+          `burst of ${int(a.burst)} records into ${a.function}, lag target ${int(a.lagTarget)}, from the first lag reading over it; peak lag ${int(a.peakLag)}, up to ${a.maxReplicas} replicas`,
+        ]
+      : ['autoscaler reaction', missing(a)!, ''],
+  );
+  const r = report.rollback;
+  ops.push(
+    r.status === 'measured'
+      ? [
+          'rollback under load',
+          `${int(r.failed)} failed of ${int(r.requests)} calls; p99 ${ms(r.before.p99)} ms before, ${ms(r.during.p99)} ms during (max ${ms(r.during.max)} ms)`,
+          `provide, 2 replicas, ${int(r.rate)} calls/s open loop, previous tag deployed (PUT answered in ${s(r.deployAnsweredSeconds)} s)`,
+        ]
+      : ['rollback under load', missing(r)!, ''],
+  );
+  lines.push(markdownTable(['what', 'figure', 'conditions'], ops), '');
+  lines.push(
+    '## Reproduce',
+    '',
+    '`npm run bench` (about 10 minutes; Kafka and InfluxDB come from `npx cdnfaas services up`, kcat from `apt-get install -y kcat`).',
+    'Single parts: `npm run bench:gateway`, `npm run bench:connector`, `npm run bench:pipeline`. `npx cdnfaas k8s capacity` reads',
+    '`stages.<function>.recordsPerSecondPerReplica` from bench/REPORT.json.',
+    '',
+  );
+  return lines.join('\n');
+}

@@ -1,0 +1,133 @@
+// What bench/REPORT.json holds, and the ratios of each figure to the limit it stands beside. Pure.
+import type { InfluxLimit } from '../limits/influx.ts';
+import type { KafkaLimit } from '../limits/kafka.ts';
+import type { Machine } from '../limits/machine.ts';
+import type { OnnxLimit } from '../limits/onnx.ts';
+import type { AutoscalerResult } from '../scenarios/autoscaler.ts';
+import type { RollbackResult } from '../scenarios/rollback.ts';
+import type { StageResult } from '../scenarios/stages.ts';
+
+/** A part that was measured, or why it was not (never an invented figure). */
+export type Measured<T> = ({ status: 'measured' } & T) | { status: 'missing'; reason: string };
+
+export interface Ratio {
+  /** What the figure is compared with, in words. */
+  limit: string;
+  limitValue: number;
+  ratio: number;
+}
+
+export interface GatewayFigures {
+  directRequestsPerSecond: number;
+  minimalProxyRequestsPerSecond: number;
+  gatewayRequestsPerSecond: number;
+  connections: number;
+  overheadP50Ms: number;
+  overheadP99Ms: number;
+  ratios: Ratio[];
+}
+
+export interface ColdStartFigures {
+  trivialMedianMs: number;
+  modelMedianMs: number;
+  trivialRunsMs: number[];
+  modelRunsMs: number[];
+}
+
+export interface ConnectorFigures {
+  exactlyOnceRecordsPerSecond?: number;
+  atLeastOnceRecordsPerSecond?: number;
+  kafkajsLoopExactlyOnce?: number;
+  kafkajsLoopAtLeastOnce?: number;
+  latencyMs?: { p50: number; p99: number; max: number; rate: number };
+  ratios: Ratio[];
+}
+
+export interface PipelineFigures {
+  records: number;
+  endToEndRecordsPerSecond: number;
+  sustainedRecordsPerSecond: number;
+  latencyMs: { rate: number; p50: number; p99: number };
+  ratios: Ratio[];
+}
+
+export interface StageFigures extends StageResult {
+  ratios: Ratio[];
+}
+
+export interface BenchReport {
+  at: string;
+  seconds: number;
+  machine: Machine;
+  limits: {
+    kafka: Measured<KafkaLimit>;
+    influxdb: Measured<InfluxLimit>;
+    onnxruntime: Measured<OnnxLimit>;
+  };
+  gateway: Measured<GatewayFigures>;
+  coldStart: Measured<ColdStartFigures>;
+  connector: Measured<ConnectorFigures>;
+  /** Read by `cdnfaas k8s capacity`: stages.<function>.recordsPerSecondPerReplica. */
+  stages: Record<string, Measured<StageFigures>>;
+  pipeline: Measured<PipelineFigures>;
+  autoscaler: Measured<AutoscalerResult>;
+  rollback: Measured<RollbackResult>;
+}
+
+export function ratio(value: number, limit: string, limitValue: number | undefined): Ratio[] {
+  return limitValue === undefined || !(limitValue > 0)
+    ? []
+    : [{ limit, limitValue, ratio: value / limitValue }];
+}
+
+/** The limits as plain numbers, undefined where a limit is missing. */
+export interface LimitValues {
+  kafkaPassThrough?: number;
+  influxSequential?: number;
+  influxParallel?: number;
+  onnxRaw?: number;
+}
+
+export function limitValues(limits: BenchReport['limits']): LimitValues {
+  return {
+    kafkaPassThrough:
+      limits.kafka.status === 'measured' ? limits.kafka.passThroughRecordsPerSecond : undefined,
+    influxSequential:
+      limits.influxdb.status === 'measured' ? limits.influxdb.sequentialPointsPerSecond : undefined,
+    influxParallel:
+      limits.influxdb.status === 'measured' ? limits.influxdb.parallelPointsPerSecond : undefined,
+    onnxRaw: limits.onnxruntime.status === 'measured' ? limits.onnxruntime.rawRowsPerSecond : undefined,
+  };
+}
+
+/** A stage beside what bounds it: Kafka for the topic stages (and ONNX for predict), InfluxDB for the loaders. */
+export function stageRatios(stage: StageResult, limits: LimitValues): Ratio[] {
+  const rate = stage.recordsPerSecondPerReplica;
+  if (stage.function === 'provide') return ratio(rate, 'Kafka pass-through (kcat)', limits.kafkaPassThrough);
+  if (stage.function === 'predict')
+    return [
+      ...ratio(rate, 'Kafka pass-through (kcat)', limits.kafkaPassThrough),
+      ...ratio(rate, 'onnxruntime raw rows/s', limits.onnxRaw),
+    ];
+  return ratio(rate, 'InfluxDB writes, one request in flight', limits.influxSequential);
+}
+
+/**
+ * The whole pipeline beside each limit it meets: every record crosses Kafka four times
+ * (raw, data, storage, result), is one ONNX row and two InfluxDB points.
+ */
+export function pipelineRatios(rate: number, limits: LimitValues): Ratio[] {
+  return [
+    ...ratio(
+      rate,
+      'Kafka pass-through / 4 topic hops',
+      limits.kafkaPassThrough === undefined ? undefined : limits.kafkaPassThrough / 4,
+    ),
+    ...ratio(
+      rate,
+      'InfluxDB writes (parallel) / 2 points',
+      limits.influxParallel === undefined ? undefined : limits.influxParallel / 2,
+    ),
+    ...ratio(rate, 'onnxruntime raw rows/s', limits.onnxRaw),
+  ];
+}
