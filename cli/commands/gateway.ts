@@ -46,7 +46,6 @@ export function register(program: Command): void {
         process.once('SIGTERM', shutdown);
         process.once('SIGINT', shutdown);
       });
-      logger.info('gateway stopped');
       process.exit(0);
     });
 }

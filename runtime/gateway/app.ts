@@ -14,12 +14,10 @@ import { makeAsyncHandler } from './routes/async.ts';
 import { makeDeleteHandler } from './routes/delete.ts';
 import { makeDeployHandler } from './routes/deploy.ts';
 import { makeGetHandler } from './routes/get.ts';
-import {
-  makeHealthHandler,
-  makeInfoHandler,
-  makeMetricsHandler,
-  makeNamespacesHandler,
-} from './routes/info.ts';
+import { makeHealthHandler } from './routes/health.ts';
+import { makeInfoHandler } from './routes/info.ts';
+import { makeMetricsHandler } from './routes/metrics.ts';
+import { makeNamespacesHandler } from './routes/namespaces.ts';
 import { makeInvokeHandler, makeInvoker } from './routes/invoke.ts';
 import { makeListHandler } from './routes/list.ts';
 import { makeLogsHandler } from './routes/logs.ts';
