@@ -158,7 +158,7 @@ for (const name of ['provide', 'predict', 'load-data', 'load-predictions']) {
 }
 const autoscaler = await part('autoscaler reaction', () => measureAutoscaler(scale(40_000, 20_000), say));
 const rollback = await part('rollback under load', () =>
-  measureRollback({ rate: 200, seconds: scale(15, 8), rollbackAtSeconds: scale(5, 3), say }),
+  measureRollback({ rate: 100, seconds: scale(20, 8), rollbackAtSeconds: scale(8, 3), say }),
 );
 
 const fromJson = <T extends object>(

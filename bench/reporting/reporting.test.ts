@@ -1,0 +1,258 @@
+import { describe, expect, it } from 'vitest';
+import { kcatVersion, prettyName, versionLine } from '../limits/machine.ts';
+import { bodiesOf } from '../limits/influx.ts';
+import { singleFunctionStack } from '../scenarios/stages.ts';
+import { percentile } from '../scenarios/rollback.ts';
+import { coldStartFigures, connectorFigures, gatewayFigures, pipelineFigures } from './from-benchmarks.ts';
+import { renderReport } from './markdown.ts';
+import { limitValues, pipelineRatios, stageRatios, type BenchReport } from './model.ts';
+import { projectRoot } from '../../system/config.ts';
+
+const limits: BenchReport['limits'] = {
+  kafka: {
+    status: 'measured',
+    records: 300_000,
+    recordBytes: 190,
+    partitions: 6,
+    produceRecordsPerSecond: 200_000,
+    consumeRecordsPerSecond: 400_000,
+    passThroughRecordsPerSecond: 100_000,
+  },
+  influxdb: {
+    status: 'measured',
+    points: 100_000,
+    linesPerRequest: 5_000,
+    sequentialPointsPerSecond: 50_000,
+    parallelPointsPerSecond: 80_000,
+    parallel: 4,
+  },
+  onnxruntime: { status: 'missing', reason: 'no model' },
+};
+
+describe('ratios', () => {
+  it('puts each stage beside what bounds it, and skips a missing limit', () => {
+    const values = limitValues(limits);
+    expect(values).toEqual({
+      kafkaPassThrough: 100_000,
+      influxSequential: 50_000,
+      influxParallel: 80_000,
+      onnxRaw: undefined,
+    });
+    const stage = (fn: string) => ({
+      function: fn,
+      records: 1,
+      replicas: 1,
+      recordsPerSecond: 5_000,
+      recordsPerSecondPerReplica: 5_000,
+    });
+    expect(stageRatios(stage('provide'), values)).toEqual([
+      { limit: 'Kafka pass-through (kcat)', limitValue: 100_000, ratio: 0.05 },
+    ]);
+    expect(stageRatios(stage('predict'), values).map((r) => r.limit)).toEqual(['Kafka pass-through (kcat)']);
+    expect(stageRatios(stage('load-data'), values)).toEqual([
+      { limit: 'InfluxDB writes, one request in flight', limitValue: 50_000, ratio: 0.1 },
+    ]);
+  });
+
+  it('divides the limits by what one pipeline record costs: four topic hops, two points', () => {
+    expect(
+      pipelineRatios(2_000, { kafkaPassThrough: 100_000, influxParallel: 80_000, onnxRaw: 400_000 }),
+    ).toEqual([
+      { limit: 'Kafka pass-through / 4 topic hops', limitValue: 25_000, ratio: 0.08 },
+      { limit: 'InfluxDB writes (parallel) / 2 points', limitValue: 40_000, ratio: 0.05 },
+      { limit: 'onnxruntime raw rows/s', limitValue: 400_000, ratio: 0.005 },
+    ]);
+  });
+});
+
+describe('figures from the other benchmarks', () => {
+  it('takes the gateway phase with the most connections, and cold starts', () => {
+    const json = {
+      phases: [
+        {
+          connections: 1,
+          direct: { requestsPerSecond: 2_000 },
+          gateway: { requestsPerSecond: 800 },
+          minimalProxy: { requestsPerSecond: 900 },
+          overheadP50Ms: 0.5,
+          overheadP99Ms: 3,
+        },
+        {
+          connections: 32,
+          direct: { requestsPerSecond: 10_000 },
+          gateway: { requestsPerSecond: 3_000 },
+          minimalProxy: { requestsPerSecond: 4_000 },
+          overheadP50Ms: 4,
+          overheadP99Ms: 40,
+        },
+      ],
+      coldStartMs: { trivial: [100, 200], model: [300], trivialMedian: 150, modelMedian: 300 },
+    };
+    expect(gatewayFigures(json)).toMatchObject({
+      status: 'measured',
+      connections: 32,
+      gatewayRequestsPerSecond: 3_000,
+      ratios: [{ ratio: 0.3 }, { ratio: 0.75 }],
+    });
+    expect(coldStartFigures(json)).toEqual({
+      status: 'measured',
+      trivialMedianMs: 150,
+      modelMedianMs: 300,
+      trivialRunsMs: [100, 200],
+      modelRunsMs: [300],
+    });
+    expect(gatewayFigures({})).toEqual({ status: 'missing', reason: 'bench/out/gateway.json has no phases' });
+  });
+
+  it('reads the connector and the pipeline, and calls a file without figures missing', () => {
+    const values = limitValues(limits);
+    const connector = connectorFigures(
+      {
+        connectorExactlyOnce: 10_000,
+        loopExactlyOnce: 20_000,
+        connectorAtLeastOnce: 12_000,
+        loopAtLeastOnce: 24_000,
+        steadyRate: 5_000,
+        latency: { p50: 500, p99: 900, max: 1_000 },
+      },
+      values,
+    );
+    expect(connector).toMatchObject({
+      status: 'measured',
+      exactlyOnceRecordsPerSecond: 10_000,
+      latencyMs: { p50: 500, rate: 5_000 },
+    });
+    expect(connector.status === 'measured' && connector.ratios.map((r) => r.ratio)).toEqual([0.1, 0.5, 0.5]);
+    expect(connectorFigures({ at: 'x' }, values).status).toBe('missing');
+    expect(
+      pipelineFigures(
+        {
+          throughput: { records: 60_000, endToEndRate: 2_500, sustainedRate: 6_000 },
+          latency: { rate: 1_000, p50: 5_000, p99: 6_600 },
+        },
+        values,
+      ),
+    ).toMatchObject({
+      status: 'measured',
+      endToEndRecordsPerSecond: 2_500,
+      latencyMs: { p50: 5_000 },
+    });
+    expect(pipelineFigures({}, values)).toEqual({
+      status: 'missing',
+      reason: 'bench/out/pipeline.json has no throughput phase',
+    });
+  });
+});
+
+describe('REPORT.md', () => {
+  it('shows each figure beside its limit, and a missing part with its reason', () => {
+    const report: BenchReport = {
+      at: '2026-11-26T12:00:00.000Z',
+      seconds: 600,
+      machine: {
+        cpuModel: 'Xeon',
+        cores: 2,
+        memoryGiB: 24,
+        os: 'Debian 12',
+        node: 'v20',
+        java: 'openjdk 17',
+        kafka: '4.1.1',
+        influxdb: '1.8.10',
+        kcat: '1.7.1',
+        onnxruntime: '1.30.0',
+        loadAverage: { start: 1, end: 2 },
+      },
+      limits,
+      gateway: { status: 'missing', reason: 'bench/gateway.ts exited with 1' },
+      coldStart: {
+        status: 'measured',
+        trivialMedianMs: 150,
+        modelMedianMs: 300,
+        trivialRunsMs: [150],
+        modelRunsMs: [300],
+      },
+      connector: { status: 'missing', reason: 'not landed' },
+      stages: {
+        provide: {
+          status: 'measured',
+          function: 'provide',
+          records: 1,
+          replicas: 1,
+          recordsPerSecond: 5_000,
+          recordsPerSecondPerReplica: 5_000,
+          ratios: [{ limit: 'Kafka pass-through (kcat)', limitValue: 100_000, ratio: 0.05 }],
+        },
+      },
+      pipeline: { status: 'missing', reason: 'timed out' },
+      autoscaler: {
+        status: 'measured',
+        function: 'provide',
+        lagTarget: 5_000,
+        burst: 40_000,
+        scaleDecisionSeconds: 2.7,
+        newReplicaServingSeconds: 3.6,
+        maxReplicas: 2,
+        peakLag: 40_000,
+      },
+      rollback: {
+        status: 'measured',
+        rate: 200,
+        seconds: 15,
+        requests: 3_000,
+        failed: 0,
+        before: { p50: 6, p99: 200 },
+        during: { p50: 150, p99: 600, max: 700 },
+        deployAnsweredSeconds: 0.02,
+      },
+    };
+    // Columns are padded for reading; compare with single spaces.
+    const text = renderReport(report).replace(/ +/g, ' ');
+    expect(text).toContain('| Kafka pass-through | 100,000 records/s');
+    expect(text).toContain(
+      '| stage provide, one replica | 5,000 records/s | 5.0 % of Kafka pass-through (kcat) (100,000)',
+    );
+    expect(text).toContain('missing: bench/gateway.ts exited with 1');
+    expect(text).toContain('| onnxruntime | missing: no model');
+    expect(text).toContain('2.7 s to the scale decision, 3.6 s to a new replica serving');
+    expect(text).toContain('0 failed of 3,000 calls; p99 200 ms before, 600 ms during (max 700 ms)');
+  });
+});
+
+describe('helpers', () => {
+  it('reads versions and the OS name', () => {
+    expect(prettyName('NAME="Debian"\nPRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\n')).toBe(
+      'Debian GNU/Linux 12 (bookworm)',
+    );
+    expect(versionLine('openjdk version "17.0.15" 2025-04-15\nOpenJDK Runtime', /version "/)).toBe(
+      'openjdk version "17.0.15" 2025-04-15',
+    );
+    expect(
+      kcatVersion(
+        'kcat - Apache Kafka\nVersion 1.7.1 (JSON, Transactions, librdkafka 2.0.2 builtin.features=gzip)',
+      ),
+    ).toBe('1.7.1 (librdkafka 2.0.2)');
+    expect(kcatVersion('sh: kcat: not found')).toBe('unavailable');
+  });
+
+  it('splits lines into request bodies, takes percentiles, and pins a one-function stack to one replica', () => {
+    expect(bodiesOf(['a', 'b', 'c'], 2)).toEqual(['a\nb', 'c']);
+    expect(percentile([1, 2, 3, 4], 50)).toBe(3);
+    expect(percentile([], 50)).toBeNaN();
+    const stack = {
+      version: 1,
+      functions: {
+        provide: { handler: './functions/provide', labels: { 'com.openfaas.scale.max': '4' } },
+        predict: {},
+      },
+    };
+    expect(singleFunctionStack(stack, 'provide', `${projectRoot}/bench/out/stacks`)).toEqual({
+      version: 1,
+      functions: {
+        provide: {
+          handler: '../../../functions/provide',
+          labels: { 'com.openfaas.scale.max': '1', 'com.openfaas.scale.min': '1' },
+        },
+      },
+    });
+  });
+});
