@@ -1,4 +1,4 @@
-import { clientDataSchema, type ClientData } from '../../contracts/client-data.ts';
+import { clientDataSchema, featureColumns, type ClientData } from '../../contracts/client-data.ts';
 import { rawColumns, type RawRecord } from '../../contracts/raw-record.ts';
 import { missingCode, parseCode, type RawValue } from './parse-code.ts';
 import { parseTimestamp } from './parse-timestamp.ts';
@@ -13,15 +13,8 @@ import { sampleIdOf } from './sample-id.ts';
  */
 const optionalColumns: Partial<Record<string, number>> = { content_id: missingCode, user_id: missingCode };
 
-const codeColumns = [
-  'channel_id',
-  'host_id',
-  'content_type',
-  'protocol',
-  'content_id',
-  'geo_location',
-  'user_id',
-] as const;
+/** Every ClientData column but sample_id and timestamp is a categorical code. */
+const codeColumns = featureColumns;
 
 const knownColumns = new Set<string>(rawColumns);
 
