@@ -32,7 +32,7 @@ export function parseDockerfile(text: string): Instruction[] {
     if (pending !== '' && line.startsWith('#')) continue;
     if (pending === '') startLine = index + 1;
     if (line.endsWith('\\')) {
-      pending += `${line.slice(0, -1)} `;
+      pending += `${line.slice(0, -1).trimEnd()} `;
       continue;
     }
     const joined = (pending + line).trim();
