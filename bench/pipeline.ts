@@ -9,6 +9,7 @@
  *    replay's own code, BENCH_CHUNK records per request); records/s until both measurements hold
  *    them all, and the stage lags, connector batch timings and CPU per process on the way.
  *
+ * BENCH_STACK names another stack file (e.g. to compare batch settings; default stack.yml).
  * Figures are printed against the targets and written to bench/out/pipeline.json. Kafka and
  * InfluxDB come from `cdnfaas services` (or KAFKA_BROKERS / INFLUX_URL), as in the tests.
  */
@@ -49,6 +50,7 @@ const records = generatedRecords(warmup + measured + throughputRecords, 7);
 const proxy = await startWriteProxy(config.influxdb.url);
 const system = await startSystem({
   label: 'bench',
+  ...(env.BENCH_STACK ? { stackFile: env.BENCH_STACK } : {}),
   functionEnv: { 'load-data': { INFLUX_URL: proxy.url }, 'load-predictions': { INFLUX_URL: proxy.url } },
   log: (line) => say(`  ${line}`),
 });

@@ -21,8 +21,21 @@ const n = (value: number, digits = 0) =>
   value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const verdict = (met: boolean) => (met ? 'MET' : 'NOT MET');
 
+/** The system's own share of the CPU, and what the rest of the machine used meanwhile. Pure. */
+export function cpuSplit(shares: CpuShare[]): { system: number; other: number } {
+  const machine = shares.find((share) => share.part.startsWith('machine'))?.cores ?? 0;
+  const system = shares
+    .filter((share) => !share.part.startsWith('machine'))
+    .reduce((sum, share) => sum + share.cores, 0);
+  return { system, other: Math.max(0, machine - system) };
+}
+
 function cpuLines(shares: CpuShare[]): string[] {
-  return shares.map((share) => `    ${share.part.padEnd(34)} ${n(share.cores, 2)} cores`);
+  const { system, other } = cpuSplit(shares);
+  return [
+    ...shares.map((share) => `    ${share.part.padEnd(34)} ${n(share.cores, 2)} cores`),
+    `    ${'(the system and benchmark together)'.padEnd(34)} ${n(system, 2)} cores; other work on the machine: ${n(other, 2)} cores`,
+  ];
 }
 
 function stageLines(timings: StageTiming[]): string[] {
@@ -58,6 +71,9 @@ export function formatReport(result: PipelineBenchResult, outFile: string): stri
     ...stageLines(result.stages.throughput),
     '  CPU (average over the phase):',
     ...cpuLines(result.cpu.throughput),
+    `  CPU per record, all parts: ${n((cpuSplit(result.cpu.throughput).system * t.seconds * 1e6) / t.records)} µs; ` +
+      `with all ${result.machine.cores} cores and no other work that bounds the rate near ` +
+      `${n(result.machine.cores / ((cpuSplit(result.cpu.throughput).system * t.seconds) / t.records))} records/s`,
     '',
     `Latency: ${n(l.produced)} records at a steady ${n(l.rate)}/s for ${n(l.seconds)} s, raw record due -> prediction write acknowledged by InfluxDB`,
     `  p50 ${n(l.p50)} ms   p90 ${n(l.p90)} ms   p99 ${n(l.p99)} ms   max ${n(l.max)} ms   (${n(l.measured)} records)   p99 target <= ${targets.p99Ms} ms  ${verdict(result.met.p99)}`,

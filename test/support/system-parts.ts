@@ -1,9 +1,13 @@
-// The small pieces test/support/system.ts is made of: run names, free ports, the InfluxDB
-// database of a run, and waiting on what is stored against a deadline.
+// The small pieces test/support/system.ts is made of: run names, the stack rewritten for a run,
+// free ports, the InfluxDB database of a run, and waiting on what is stored against a deadline.
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin } from 'kafkajs';
 import { readStoredCounts, type StoredCounts } from '../../deploy/local/pipeline/stored.ts';
+import { predictModelDir } from '../../deploy/local/pipeline/up.ts';
+import type { StackFunction } from '../../runtime/stack/stack-file.ts';
 import { CdnfaasError, isCdnfaasError } from '../../lib/errors.ts';
 import { readGroupLag, type LagTarget } from '../../runtime/lag/reader.ts';
 import { readInfluxToken, type SystemConfig } from '../../system/config.ts';
@@ -127,4 +131,31 @@ export async function waitForStored(
       `(expected ${expected} each); lag ${lags.map((stage) => `${stage.function} ${stage.lag}`).join(', ')}`,
     { hint: 'read the gateway and connector logs in the run home (KEEP_TEST_HOME=1 keeps it)' },
   );
+}
+
+/** Rewrites a stack function for the run: own name, topics prefixed, extra environment. Pure. */
+export function isolateFunction(
+  fn: StackFunction,
+  id: string,
+  extraEnv: Record<string, string> = {},
+): StackFunction {
+  const prefixed = (list: string) =>
+    list
+      .split(',')
+      .map((topic) => topic.trim())
+      .filter((topic) => topic !== '')
+      .map((topic) => `${id}.${topic}`)
+      .join(',');
+  const annotations = { ...fn.annotations };
+  for (const key of ['topic', 'cdnfaas.output'])
+    if (annotations[key] !== undefined) annotations[key] = prefixed(annotations[key]);
+  return { ...fn, name: `${fn.name}-${id}`, annotations, environment: { ...fn.environment, ...extraEnv } };
+}
+
+/** predict bakes its model into the image: without one its replicas cannot start. */
+export function requireModel(): void {
+  if (existsSync(join(predictModelDir, 'model.onnx'))) return;
+  throw new CdnfaasError('CONFIG_NOT_FOUND', `no model in ${predictModelDir}: the predict image needs one`, {
+    hint: 'train one with `npx cdnfaas generate-data --rows 20000 --out /tmp/sample.csv && npx cdnfaas train --data /tmp/sample.csv --install` (`npm run up` does this too)',
+  });
 }

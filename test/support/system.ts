@@ -35,7 +35,7 @@ import { createKafka } from '../../lib/kafka.ts';
 import type { RawRecord } from '../../contracts/raw-record.ts';
 import { buildStack } from '../../runtime/build/index.ts';
 import { ensureCredentials } from '../../runtime/gateway/credentials.ts';
-import { loadStackFile, type StackFunction } from '../../runtime/stack/stack-file.ts';
+import { loadStackFile } from '../../runtime/stack/stack-file.ts';
 import { replay, type ReplayResult } from '../../simulator/replay.ts';
 import type { PlanOptions } from '../../simulator/replay-plan.ts';
 import { loadConfig, projectRoot, type SystemConfig } from '../../system/config.ts';
@@ -44,7 +44,9 @@ import {
   createRunDatabase,
   freePort,
   influxQuery,
+  isolateFunction,
   pipelineLag,
+  requireModel,
   runIdentity,
   tokenForTests,
   waitForStored,
@@ -113,26 +115,11 @@ export interface RunningSystem {
   readTopic(name: string, expected: number, timeoutMs?: number): Promise<ConsumedRecord[]>;
   /** The dead letters of `<topic>.dlq` with their reason header. */
   deadLetters(name: string, expected: number, timeoutMs?: number): Promise<DeadLetter[]>;
+  /** Process ids of the gateway (parent of the replicas) and the connector, for fault injection. */
+  pids(): { gateway?: number; connector?: number };
+  /** Stops the connector (SIGTERM: it finishes and commits its batches) and starts it again. */
+  restartConnector(): Promise<void>;
   stop(): Promise<void>;
-}
-
-/** Rewrites a stack function for the run: own name, topics prefixed, extra environment. Pure. */
-export function isolateFunction(
-  fn: StackFunction,
-  id: string,
-  extraEnv: Record<string, string> = {},
-): StackFunction {
-  const prefixed = (list: string) =>
-    list
-      .split(',')
-      .map((topic) => topic.trim())
-      .filter((topic) => topic !== '')
-      .map((topic) => `${id}.${topic}`)
-      .join(',');
-  const annotations = { ...fn.annotations };
-  for (const key of ['topic', 'cdnfaas.output'])
-    if (annotations[key] !== undefined) annotations[key] = prefixed(annotations[key]);
-  return { ...fn, name: `${fn.name}-${id}`, annotations, environment: { ...fn.environment, ...extraEnv } };
 }
 
 export async function startSystem(options: SystemOptions = {}): Promise<RunningSystem> {
@@ -160,6 +147,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   const connectorUrl = `http://127.0.0.1:${connectorPort}`;
   const kafka = createKafka(config.kafka.brokers, `cdnfaas-system-${id}`);
   const admin = kafka.admin();
+  requireModel();
   const stack = loadStackFile(options.stackFile ?? join(projectRoot, 'stack.yml'), {
     env: { ...process.env, ...env },
   });
@@ -233,12 +221,14 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     log(`system ${id}: connector on ${connectorUrl}`);
     const connectorArgs = ['connector', '--port', String(connectorPort), '--gateway', gatewayUrl];
     if (options.autoscale === false) connectorArgs.push('--no-autoscale');
-    await startBackground(config, {
-      name: 'connector',
-      args: connectorArgs,
-      healthUrl: `${connectorUrl}/healthz`,
-      env,
-    });
+    const startConnector = () =>
+      startBackground(config, {
+        name: 'connector',
+        args: connectorArgs,
+        healthUrl: `${connectorUrl}/healthz`,
+        env,
+      });
+    await startConnector();
 
     const stages = deployed.map((fn) => ({
       function: fn.name,
@@ -280,6 +270,14 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
           reason: record.headers['cdnfaas-reason'] ?? '',
           headers: record.headers,
         }));
+      },
+      pids: () => ({
+        gateway: readRecord(backgroundPaths(config, 'gateway'))?.pid,
+        connector: readRecord(backgroundPaths(config, 'connector'))?.pid,
+      }),
+      async restartConnector() {
+        await stopBackground(config, 'connector');
+        await startConnector();
       },
       stop: () => stop(),
     };
