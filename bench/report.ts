@@ -27,6 +27,7 @@ import {
   connectorFigures,
   gatewayFigures,
   pipelineFigures,
+  type Json,
 } from './reporting/from-benchmarks.ts';
 import { renderReport } from './reporting/markdown.ts';
 import { limitValues, stageRatios, type BenchReport, type Measured } from './reporting/model.ts';
@@ -162,8 +163,8 @@ const rollback = await part('rollback under load', () =>
 );
 
 const fromJson = <T extends object>(
-  source: Measured<{ json: Record<string, any> }>,
-  read: (json: Record<string, any>) => Measured<T>,
+  source: Measured<{ json: Json }>,
+  read: (json: Json) => Measured<T>,
 ): Measured<T> => (source.status === 'measured' ? read(source.json) : source);
 const report: BenchReport = {
   at: new Date().toISOString(),

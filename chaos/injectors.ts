@@ -91,7 +91,9 @@ async function restartConnector(system: IsolatedSystem, signal: StopSignal): Pro
   return `${how}, started again`;
 }
 
-async function restartGateway(system: IsolatedSystem): Promise<{ outcome: 'done' | 'failed'; detail: string }> {
+async function restartGateway(
+  system: IsolatedSystem,
+): Promise<{ outcome: 'done' | 'failed'; detail: string }> {
   await system.stopGateway();
   await system.startGateway();
   // The gateway runs the functions it had again from its state file; a stack deployed afresh
@@ -101,7 +103,10 @@ async function restartGateway(system: IsolatedSystem): Promise<{ outcome: 'done'
     return { outcome: 'done', detail: 'stopped (replicas drained), started, functions restored' };
   } catch (error) {
     await system.deployStack();
-    return { outcome: 'failed', detail: `functions not restored (${(error as Error).message.split('\n')[0]}); deployed again` };
+    return {
+      outcome: 'failed',
+      detail: `functions not restored (${(error as Error).message.split('\n')[0]}); deployed again`,
+    };
   }
 }
 

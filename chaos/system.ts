@@ -81,7 +81,14 @@ const sharedServiceVariables = [
 ];
 
 /** A sources file like system/sources.yaml, with this system's ports. Pure. */
-export function isolatedSources(base: Record<string, any>, ports: SystemPorts): Record<string, any> {
+export interface SourcesYaml {
+  kafka: Record<string, unknown>;
+  influxdb: Record<string, unknown>;
+  gateway: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+export function isolatedSources(base: SourcesYaml, ports: SystemPorts): SourcesYaml {
   return {
     ...base,
     kafka: { ...base.kafka, brokers: [`127.0.0.1:${ports.kafka}`], controllerPort: ports.kafkaController },
@@ -116,7 +123,7 @@ export async function startIsolatedSystem(options: SystemOptions): Promise<Isola
   const home = mkdtempSync(join(tmpdir(), 'cdnfaas-chaos-'));
   const ports = await pickSystemPorts();
   const sourcesFile = join(home, 'sources.yaml');
-  const base = parseYaml(readFileSync(defaultSourcesFile, 'utf8')) as Record<string, any>;
+  const base = parseYaml(readFileSync(defaultSourcesFile, 'utf8')) as SourcesYaml;
   writeFileSync(sourcesFile, stringifyYaml(isolatedSources(base, ports)));
   const env: Record<string, string | undefined> = {
     ...process.env,

@@ -5,6 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { projectRoot } from '../../system/config.ts';
+import type { Json } from './from-benchmarks.ts';
 
 export interface ChildBenchmark {
   name: string;
@@ -14,10 +15,7 @@ export interface ChildBenchmark {
 }
 
 /** Runs one benchmark script; resolves with its JSON output, rejects with why there is none. */
-export async function runChildBenchmark(
-  bench: ChildBenchmark,
-  say: (line: string) => void,
-): Promise<Record<string, any>> {
+export async function runChildBenchmark(bench: ChildBenchmark, say: (line: string) => void): Promise<Json> {
   const script = join(projectRoot, bench.script);
   if (!existsSync(script)) throw new Error(`${bench.script} does not exist (not landed)`);
   const output = join(projectRoot, 'bench', 'out', `${bench.name}.json`);
@@ -49,5 +47,5 @@ export async function runChildBenchmark(
     );
   if (!existsSync(output) || statSync(output).mtimeMs < started)
     throw new Error(`${bench.script} did not write bench/out/${bench.name}.json`);
-  return JSON.parse(readFileSync(output, 'utf8')) as Record<string, any>;
+  return JSON.parse(readFileSync(output, 'utf8')) as Json;
 }

@@ -242,7 +242,7 @@ describe('helpers', () => {
       version: 1,
       functions: {
         provide: { handler: './functions/provide', labels: { 'com.openfaas.scale.max': '4' } },
-        predict: {},
+        predict: { handler: './functions/predict' },
       },
     };
     expect(singleFunctionStack(stack, 'provide', `${projectRoot}/bench/out/stacks`)).toEqual({
