@@ -34,9 +34,10 @@ import { limitValues, stageRatios, type BenchReport, type Measured } from './rep
 import { measureAutoscaler } from './scenarios/autoscaler.ts';
 import { measureRollback } from './scenarios/rollback.ts';
 import { measureStage } from './scenarios/stages.ts';
-import { clientDataOf, rawValues } from './scenarios/workload.ts';
+import { clientDataOf, predictionsOf, rawValues } from './scenarios/workload.ts';
 import { clientDataPoint } from '../functions/load-data/client-data-point.ts';
 import { toLine } from '../functions/shared/point.ts';
+import { predictionPoint } from '../functions/load-predictions/prediction-point.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
 const scale = (full: number, small: number) => (quick ? small : full);
@@ -85,8 +86,24 @@ const kafkaLimit = await part('limit: Kafka pass-through (kcat)', () =>
     say,
   }),
 );
-const influxLimit = await part('limit: InfluxDB line-protocol writes', () => {
+const influxLimit = await part('limit: InfluxDB line-protocol writes (cdn_client_data points)', () => {
   const lines = data.map((record) => toLine(clientDataPoint(record)));
+  return measureInfluxLimit({
+    url: config.influxdb.url,
+    token: readInfluxToken(config),
+    lines: () => lines,
+    linesPerRequest: 5_000,
+    parallel: 4,
+    say,
+  });
+});
+const influxPredictionsLimit = await part('limit: InfluxDB line-protocol writes (predictions points)', () => {
+  const predictions = predictionsOf(data, new Date());
+  const lines = predictions.map((prediction, offset) =>
+    toLine(
+      predictionPoint(prediction, { topic: 'cdn_result', partition: offset % 6, offset: String(offset) }),
+    ),
+  );
   return measureInfluxLimit({
     url: config.influxdb.url,
     token: readInfluxToken(config),
@@ -104,7 +121,12 @@ const onnxLimit = await part('limit: onnxruntime rows/s', async () =>
     seconds: scale(5, 2),
   }),
 );
-const limits = { kafka: kafkaLimit, influxdb: influxLimit, onnxruntime: onnxLimit };
+const limits = {
+  kafka: kafkaLimit,
+  influxdb: influxLimit,
+  influxdbPredictions: influxPredictionsLimit,
+  onnxruntime: onnxLimit,
+};
 const values = limitValues(limits);
 await admin.disconnect();
 

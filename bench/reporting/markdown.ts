@@ -19,6 +19,15 @@ function ratios(list: Ratio[]): string {
   return list.length === 0 ? 'no limit measured' : list.map(pct).join('; ');
 }
 
+function influxRow(title: string, limit: BenchReport['limits']['influxdb']): string[] {
+  if (limit.status === 'missing') return [title, missing(limit)!, 'POST /api/v2/write'];
+  return [
+    title,
+    `${int(limit.sequentialPointsPerSecond)} points/s (one request in flight), ${int(limit.parallelPointsPerSecond)} points/s (${limit.parallel} in flight)`,
+    `the loaders' line protocol, POST /api/v2/write, ${int(limit.linesPerRequest)} lines per request, ${int(limit.points)} points`,
+  ];
+}
+
 function missing(part: Measured<object>): string | undefined {
   return part.status === 'missing' ? `missing: ${part.reason}` : undefined;
 }
@@ -65,13 +74,8 @@ export function renderReport(report: BenchReport): string {
               `kcat -C \\| kcat -P between two topics of ${limits.kafka.partitions} partitions, ${int(limits.kafka.records)} records of ${limits.kafka.recordBytes} bytes (produce alone ${int(limits.kafka.produceRecordsPerSecond)}/s, consume alone ${int(limits.kafka.consumeRecordsPerSecond)}/s)`,
             ]
           : ['Kafka pass-through', missing(limits.kafka)!, 'kcat'],
-        limits.influxdb.status === 'measured'
-          ? [
-              'InfluxDB writes',
-              `${int(limits.influxdb.sequentialPointsPerSecond)} points/s (one request in flight), ${int(limits.influxdb.parallelPointsPerSecond)} points/s (${limits.influxdb.parallel} in flight)`,
-              `line protocol of cdn_client_data points, POST /api/v2/write, ${int(limits.influxdb.linesPerRequest)} lines per request, ${int(limits.influxdb.points)} points`,
-            ]
-          : ['InfluxDB writes', missing(limits.influxdb)!, 'POST /api/v2/write'],
+        influxRow('InfluxDB writes, cdn_client_data points', limits.influxdb),
+        influxRow('InfluxDB writes, predictions points', limits.influxdbPredictions),
         limits.onnxruntime.status === 'measured'
           ? [
               'onnxruntime',
@@ -176,7 +180,7 @@ export function renderReport(report: BenchReport): string {
       ? [
           'rollback under load',
           `${int(r.failed)} failed of ${int(r.requests)} calls; p99 ${ms(r.before.p99)} ms before, ${ms(r.during.p99)} ms during (max ${ms(r.during.max)} ms)`,
-          `provide, 2 replicas, ${int(r.rate)} calls/s open loop, previous tag deployed (PUT answered in ${s(r.deployAnsweredSeconds)} s)`,
+          `provide, 2 replicas, ${int(r.rate)} calls/s open loop, previous tag deployed (PUT answered in ${ms(r.deployAnsweredSeconds * 1000)} ms)`,
         ]
       : ['rollback under load', missing(r)!, ''],
   );

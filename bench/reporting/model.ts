@@ -61,7 +61,10 @@ export interface BenchReport {
   machine: Machine;
   limits: {
     kafka: Measured<KafkaLimit>;
+    /** Writes of cdn_client_data points (load-data's lines). */
     influxdb: Measured<InfluxLimit>;
+    /** Writes of predictions points (load-predictions' lines: fewer fields, low-cardinality tags). */
+    influxdbPredictions: Measured<InfluxLimit>;
     onnxruntime: Measured<OnnxLimit>;
   };
   gateway: Measured<GatewayFigures>;
@@ -85,6 +88,8 @@ export interface LimitValues {
   kafkaPassThrough?: number;
   influxSequential?: number;
   influxParallel?: number;
+  influxPredictionsSequential?: number;
+  influxPredictionsParallel?: number;
   onnxRaw?: number;
 }
 
@@ -96,6 +101,14 @@ export function limitValues(limits: BenchReport['limits']): LimitValues {
       limits.influxdb.status === 'measured' ? limits.influxdb.sequentialPointsPerSecond : undefined,
     influxParallel:
       limits.influxdb.status === 'measured' ? limits.influxdb.parallelPointsPerSecond : undefined,
+    influxPredictionsSequential:
+      limits.influxdbPredictions.status === 'measured'
+        ? limits.influxdbPredictions.sequentialPointsPerSecond
+        : undefined,
+    influxPredictionsParallel:
+      limits.influxdbPredictions.status === 'measured'
+        ? limits.influxdbPredictions.parallelPointsPerSecond
+        : undefined,
     onnxRaw: limits.onnxruntime.status === 'measured' ? limits.onnxruntime.rawRowsPerSecond : undefined,
   };
 }
@@ -109,7 +122,17 @@ export function stageRatios(stage: StageResult, limits: LimitValues): Ratio[] {
       ...ratio(rate, 'Kafka pass-through (kcat)', limits.kafkaPassThrough),
       ...ratio(rate, 'onnxruntime raw rows/s', limits.onnxRaw),
     ];
-  return ratio(rate, 'InfluxDB writes, one request in flight', limits.influxSequential);
+  if (stage.function === 'load-predictions')
+    return ratio(
+      rate,
+      'InfluxDB writes of predictions points, one request in flight',
+      limits.influxPredictionsSequential,
+    );
+  return ratio(
+    rate,
+    'InfluxDB writes of cdn_client_data points, one request in flight',
+    limits.influxSequential,
+  );
 }
 
 /**
@@ -123,10 +146,13 @@ export function pipelineRatios(rate: number, limits: LimitValues): Ratio[] {
       'Kafka pass-through / 4 topic hops',
       limits.kafkaPassThrough === undefined ? undefined : limits.kafkaPassThrough / 4,
     ),
+    // One point of each kind per record: the time of one is the sum of the two per-point times.
     ...ratio(
       rate,
-      'InfluxDB writes (parallel) / 2 points',
-      limits.influxParallel === undefined ? undefined : limits.influxParallel / 2,
+      'InfluxDB writes (parallel) of one point of each kind',
+      limits.influxParallel === undefined || limits.influxPredictionsParallel === undefined
+        ? undefined
+        : 1 / (1 / limits.influxParallel + 1 / limits.influxPredictionsParallel),
     ),
     ...ratio(rate, 'onnxruntime raw rows/s', limits.onnxRaw),
   ];

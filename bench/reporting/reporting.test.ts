@@ -26,6 +26,14 @@ const limits: BenchReport['limits'] = {
     parallelPointsPerSecond: 80_000,
     parallel: 4,
   },
+  influxdbPredictions: {
+    status: 'measured',
+    points: 100_000,
+    linesPerRequest: 5_000,
+    sequentialPointsPerSecond: 100_000,
+    parallelPointsPerSecond: 120_000,
+    parallel: 4,
+  },
   onnxruntime: { status: 'missing', reason: 'no model' },
 };
 
@@ -36,6 +44,8 @@ describe('ratios', () => {
       kafkaPassThrough: 100_000,
       influxSequential: 50_000,
       influxParallel: 80_000,
+      influxPredictionsSequential: 100_000,
+      influxPredictionsParallel: 120_000,
       onnxRaw: undefined,
     });
     const stage = (fn: string) => ({
@@ -50,16 +60,32 @@ describe('ratios', () => {
     ]);
     expect(stageRatios(stage('predict'), values).map((r) => r.limit)).toEqual(['Kafka pass-through (kcat)']);
     expect(stageRatios(stage('load-data'), values)).toEqual([
-      { limit: 'InfluxDB writes, one request in flight', limitValue: 50_000, ratio: 0.1 },
+      {
+        limit: 'InfluxDB writes of cdn_client_data points, one request in flight',
+        limitValue: 50_000,
+        ratio: 0.1,
+      },
+    ]);
+    expect(stageRatios(stage('load-predictions'), values)).toEqual([
+      {
+        limit: 'InfluxDB writes of predictions points, one request in flight',
+        limitValue: 100_000,
+        ratio: 0.05,
+      },
     ]);
   });
 
-  it('divides the limits by what one pipeline record costs: four topic hops, two points', () => {
+  it('divides the limits by what one pipeline record costs: four topic hops, one point of each kind', () => {
     expect(
-      pipelineRatios(2_000, { kafkaPassThrough: 100_000, influxParallel: 80_000, onnxRaw: 400_000 }),
+      pipelineRatios(2_000, {
+        kafkaPassThrough: 100_000,
+        influxParallel: 80_000,
+        influxPredictionsParallel: 80_000,
+        onnxRaw: 400_000,
+      }),
     ).toEqual([
       { limit: 'Kafka pass-through / 4 topic hops', limitValue: 25_000, ratio: 0.08 },
-      { limit: 'InfluxDB writes (parallel) / 2 points', limitValue: 40_000, ratio: 0.05 },
+      { limit: 'InfluxDB writes (parallel) of one point of each kind', limitValue: 40_000, ratio: 0.05 },
       { limit: 'onnxruntime raw rows/s', limitValue: 400_000, ratio: 0.005 },
     ]);
   });
