@@ -89,7 +89,8 @@ export function formatReport(result: PipelineBenchResult, outFile: string): stri
     'benchmark process, which notes when InfluxDB acknowledged each sample_id (the loaders answer only',
     'after that, so it is the moment the point is stored and queryable). A latency record is produced',
     'to a partition the benchmark picks; its offset gives its sample_id (UUID over content and',
-    'coordinates), so each stored prediction is matched to the moment its raw record was due.',
+    'coordinates), so each stored prediction is matched to the moment its raw record was due',
+    '(records go out in one request per 5 ms at most; that wait is part of the latency).',
     'The proxy adds one local HTTP hop to every write; figures are, if anything, pessimistic.',
     `Result file: ${outFile}`,
   ];
