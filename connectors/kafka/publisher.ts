@@ -1,5 +1,6 @@
 import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import type { PublishPlan } from './publish-plan.ts';
+import { splitIntoRequests } from './request-chunks.ts';
 import { backoffDelay, sleep, type RetryPolicy } from './retry.ts';
 
 export interface PartitionRef {
@@ -93,8 +94,8 @@ export function createTransactionalPublisher(
           if (isStale()) return 'stale';
           const transaction = await (await connected()).transaction();
           try {
-            if (plan.topicMessages.length > 0)
-              await transaction.sendBatch({ topicMessages: plan.topicMessages, acks: -1 });
+            for (const topicMessages of splitIntoRequests(plan.topicMessages))
+              await transaction.sendBatch({ topicMessages, acks: -1 });
             await transaction.sendOffsets({
               consumerGroupId: options.groupId,
               topics: [
@@ -148,7 +149,8 @@ export function createSinkPublisher(
         try {
           if (isStale()) return 'stale';
           if (!sent) {
-            await producer.sendBatch({ topicMessages: plan.topicMessages, acks: -1 });
+            for (const topicMessages of splitIntoRequests(plan.topicMessages))
+              await producer.sendBatch({ topicMessages, acks: -1 });
             sent = true;
           }
           if (isStale()) return 'stale';
