@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
 import type { Logger } from '../../lib/logger.ts';
+import { installAbortedRecordFilter } from './aborted-records.ts';
 
 const levelName: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -16,6 +17,8 @@ const limitedRetriesWarning = 'Limiting retries for the idempotent producer may 
  * lowered to warn so real errors stand out.
  */
 export function createKafka(brokers: string[], clientId: string, logger: Logger): Kafka {
+  // read_committed must not deliver aborted records (see aborted-records.ts).
+  installAbortedRecordFilter();
   const kafkaLogger = logger.child({ component: 'kafkajs' });
   return new Kafka({
     clientId,
