@@ -33,7 +33,7 @@ export function printReport(report: ChaosReport, write: (text: string) => void):
   const { reconciliation: r } = report;
   write(
     `\nReconciliation (${report.profile} form, seed ${report.seed}): ${report.records.toLocaleString('en-US')} records sent (${r.valid.toLocaleString('en-US')} valid, ` +
-      `${r.invalid.toLocaleString('en-US')} invalid), replay resends ${report.replay.resends}, settled: ${report.settled}\n\n${reconciliationTable(r)}\n`,
+      `${r.invalid.toLocaleString('en-US')} invalid), replay resends ${report.replay.resends}${report.replay.resendReasons.length > 0 ? ` (${report.replay.resendReasons.join('; ')})` : ''}, settled: ${report.settled}\n\n${reconciliationTable(r)}\n`,
   );
   const t = report.timings;
   write(

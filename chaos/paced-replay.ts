@@ -1,12 +1,16 @@
 // The chaos run's source: records sent to cdn_raw at a steady pace, through broker restarts.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Kafka } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 
 export interface PacedReplayResult {
   sent: number;
   elapsedMs: number;
   /** Chunks sent again after kafkajs gave up on them (each may have landed twice). */
   resends: number;
+  /** Records in those chunks: at most this many can be in cdn_raw twice. */
+  resentRecords: number;
+  /** Why kafkajs gave up, once per distinct reason. */
+  resendReasons: string[];
 }
 
 /** How many records are due `elapsedMs` into a replay at `rate` per second. Pure. */
@@ -16,8 +20,11 @@ export function dueCount(elapsedMs: number, rate: number, total: number): number
 
 /**
  * Sends `values` in order at `rate` records/s with an idempotent producer. kafkajs retries a
- * request with the same sequence numbers while the broker restarts (no duplicates); only if it
- * gives up is the chunk sent again, and counted, because that second send may duplicate.
+ * request with the same sequence numbers while the broker restarts (no duplicates). When it gives
+ * up (after a broker kill -9 the broker can answer OUT_OF_ORDER_SEQUENCE_NUMBER to every later
+ * request of that producer), the producer is replaced and the chunk sent again, and counted,
+ * because part of it may have landed the first time: a source may duplicate, and the pipeline
+ * must then treat the two copies as two events.
  */
 export async function pacedReplay(
   kafka: Kafka,
@@ -27,16 +34,29 @@ export async function pacedReplay(
   onProgress: (sent: number) => void,
   signal?: AbortSignal,
 ): Promise<PacedReplayResult> {
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-    retry: { retries: 30, initialRetryTime: 200, maxRetryTime: 3_000 },
-  });
-  await producer.connect();
+  const newProducer = async (): Promise<Producer> => {
+    for (;;) {
+      const fresh = kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 3_000 },
+      });
+      try {
+        await fresh.connect();
+        return fresh;
+      } catch {
+        await fresh.disconnect().catch(() => undefined);
+        await sleep(1_000);
+      }
+    }
+  };
+  let producer = await newProducer();
   const started = performance.now();
   let sent = 0;
   let resends = 0;
+  let resentRecords = 0;
+  const resendReasons = new Set<string>();
   try {
     while (sent < values.length && !signal?.aborted) {
       const due = dueCount(performance.now() - started, rate, values.length);
@@ -53,7 +73,10 @@ export async function pacedReplay(
         } catch (error) {
           if (signal?.aborted) throw error;
           resends += 1;
-          await sleep(1_000);
+          resentRecords += messages.length;
+          resendReasons.add((error as Error).message);
+          await producer.disconnect().catch(() => undefined);
+          producer = await newProducer();
         }
       }
       sent = end;
@@ -62,5 +85,11 @@ export async function pacedReplay(
   } finally {
     await producer.disconnect().catch(() => undefined);
   }
-  return { sent, elapsedMs: performance.now() - started, resends };
+  return {
+    sent,
+    elapsedMs: performance.now() - started,
+    resends,
+    resentRecords,
+    resendReasons: [...resendReasons],
+  };
 }

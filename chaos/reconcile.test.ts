@@ -156,3 +156,28 @@ describe('reconcile', () => {
     });
   });
 });
+
+describe('reconcile with a source that resent', () => {
+  it('accepts cdn_raw copies up to the records resent, and expects both copies downstream', () => {
+    const { sent, back } = cleanRun();
+    const copy = rawAt(3, 0, sent[0]!.value);
+    back.raw = [...back.raw, copy];
+    const copyId = expectedSampleId(copy)!;
+    for (const list of [
+      back.topics.cdn_data,
+      back.topics.cdn_client_data_storage,
+      back.topics.cdn_result,
+      back.stored.cdn_client_data,
+      back.stored.predictions,
+    ])
+      list.push(copyId);
+    expect(reconcile(sent, back).ok).toBe(false);
+    const result = reconcile(sent, back, 2);
+    expect(result.rows[0]).toMatchObject({
+      check: 'replay -> cdn_raw (same values; up to 2 resent)',
+      duplicated: 1,
+      ok: true,
+    });
+    expect(result).toMatchObject({ valid: 4, ok: true });
+  });
+});

@@ -131,13 +131,17 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosReport> {
       ...laterDlqs.map((topic) => readTopic(brokers, topic)),
     ]);
     const keys = (list: { key: string | null }[]) => list.map((record) => record.key ?? '');
-    const reconciliation = reconcile(records, {
-      raw,
-      rawDlq,
-      topics: { cdn_data: keys(data), cdn_client_data_storage: keys(storage), cdn_result: keys(result) },
-      laterDlqs: Object.fromEntries(laterDlqs.map((topic, i) => [topic, later[i]!.length])),
-      stored: { cdn_client_data: clientData, predictions },
-    });
+    const reconciliation = reconcile(
+      records,
+      {
+        raw,
+        rawDlq,
+        topics: { cdn_data: keys(data), cdn_client_data_storage: keys(storage), cdn_result: keys(result) },
+        laterDlqs: Object.fromEntries(laterDlqs.map((topic, i) => [topic, later[i]!.length])),
+        stored: { cdn_client_data: clientData, predictions },
+      },
+      replay.resentRecords,
+    );
     const evidence: ChaosReport['evidence'] = {};
     const byTopic: Record<string, ReadRecord[]> = {
       cdn_data: data,
