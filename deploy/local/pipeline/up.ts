@@ -1,9 +1,6 @@
 // `npm run up`: the whole pipeline on this machine, step by step, each step skipped when its
 // result is already there (services running, sample data written, model trained, images built).
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CdnfaasError } from '../../../lib/errors.ts';
 import { buildStack } from '../../../runtime/build/index.ts';
 import { ensureCredentials } from '../../../runtime/gateway/credentials.ts';
 import { loadStackFile } from '../../../runtime/stack/stack-file.ts';
@@ -15,6 +12,9 @@ import { servicesUp } from '../up.ts';
 import { startBackground } from './background.ts';
 import { deployFunction, upsertSecret, waitForReady, type GatewayAccess } from './deploy-stack.ts';
 import { countStored } from './stored.ts';
+import { ensureModel, ensureSampleData } from './model.ts';
+
+export { predictModelDir, sampleDataFile } from './model.ts';
 
 export interface UpOptions {
   stackFile?: string;
@@ -25,28 +25,6 @@ export interface UpOptions {
 }
 
 export const connectorPort = 8082;
-export const predictModelDir = join(projectRoot, 'functions', 'predict', 'model');
-
-function runCli(args: string[], what: string): void {
-  const result = spawnSync(process.execPath, [join(projectRoot, 'bin', 'cdnfaas.mjs'), ...args], {
-    cwd: projectRoot,
-    stdio: 'inherit',
-  });
-  if (result.status !== 0) {
-    throw new CdnfaasError(
-      'INTERNAL',
-      `${what} failed (npx cdnfaas ${args.join(' ')} exited ${result.status})`,
-      {
-        hint: 'read its output above, fix the cause and run `npm run up` again',
-      },
-    );
-  }
-}
-
-export function sampleDataFile(config: SystemConfig): string {
-  return join(config.home, 'sample', 'cdn_sample.csv');
-}
-
 export async function pipelineUp(
   config: SystemConfig,
   options: UpOptions = {},
@@ -67,17 +45,10 @@ export async function pipelineUp(
   await servicesUp(config, { onProgress: (event) => log(`  ${event.service}: ${event.message}`) });
 
   step(2, 'sample data');
-  const sample = sampleDataFile(config);
-  if (existsSync(sample)) log(`  using ${sample}`);
-  else
-    runCli(
-      ['generate-data', '--rows', String(options.sampleRows ?? 20_000), '--seed', '1', '--out', sample],
-      'generating sample data',
-    );
+  const sample = ensureSampleData(config, options.sampleRows ?? 20_000, log);
 
   step(3, 'model');
-  if (existsSync(join(predictModelDir, 'model.onnx'))) log(`  using the model in ${predictModelDir}`);
-  else runCli(['train', '--data', sample, '--install'], 'training');
+  ensureModel(sample, log);
 
   step(4, 'build: functions into the local image store');
   await buildStack({
