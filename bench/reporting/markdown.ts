@@ -12,8 +12,11 @@ const ms = (n: number | undefined) =>
       : Math.round(n).toLocaleString('en-US');
 const s = (n: number | null | undefined) =>
   n === undefined || n === null || !Number.isFinite(n) ? 'n/a' : n.toFixed(1);
-const pct = (r: Ratio) =>
-  `${(r.ratio * 100).toFixed(r.ratio < 0.1 ? 1 : 0)} % of ${r.limit} (${int(r.limitValue)})`;
+const pct = (r: Ratio) => {
+  const percent = r.ratio * 100;
+  const shown = percent < 0.1 ? '< 0.1' : percent.toFixed(percent < 10 ? 1 : 0);
+  return `${shown} % of ${r.limit} (${int(r.limitValue)})`;
+};
 
 function ratios(list: Ratio[]): string {
   return list.length === 0 ? 'no limit measured' : list.map(pct).join('; ');
@@ -188,7 +191,7 @@ export function renderReport(report: BenchReport): string {
   lines.push(
     '## Reproduce',
     '',
-    '`npm run bench` (about 10 minutes; Kafka and InfluxDB come from `npx cdnfaas services up`, kcat from `apt-get install -y kcat`).',
+    '`npm run bench` (5 to 10 minutes; Kafka and InfluxDB come from `npx cdnfaas services up`, kcat from `apt-get install -y kcat`).',
     'Single parts: `npm run bench:gateway`, `npm run bench:connector`, `npm run bench:pipeline`. `npx cdnfaas k8s capacity` reads',
     '`stages.<function>.recordsPerSecondPerReplica` from bench/REPORT.json.',
     '',
