@@ -25,6 +25,84 @@ async function until(
   );
 }
 
+/** One autoscaler tick as GET /scaling shows it, in the autoscaler's own clock. */
+interface Tick {
+  at: number;
+  current: number;
+  replicas: number;
+  recommended: number;
+  totalLag: number;
+}
+
+interface ScalingView {
+  functions: {
+    function: string;
+    current: number;
+    at: string;
+    decision: {
+      replicas: number;
+      recommended: number;
+      totalLag: number;
+      memory: { recommendations: { at: number; replicas: number }[] };
+    };
+  }[];
+}
+
+/**
+ * Records every autoscaler tick per function by polling GET /scaling much faster than the
+ * autoscaler ticks, plus the recommendations its memory still holds (the last window of them),
+ * so no tick between two polls goes unseen. Times are the autoscaler's, not the test's.
+ */
+function watchScaling(url: string): {
+  ticks: Map<string, Map<number, Tick>>;
+  recommendations: Map<string, Map<number, number>>;
+  stop(): Promise<void>;
+} {
+  const ticks = new Map<string, Map<number, Tick>>();
+  const recommendations = new Map<string, Map<number, number>>();
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const response = await fetch(`${url}/scaling`).catch(() => undefined);
+      if (response?.status === 200) {
+        for (const entry of ((await response.json()) as ScalingView).functions) {
+          const at = Date.parse(entry.at);
+          const seen = ticks.get(entry.function) ?? new Map<number, Tick>();
+          seen.set(at, {
+            at,
+            current: entry.current,
+            replicas: entry.decision.replicas,
+            recommended: entry.decision.recommended,
+            totalLag: entry.decision.totalLag,
+          });
+          ticks.set(entry.function, seen);
+          const held = recommendations.get(entry.function) ?? new Map<number, number>();
+          for (const recommendation of entry.decision.memory.recommendations)
+            held.set(recommendation.at, recommendation.replicas);
+          recommendations.set(entry.function, held);
+        }
+      }
+      await sleep(100);
+    }
+  })();
+  return {
+    ticks,
+    recommendations,
+    async stop() {
+      running = false;
+      await loop;
+    },
+  };
+}
+
+/** The first tick that decided to go from above `target` down to it. */
+function scaleDownTick(ticks: Map<number, Tick> | undefined, target: number): Tick {
+  const sorted = [...(ticks?.values() ?? [])].sort((a, b) => a.at - b.at);
+  const tick = sorted.find((entry) => entry.replicas === target && entry.current > target);
+  if (tick === undefined) throw new Error(`no autoscaler tick seen that scaled down to ${target}`);
+  return tick;
+}
+
 describe('lag autoscaling through the gateway', () => {
   let harness: Harness;
   beforeAll(async () => {
@@ -86,8 +164,11 @@ describe('lag autoscaling through the gateway', () => {
     expect(zeroOut).toBeLessThan(10_000);
     expect(floorOut).toBeLessThan(10_000);
 
-    // Each function scales down only once its own lag stayed at zero for the 5 s window:
-    // to min where it must stay up, to zero where that is allowed.
+    // Each function scales down only after its window: to min once no recommendation above min
+    // was made for the 5 s scale-down window, to zero (where allowed) once the lag stayed at zero
+    // for the 5 s idle period. Judged on the autoscaler's own ticks: the test sees the lag reach
+    // zero later than the autoscaler may have, so timing from the test's view says nothing.
+    const watcher = watchScaling(connector.url);
     const scaleDownAfterDrain = async (
       name: string,
       predicate: (status: { replicas: number; availableReplicas: number }) => boolean,
@@ -102,9 +183,26 @@ describe('lag autoscaling through the gateway', () => {
       scaleDownAfterDrain(floor, (status) => status.replicas === 1),
     ]);
     const drained = Date.now();
-    // The lag is read every 0.5 s, so "zero lag" is seen up to a poll late: allow that much.
-    expect(toMin).toBeGreaterThanOrEqual(4_000);
-    expect(toZero).toBeGreaterThanOrEqual(4_000);
+    await watcher.stop();
+    const windowMs = 5_000;
+    const minTick = scaleDownTick(watcher.ticks.get(floor), 1);
+    const lastAboveMin = Math.max(
+      ...[...(watcher.recommendations.get(floor) ?? new Map<number, number>())]
+        .filter(([at, replicas]) => at < minTick.at && replicas > 1)
+        .map(([at]) => at),
+    );
+    expect(lastAboveMin, 'a recommendation above min was seen while the backlog drained').toBeGreaterThan(0);
+    const minHeld = minTick.at - lastAboveMin;
+    expect(minHeld).toBeGreaterThanOrEqual(windowMs);
+    const zeroTick = scaleDownTick(watcher.ticks.get(zero), 0);
+    const lastLag = Math.max(
+      ...[...(watcher.ticks.get(zero)?.values() ?? [])]
+        .filter((tick) => tick.at < zeroTick.at && tick.totalLag > 0)
+        .map((tick) => tick.at),
+    );
+    expect(lastLag, 'lag was seen before scaling to zero').toBeGreaterThan(0);
+    const zeroHeld = zeroTick.at - lastLag;
+    expect(zeroHeld).toBeGreaterThanOrEqual(windowMs);
     expect((await harness.replicas(floor)).replicas).toBe(1);
 
     // A new record wakes the function from zero and is processed.
@@ -130,7 +228,7 @@ describe('lag autoscaling through the gateway', () => {
     };
     expect(scaling.functions.map((entry) => entry.function).sort()).toEqual([floor, zero].sort());
     process.stderr.write(
-      `scaling: out to 4 in ${zeroOut} / ${floorOut} ms; drained, then zero after ${toZero} ms and min after ${toMin} ms; woke from zero in ${woke} ms (${Math.round((Date.now() - drained) / 1000)} s after the drain)\n`,
+      `scaling: out to 4 in ${zeroOut} / ${floorOut} ms; drained, then zero after ${toZero} ms and min after ${toMin} ms (autoscaler: ${zeroHeld} ms after the last lag, ${minHeld} ms after the last recommendation above min); woke from zero in ${woke} ms (${Math.round((Date.now() - drained) / 1000)} s after the drain)\n`,
     );
   });
 });
