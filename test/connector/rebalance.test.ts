@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ConnectorService } from '../../connectors/kafka/service.ts';
 import { groupIdFor } from '../../connectors/kafka/function-spec.ts';
 import { readGroupLag } from '../../runtime/lag/reader.ts';
 import { createTopics, produce, readTopic, waitForZeroLag } from './support/kafka.ts';
@@ -31,30 +32,60 @@ describe('several connector instances (a Deployment with replicas)', () => {
       envVars: { BATCH_DELAY_MS: '30' },
     });
     await harness.waitForReady(name, 2);
+    const record = (n: number) => ({ key: `r${n}`, value: JSON.stringify({ id: `r${n}`, n }) });
+    // A first part of the backlog before the second instance joins, the rest only once it has
+    // joined: however slow the join, both instances then have records on their partitions.
+    const before = total * 0.4;
+    let produced = before;
     await produce(
       harness.kafka,
       input,
-      Array.from({ length: total }, (_, n) => ({ key: `r${n}`, value: JSON.stringify({ id: `r${n}`, n }) })),
+      Array.from({ length: before }, (_, n) => record(n)),
     );
     const consumed = async () =>
-      total -
+      produced -
       (await readGroupLag(harness.admin, { function: name, groupId: groupIdFor(name), topic: input }))
         .totalLag;
     const waitConsumed = async (count: number) => {
       const deadline = Date.now() + 60_000;
-      while ((await consumed()) < count && Date.now() < deadline) await sleep(200);
+      while ((await consumed()) < count) {
+        if (Date.now() > deadline) throw new Error(`fewer than ${count} records consumed after 60 s`);
+        await sleep(200);
+      }
     };
+    const held = (service: ConnectorService) =>
+      (service.connector.snapshot()[0]?.partitions ?? []).map((entry) => entry.partition);
 
     // The first instance leaves without finishing its batches in flight, as a killed pod would.
     const first = await harness.startConnector({ shutdownGraceMs: 0 });
     await waitConsumed(total * 0.15);
     const second = await harness.startConnector();
-    await waitConsumed(total * 0.45);
-    const split = second.connector.snapshot()[0]?.partitions.length ?? 0;
-    await first.stop();
-    await waitForZeroLag(harness.admin, groupIdFor(name), input, 120_000);
+    // The join is done when the two instances hold disjoint shares that cover every partition.
+    const deadline = Date.now() + 60_000;
+    let split = 0;
+    while (Date.now() < deadline) {
+      const mine = held(second);
+      const theirs = held(first);
+      split = mine.length;
+      if (
+        mine.length > 0 &&
+        new Set([...mine, ...theirs]).size === partitions &&
+        mine.length + theirs.length === partitions
+      )
+        break;
+      await sleep(200);
+    }
     expect(split, 'the second instance got a share of the partitions').toBeGreaterThan(0);
     expect(split).toBeLessThan(partitions);
+    await produce(
+      harness.kafka,
+      input,
+      Array.from({ length: total - before }, (_, n) => record(before + n)),
+    );
+    produced = total;
+    await waitConsumed(total * 0.55);
+    await first.stop();
+    await waitForZeroLag(harness.admin, groupIdFor(name), input, 120_000);
 
     const outputs = await readTopic(harness.kafka, output, total);
     expect(outputs).toHaveLength(total);
