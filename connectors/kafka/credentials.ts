@@ -45,6 +45,4 @@ export function credentialsFromEnvironment(
   };
 }
 
-export function basicAuthHeader(credentials: Credentials): string {
-  return `Basic ${Buffer.from(`${credentials.user}:${credentials.password}`).toString('base64')}`;
-}
+export { basicAuthHeader } from '../../lib/basic-auth.ts';

@@ -6,6 +6,7 @@ import {
   type Sample,
 } from '../reducers/samples.ts';
 import type { FunctionReplicas } from './types.ts';
+import { basicAuthHeader } from '../../lib/basic-auth.ts';
 
 export interface GatewayAccess {
   url: string;
@@ -53,7 +54,7 @@ async function get(url: string, timeoutMs: number, headers: Record<string, strin
 
 /** Functions with replicas from an OpenFaaS-compatible gateway, with its basic-auth credentials. */
 export function gatewayFunctions(access: GatewayAccess): () => Promise<FunctionSummary[]> {
-  const authorization = `Basic ${Buffer.from(`${access.user}:${access.password}`).toString('base64')}`;
+  const authorization = basicAuthHeader(access);
   return async () => {
     const response = await get(new URL('/system/functions', access.url).href, access.timeoutMs, {
       authorization,

@@ -30,19 +30,8 @@ export interface FunctionSpec {
 }
 
 /** faas-provider FunctionStatus as GET /system/functions and /system/function/{name} return it. */
-export interface FunctionStatus {
-  name: string;
-  image: string;
+export interface FunctionStatus extends FunctionSpec {
   namespace: string;
-  envProcess?: string;
-  envVars: Record<string, string>;
-  constraints: string[];
-  secrets: string[];
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  limits?: FunctionResources;
-  requests?: FunctionResources;
-  readOnlyRootFilesystem: boolean;
   invocationCount: number;
   /** Desired replicas. */
   replicas: number;

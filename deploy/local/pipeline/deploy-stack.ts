@@ -1,6 +1,7 @@
 // Deploys a stack file's functions through the OpenFaaS REST API, as `faas-cli deploy` does:
 // PUT /system/functions to update, POST when the function does not exist yet.
 import { request } from 'undici';
+import { basicAuthHeader } from '../../../lib/basic-auth.ts';
 import { CdnfaasError } from '../../../lib/errors.ts';
 import type { StackFunction } from '../../../runtime/stack/stack-file.ts';
 
@@ -28,14 +29,10 @@ export function toFunctionDeployment(fn: StackFunction) {
   };
 }
 
-function authorization(access: GatewayAccess): string {
-  return `Basic ${Buffer.from(`${access.user}:${access.password}`).toString('base64')}`;
-}
-
 async function send(access: GatewayAccess, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown) {
   const response = await request(new URL(path, access.url), {
     method,
-    headers: { authorization: authorization(access), 'content-type': 'application/json' },
+    headers: { authorization: basicAuthHeader(access), 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.statusCode, text: await response.body.text() };
