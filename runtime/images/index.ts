@@ -8,4 +8,9 @@ export {
   type PutOutcome,
   type RemoveResult,
 } from './store.ts';
-export { parseImageReference, isValidImageReference, type ImageReference } from './reference.ts';
+export {
+  parseImageReference,
+  isValidImageReference,
+  isMutableReference,
+  type ImageReference,
+} from './reference.ts';

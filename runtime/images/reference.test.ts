@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isCdnfaasError } from '../../lib/errors.ts';
-import { parseImageReference } from './reference.ts';
+import { isMutableReference, parseImageReference } from './reference.ts';
 
 describe('parseImageReference', () => {
   it.each([
@@ -23,6 +23,23 @@ describe('parseImageReference', () => {
         digest: `sha256:${'a'.repeat(64)}`,
         ref: `cdnfaas/echo@sha256:${'a'.repeat(64)}`,
       },
+    ],
+    // Docker's normalisation: Docker Hub spelt out, official images under library/, no tag.
+    [
+      'docker.io/functions/alpine:latest',
+      { name: 'functions/alpine', tag: 'latest', ref: 'functions/alpine:latest' },
+    ],
+    [
+      'index.docker.io/functions/alpine',
+      { name: 'functions/alpine', tag: 'latest', ref: 'functions/alpine:latest' },
+    ],
+    ['docker.io/library/alpine:3.20', { name: 'alpine', tag: '3.20', ref: 'alpine:3.20' }],
+    ['library/alpine', { name: 'alpine', tag: 'latest', ref: 'alpine:latest' }],
+    ['docker.io/alpine', { name: 'alpine', tag: 'latest', ref: 'alpine:latest' }],
+    ['docker.io/library/team/fn:1', { name: 'library/team/fn', tag: '1', ref: 'library/team/fn:1' }],
+    [
+      'ghcr.io/library/alpine:1',
+      { name: 'ghcr.io/library/alpine', tag: '1', ref: 'ghcr.io/library/alpine:1' },
     ],
   ])('accepts %s', (input, expected) => {
     expect(parseImageReference(input)).toEqual(expected);
@@ -55,5 +72,17 @@ describe('parseImageReference', () => {
     expect(isCdnfaasError(caught, 'INVALID_INPUT')).toBe(true);
     expect((caught as Error).message).toContain(JSON.stringify(input));
     expect((caught as Error).message).toContain(reason);
+  });
+});
+
+describe('isMutableReference', () => {
+  it.each([
+    ['cdnfaas/predict:0.1.0', false],
+    ['cdnfaas/predict:latest', true],
+    ['cdnfaas/predict', true],
+    ['docker.io/functions/alpine', true],
+    [`cdnfaas/predict@sha256:${'b'.repeat(64)}`, false],
+  ])('%s -> %s', (input, expected) => {
+    expect(isMutableReference(parseImageReference(input))).toBe(expected);
   });
 });

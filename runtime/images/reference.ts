@@ -7,7 +7,11 @@ import { CdnfaasError } from '../../lib/errors.ts';
  * `../`, an absolute path or control characters that would end up in logs and file names.
  */
 export interface ImageReference {
-  /** Repository name including any registry, e.g. `cdnfaas/predict` or `localhost:5000/echo`. */
+  /**
+   * Repository name including any registry, in Docker's familiar form: `cdnfaas/predict`,
+   * `localhost:5000/echo`; `docker.io/functions/alpine` is `functions/alpine` and
+   * `docker.io/library/alpine` is `alpine`, so every spelling of one image finds the same tag.
+   */
   name: string;
   /** The tag; `latest` when the reference names none. */
   tag: string;
@@ -41,6 +45,22 @@ function describeTrick(input: string): string | undefined {
     return 'it contains a "." or ".." path component';
   if (input.includes('//')) return 'it contains an empty path component';
   return undefined;
+}
+
+/** Docker Hub's names for itself: references on it are stored without them. */
+const dockerHubRegistries = new Set(['docker.io', 'index.docker.io']);
+const officialNamespace = 'library/';
+
+/**
+ * Docker's familiar name (distribution/reference FamiliarName): no Docker Hub registry, and no
+ * `library/` for an official image. `docker.io/library/alpine` and `alpine` are one image.
+ */
+function familiarName(registry: string | undefined, path: string): string {
+  if (registry !== undefined && !dockerHubRegistries.has(registry)) return `${registry}/${path}`;
+  if (path.startsWith(officialNamespace) && !path.slice(officialNamespace.length).includes('/')) {
+    return path.slice(officialNamespace.length);
+  }
+  return path;
 }
 
 function splitRegistry(name: string): { registry?: string; path: string } {
@@ -97,8 +117,17 @@ export function parseImageReference(input: string): ImageReference {
     }
   }
 
-  const ref = digest === undefined ? `${name}:${tag}` : `${name}@${digest}`;
-  return digest === undefined ? { name, tag, ref } : { name, tag, digest, ref };
+  const familiar = familiarName(registry, path);
+  const ref = digest === undefined ? `${familiar}:${tag}` : `${familiar}@${digest}`;
+  return digest === undefined ? { name: familiar, tag, ref } : { name: familiar, tag, digest, ref };
+}
+
+/**
+ * True when the reference names a tag that moves (`latest`, or no tag at all): deploying it is
+ * allowed, as OpenFaaS allows it, but a rollback cannot name the earlier content by it.
+ */
+export function isMutableReference(reference: ImageReference): boolean {
+  return reference.digest === undefined && reference.tag === 'latest';
 }
 
 /** True when the reference is valid; for callers that branch rather than report. */
