@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inheritedEnv, initialReplicas, needsRollout } from './deployment-rules.ts';
+import { inheritedEnv, initialReplicas, needsRollout, withProviderLabels } from './deployment-rules.ts';
 import type { FunctionSpec } from './types.ts';
 
 const spec: FunctionSpec = {
@@ -14,28 +14,45 @@ const spec: FunctionSpec = {
 };
 
 describe('needsRollout', () => {
+  const inputs = (next: Partial<FunctionSpec>, imageDigest = 'd1', secretsDigest = 's1') => ({
+    spec: { ...spec, ...next },
+    imageDigest,
+    secretsDigest,
+  });
+  const before = inputs({});
+
   it.each([
-    ['the same spec', spec, 'd1', false],
+    ['the same spec', inputs({}), false],
     [
-      'labels and annotations only',
-      { ...spec, labels: { team: 'edge' }, annotations: { topic: 't' } },
-      'd1',
+      'maps and secrets in another order',
+      inputs({ envVars: { B: '2', A: '1' }, secrets: ['s2', 's1'], labels: { team: 'cdn' } }),
       false,
     ],
-    [
-      'env and secrets in another order',
-      { ...spec, envVars: { B: '2', A: '1' }, secrets: ['s2', 's1'] },
-      'd1',
-      false,
-    ],
-    ['new content under the same tag', spec, 'd2', true],
-    ['another tag of the same content', { ...spec, image: 'cdnfaas/echo:2.0.0' }, 'd1', true],
-    ['another environment', { ...spec, envVars: { A: '1' } }, 'd1', true],
-    ['another secret', { ...spec, secrets: ['s1'] }, 'd1', true],
-    ['another process', { ...spec, envProcess: 'node other.mjs' }, 'd1', true],
-    ['another memory limit', { ...spec, limits: { memory: '256Mi' } }, 'd1', true],
-  ])('%s -> %s', (_name, next, digest, expected) => {
-    expect(needsRollout(spec, 'd1', next as FunctionSpec, digest as string)).toBe(expected);
+    ['new content under the same tag', inputs({}, 'd2'), true],
+    ['another tag of the same content', inputs({ image: 'cdnfaas/echo:2.0.0' }), true],
+    ['another environment', inputs({ envVars: { A: '1' } }), true],
+    ['another secret', inputs({ secrets: ['s1'] }), true],
+    ['a secret with a new value', inputs({}, 'd1', 's2'), true],
+    ['another process', inputs({ envProcess: 'node other.mjs' }), true],
+    ['another label', inputs({ labels: { team: 'edge' } }), true],
+    ['an annotation added', inputs({ annotations: { topic: 't' } }), true],
+    ['another memory limit', inputs({ limits: { memory: '256Mi' } }), true],
+    ['another cpu limit', inputs({ limits: { cpu: '500m' } }), true],
+    ['another request', inputs({ requests: { memory: '64Mi' } }), true],
+    ['another constraint', inputs({ constraints: ['node=a'] }), true],
+    ['a read-only root filesystem', inputs({ readOnlyRootFilesystem: true }), true],
+  ])('%s -> %s', (_name, next, expected) => {
+    expect(needsRollout(before, next)).toBe(expected);
+  });
+});
+
+describe('withProviderLabels', () => {
+  it.each([
+    [{}, { faas_function: 'echo' }],
+    [{ team: 'cdn' }, { team: 'cdn', faas_function: 'echo' }],
+    [{ faas_function: 'other' }, { faas_function: 'echo' }],
+  ])('%j -> %j', (labels, expected) => {
+    expect(withProviderLabels({ ...spec, labels }).labels).toEqual(expected);
   });
 });
 

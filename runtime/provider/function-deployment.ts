@@ -12,6 +12,8 @@ import { defaultNamespace, type FunctionSpec, type FunctionStatus, type InvokeTa
 export interface Revision {
   number: number;
   image: ResolvedImage;
+  /** Digest of the secrets' values this revision was given (SecretStore.digest). */
+  secretsDigest: string;
   env: Record<string, string>;
   /** Flags before the entrypoint, e.g. the heap cap that honours limits.memory. */
   nodeArgs: string[];

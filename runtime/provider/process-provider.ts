@@ -2,14 +2,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { CdnfaasError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
-import { parseImageReference } from '../images/reference.ts';
+import { isMutableReference, parseImageReference } from '../images/reference.ts';
 import { replicaEnv, type ImageResolver, type ResolvedImage } from '../images/types.ts';
 import { defaultBackoff, type BackoffPolicy } from './backoff.ts';
 import { FunctionDeployment, type Revision } from './function-deployment.ts';
 import { FunctionLog } from './function-log.ts';
 import { defaultHealth, type HealthPolicy } from './replica.ts';
 import { nodeArgsForLimits } from './resources.ts';
-import { initialReplicas, minReplicasLabel, needsRollout } from './deployment-rules.ts';
+import { initialReplicas, minReplicasLabel, needsRollout, withProviderLabels } from './deployment-rules.ts';
 import type { SecretStore } from './secret-store.ts';
 import { readSavedFunctions, writeSavedFunctions } from './state-file.ts';
 import {
@@ -59,7 +59,8 @@ export class ProcessProvider implements FunctionProvider {
     this.maxReplicas = options.maxReplicas ?? 16;
   }
 
-  async deploy(spec: FunctionSpec): Promise<void> {
+  async deploy(requested: FunctionSpec): Promise<void> {
+    const spec = withProviderLabels(requested);
     if (this.functions.has(spec.name)) {
       throw new CdnfaasError('CONFLICT', `function ${spec.name} already exists`, {
         hint: 'update it with PUT /system/functions (faas-cli deploy does this), or remove it first',
@@ -86,11 +87,16 @@ export class ProcessProvider implements FunctionProvider {
     );
   }
 
-  async update(spec: FunctionSpec): Promise<void> {
+  async update(requested: FunctionSpec): Promise<void> {
+    const spec = withProviderLabels(requested);
     const deployment = this.require(spec.name);
     const image = this.resolveImage(spec);
     const previous = deployment.currentRevision;
-    const roll = needsRollout(deployment.spec, previous.image.digest, spec, image.digest);
+    const secretsDigest = this.options.secrets.digest(spec.secrets);
+    const roll = needsRollout(
+      { spec: deployment.spec, imageDigest: previous.image.digest, secretsDigest: previous.secretsDigest },
+      { spec, imageDigest: image.digest, secretsDigest },
+    );
     const revision = roll ? this.createRevision(spec, image, previous.number + 1) : undefined;
     deployment.apply(spec, revision);
     const minimum =
@@ -234,6 +240,13 @@ export class ProcessProvider implements FunctionProvider {
 
   private resolveImage(spec: FunctionSpec): ResolvedImage {
     const reference = parseImageReference(spec.image);
+    if (isMutableReference(reference) && !this.restoring) {
+      // Accepted, as OpenFaaS accepts it; but the tag moves with every build, so the earlier
+      // content cannot be deployed again by name.
+      const warning = `image ${spec.image} has a mutable tag: a rollback cannot name the content it replaces; tag each build (e.g. ${reference.name}:0.2.0)`;
+      this.options.logger.warn({ function: spec.name, image: spec.image }, warning);
+      this.functionLog(spec.name).append('gateway', `[cdnfaas] warning: ${warning}`);
+    }
     const image = this.options.images.resolve(reference.ref);
     if (image === undefined) {
       throw new CdnfaasError('INVALID_INPUT', `image ${reference.ref} is not in the local image store`, {
@@ -248,6 +261,8 @@ export class ProcessProvider implements FunctionProvider {
     const dir = join(this.options.stateDir, 'functions', spec.name, `r${number}-${Date.now().toString(36)}`);
     const secretsDir = join(dir, 'secrets');
     const nodeArgs = nodeArgsForLimits(spec.limits);
+    // The digest is taken from the same files the copies are made from, just before.
+    const secretsDigest = this.options.secrets.digest(spec.secrets);
     this.options.secrets.grant(spec.secrets, secretsDir);
     mkdirSync(secretsDir, { recursive: true, mode: 0o700 });
     const env: Record<string, string> = {
@@ -258,7 +273,7 @@ export class ProcessProvider implements FunctionProvider {
       [replicaEnv.imageRef]: image.ref,
       [replicaEnv.secretsDir]: secretsDir,
     };
-    return { number, image, env, dir, nodeArgs };
+    return { number, image, secretsDigest, env, dir, nodeArgs };
   }
 
   private functionLog(name: string): FunctionLog {
