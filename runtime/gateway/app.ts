@@ -17,6 +17,7 @@ import { makeGetHandler } from './routes/get.ts';
 import { makeHealthHandler } from './routes/health.ts';
 import { makeInfoHandler } from './routes/info.ts';
 import { makeMetricsHandler } from './routes/metrics.ts';
+import { makeNamespaceGetHandler, makeNamespaceMutateHandler } from './routes/namespace.ts';
 import { makeNamespacesHandler } from './routes/namespaces.ts';
 import { makeInvokeHandler, makeInvoker } from './routes/invoke.ts';
 import { makeListHandler } from './routes/list.ts';
@@ -104,6 +105,12 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     system.get('/system/logs', makeLogsHandler(deps, followers));
     system.get('/system/info', makeInfoHandler(deps));
     system.get('/system/namespaces', makeNamespacesHandler());
+    system.get('/system/namespace/:name', makeNamespaceGetHandler());
+    system.route({
+      method: ['POST', 'PUT', 'DELETE'],
+      url: '/system/namespace/:name',
+      handler: makeNamespaceMutateHandler(),
+    });
     system.route({
       method: ['GET', 'POST', 'PUT', 'DELETE'],
       url: '/system/secrets',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isCdnfaasError } from '../../lib/errors.ts';
-import { functionDeploymentSchema, parseBody, secretSchema, toFunctionSpec } from './wire.ts';
+import type { FunctionStatus } from '../provider/types.ts';
+import { functionDeploymentSchema, parseBody, secretSchema, toFunctionSpec, toWireStatus } from './wire.ts';
 
 const body = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
 
@@ -76,5 +77,40 @@ describe('Secret', () => {
     expect(() => parseBody(body({ name: 'k', rawValue: 'not base64!' }), secretSchema, 'Secret')).toThrow(
       /rawValue/,
     );
+  });
+});
+
+describe('FunctionStatus on the wire', () => {
+  const status: FunctionStatus = {
+    name: 'echo',
+    image: 'cdnfaas/echo:0.1.0',
+    namespace: 'openfaas-fn',
+    envVars: {},
+    constraints: [],
+    secrets: [],
+    labels: { faas_function: 'echo' },
+    annotations: {},
+    readOnlyRootFilesystem: false,
+    invocationCount: 0,
+    replicas: 1,
+    availableReplicas: 1,
+    createdAt: '2026-01-01T00:00:00.000Z',
+  };
+
+  it.each([
+    ['envVars', { envVars: {} }, undefined],
+    ['envVars', { envVars: { A: '1' } }, { A: '1' }],
+    ['constraints', { constraints: [] }, undefined],
+    ['constraints', { constraints: ['node=a'] }, ['node=a']],
+    ['secrets', { secrets: [] }, undefined],
+    ['secrets', { secrets: ['influxdb-token'] }, ['influxdb-token']],
+  ])('%s %j is sent as %j (omitempty)', (field, change, expected) => {
+    const wire = toWireStatus({ ...status, ...change }) as unknown as Record<string, unknown>;
+    if (expected === undefined) expect(wire).not.toHaveProperty(field);
+    else expect(wire[field]).toEqual(expected);
+  });
+
+  it('keeps labels and annotations, as faas-provider sends the maps it holds', () => {
+    expect(toWireStatus(status)).toMatchObject({ labels: { faas_function: 'echo' }, annotations: {} });
   });
 });

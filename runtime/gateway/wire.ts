@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { CdnfaasError } from '../../lib/errors.ts';
 import { assertNamespace } from '../provider/names.ts';
-import type { FunctionSpec } from '../provider/types.ts';
+import type { FunctionSpec, FunctionStatus } from '../provider/types.ts';
 
 const stringMap = z.record(z.string(), z.string()).nullish();
 const resources = z.object({ memory: z.string().nullish(), cpu: z.string().nullish() }).nullish();
@@ -99,4 +99,23 @@ export function toFunctionSpec(body: z.infer<typeof functionDeploymentSchema>): 
   const requests = resourcesOf(body.requests);
   if (requests !== undefined) spec.requests = requests;
   return spec;
+}
+
+/** FunctionStatus as faas-provider encodes it: Go's omitempty drops an empty map or list. */
+export type WireFunctionStatus = Omit<FunctionStatus, 'envVars' | 'constraints' | 'secrets'> &
+  Partial<Pick<FunctionStatus, 'envVars' | 'constraints' | 'secrets'>>;
+
+/**
+ * The answer of GET /system/function/{name} and /system/functions: `envVars`, `constraints` and
+ * `secrets` are left out when empty, as OpenFaaS leaves them out (`json:",omitempty"`), so a
+ * client comparing answers with OpenFaaS's sees the same fields.
+ */
+export function toWireStatus(status: FunctionStatus): WireFunctionStatus {
+  const { envVars, constraints, secrets, ...rest } = status;
+  return {
+    ...rest,
+    ...(Object.keys(envVars).length === 0 ? {} : { envVars }),
+    ...(constraints.length === 0 ? {} : { constraints }),
+    ...(secrets.length === 0 ? {} : { secrets }),
+  };
 }

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CdnfaasError } from '../../../lib/errors.ts';
 import { assertFunctionName, assertNamespace } from '../../provider/names.ts';
 import type { GatewayDeps } from '../deps.ts';
+import { toWireStatus } from '../wire.ts';
 
 type Request = FastifyRequest<{ Params: { name: string }; Querystring: { namespace?: string } }>;
 
@@ -16,6 +17,6 @@ export function makeGetHandler({ provider }: Pick<GatewayDeps, 'provider'>) {
         hint: 'list functions with: faas-cli list',
       });
     }
-    return reply.send(status);
+    return reply.send(toWireStatus(status));
   };
 }

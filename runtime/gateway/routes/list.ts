@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { assertNamespace } from '../../provider/names.ts';
 import type { GatewayDeps } from '../deps.ts';
+import { toWireStatus } from '../wire.ts';
 
 type Request = FastifyRequest<{ Querystring: { namespace?: string } }>;
 
@@ -8,6 +9,6 @@ type Request = FastifyRequest<{ Querystring: { namespace?: string } }>;
 export function makeListHandler({ provider }: Pick<GatewayDeps, 'provider'>) {
   return async (request: Request, reply: FastifyReply) => {
     assertNamespace(request.query.namespace);
-    return reply.send(provider.list());
+    return reply.send(provider.list().map(toWireStatus));
   };
 }
