@@ -154,7 +154,8 @@ export const namespaceRule: Rule = {
 
 export const imageRule: Rule = {
   id: 'image',
-  summary: 'every function has an image with an explicit tag other than latest',
+  summary:
+    'every function has an image; a tag other than latest (a moving tag is a warning: it cannot be rolled back)',
   check: perFunction((fn) => {
     if (fn.image === undefined || fn.image === '') {
       return [
@@ -170,11 +171,13 @@ export const imageRule: Rule = {
     if (fn.image.includes('@')) return [];
     const lastSegment = fn.image.split('/').at(-1) ?? fn.image;
     const tag = lastSegment.includes(':') ? lastSegment.slice(lastSegment.indexOf(':') + 1) : undefined;
+    // OpenFaaS CE deploys a moving tag (faas-cli and the gateway accept it), so this is a
+    // warning: the deploy works, only a rollback by tag does not.
     if (tag === undefined || tag === 'latest') {
       return [
         finding(
           'image',
-          'error',
+          'warning',
           fn,
           tag === undefined
             ? `image "${fn.image}" has no tag (faas-cli makes it :latest)`

@@ -41,6 +41,17 @@ describe('lint rules', () => {
     ['scale.zero "false" (what CE does anyway)', fn({ labels: { 'com.openfaas.scale.zero': 'false' } }), []],
     ['an image pinned by digest', fn({ image: `cdnfaas/predict@sha256:${'a'.repeat(64)}` }), []],
     ['a registry with a port and a tag', fn({ image: 'registry.local:5000/cdnfaas/predict:0.2.0' }), []],
+    ['Docker Hub spelt out', fn({ image: 'docker.io/cdnfaas/predict:0.2.0' }), []],
+    [
+      'the latest tag (deployable, but not a rollback target)',
+      fn({ image: 'cdnfaas/predict:latest' }),
+      ['warning image: image "cdnfaas/predict:latest" uses the latest tag'],
+    ],
+    [
+      'no tag (faas-cli makes it :latest)',
+      fn({ image: 'docker.io/cdnfaas/predict' }),
+      ['warning image: image "docker.io/cdnfaas/predict" has no tag (faas-cli makes it :latest)'],
+    ],
     ['a function without a topic (HTTP only)', fn({ annotations: {} }), []],
     ['the dockerfile template', fn({ lang: 'dockerfile' }), []],
     ['max 5, the CE cap', fn({ labels: { 'com.openfaas.scale.max': '5' } }), []],
@@ -108,7 +119,7 @@ describe('lint rules', () => {
     const view = { ...stackOf(fn({ image: 'cdnfaas/predict' })), version: '2.0' };
     expect(findingsOf(view)).toEqual([
       'error provider: version is "2.0"',
-      'error image: image "cdnfaas/predict" has no tag (faas-cli makes it :latest)',
+      'warning image: image "cdnfaas/predict" has no tag (faas-cli makes it :latest)',
     ]);
   });
 });
