@@ -1,8 +1,7 @@
-import type { BatchRecord } from '../../contracts/batch.ts';
 import type { FunctionSpec } from './function-spec.ts';
 import type { Gateway } from './gateway-client.ts';
 import type { Limiter } from './limiter.ts';
-import { decodeRecord, type BufferedRecord } from './records.ts';
+import { encodeRecord, type BufferedRecord, type WireRecord } from './records.ts';
 import { resolveBatch, type Verdict } from './resolve-batch.ts';
 import { sleep, type RetryPolicy } from './retry.ts';
 import type { Telemetry } from './telemetry.ts';
@@ -35,15 +34,15 @@ export async function batchVerdicts(
   clock: { acquired: number },
 ): Promise<Verdict[]> {
   const verdicts: Verdict[] = new Array(batch.length);
-  const sendable: BatchRecord[] = [];
+  const sendable: WireRecord[] = [];
   const sendableIndex: number[] = [];
   batch.forEach((buffered, index) => {
-    const decoded = decodeRecord(buffered, spec.batch.maxBytes);
-    if (decoded.ok) {
-      sendable.push(decoded.record);
+    const encoded = encodeRecord(buffered, spec.batch.maxBytes);
+    if (encoded.ok) {
+      sendable.push(encoded.record);
       sendableIndex.push(index);
     } else {
-      verdicts[index] = { status: 'rejected', reason: decoded.reason, by: 'connector' };
+      verdicts[index] = { status: 'rejected', reason: encoded.reason, by: 'connector' };
     }
   });
   if (sendable.length === 0) return verdicts;

@@ -24,8 +24,10 @@ export interface ConnectorOptions {
   attemptsBeforeSplit: number;
   /** How often GET /system/functions is read. */
   discoveryIntervalMs: number;
-  /** How long a stopping partition may take to finish its batch in flight. */
+  /** How long a stopping function may take to finish its cycles in flight. */
   shutdownGraceMs: number;
+  /** Names this instance in its transactional ids: unique among live instances, stable across restarts. */
+  instanceId: string;
 }
 
 /**

@@ -1,20 +1,21 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import type { Logger } from '../../lib/logger.ts';
+import type { FunctionHealth } from './batch-verdicts.ts';
 import { groupIdFor, type FunctionSpec } from './function-spec.ts';
+import { startFunctionLoop, type FunctionLoop } from './function-loop.ts';
 import type { Gateway } from './gateway-client.ts';
 import { Limiter } from './limiter.ts';
-import type { FunctionHealth } from './batch-verdicts.ts';
-import { PartitionWorker, type PartitionSnapshot } from './partition-worker.ts';
+import { createStabilityDeps, waitForStableOffsets } from './offset-stability.ts';
+import { PartitionPosition, type PositionSnapshot } from './partition-position.ts';
 import {
   createSinkPublisher,
   createTransactionalPublisher,
   producerRetry,
-  type PartitionRef,
+  transactionTimeoutMs,
   type Publisher,
 } from './publisher.ts';
-import type { RetryPolicy } from './retry.ts';
+import { sleep, type RetryPolicy } from './retry.ts';
 import type { Telemetry } from './telemetry.ts';
 
 export interface FunctionConsumerDeps {
@@ -25,6 +26,8 @@ export interface FunctionConsumerDeps {
   logger: Logger;
   policy: RetryPolicy;
   attemptsBeforeSplit: number;
+  /** Names this connector instance in its transactional ids: unique among live instances, stable across restarts. */
+  instanceId: string;
 }
 
 export type ConsumerState = 'starting' | 'running' | 'crashed' | 'stopping' | 'stopped';
@@ -37,36 +40,59 @@ export interface FunctionConsumerSnapshot {
   delivery: FunctionSpec['delivery'];
   state: ConsumerState;
   inFlightLimit: number;
-  partitions: PartitionSnapshot[];
+  invoking: boolean;
+  publishing: number;
+  partitions: PositionSnapshot[];
 }
 
+const sessionTimeoutMs = 30_000;
 /**
- * Feeds one function from its topic: one consumer group, one partition worker per assigned
- * partition. The kafkajs fetch loop only fills the workers' buffers, so a partition that waits
- * on retries never holds back the fetches of the others.
+ * A commit needs a heartbeat this recent. An instance that has not heard from its group for
+ * longer (a long pause) may have lost its partitions without knowing yet: it waits for the next
+ * heartbeat, which tells it, instead of committing records another instance may already have.
+ */
+const heartbeatFreshMs = sessionTimeoutMs - transactionTimeoutMs;
+
+/**
+ * Feeds one function from its topic: one consumer group, one position per assigned partition,
+ * one cycle loop (function-loop.ts) over all of them. The kafkajs fetch loop only fills the
+ * positions, so slow invocations never hold back fetches or heartbeats.
+ *
+ * Ownership: every (re)assignment is a new generation. Its partitions are held, the committed
+ * offsets are read once no transaction of an earlier owner can still commit them
+ * (offset-stability.ts), the consumer is moved there, and only then are records taken. A cycle
+ * commits only while its generation is current and the group has heard from this instance
+ * recently (`mayCommit`).
  */
 export class FunctionConsumer {
   #spec: FunctionSpec;
   readonly #deps: FunctionConsumerDeps;
   readonly #groupId: string;
   readonly #limiter: Limiter;
-  readonly #workers = new Map<number, PartitionWorker>();
   readonly #health: FunctionHealth = { lastSuccessAt: undefined };
   readonly #consumer: Consumer;
   #producer: Producer | undefined;
+  #publisher: Publisher | undefined;
+  #loop: FunctionLoop | undefined;
   #state: ConsumerState = 'starting';
+  #generation = 0;
+  #assigned: number[] = [];
+  #positions = new Map<number, PartitionPosition>();
+  #lastHeartbeatAt = 0;
+  readonly #stability;
 
   constructor(spec: FunctionSpec, deps: FunctionConsumerDeps) {
     this.#spec = spec;
     this.#deps = deps;
     this.#groupId = groupIdFor(spec.name);
     this.#limiter = new Limiter(this.#inFlightLimit(spec));
+    this.#stability = createStabilityDeps(deps.kafka, deps.admin);
     this.#consumer = deps.kafka.consumer({
       groupId: this.#groupId,
       allowAutoTopicCreation: false,
-      maxWaitTimeInMs: 200,
+      maxWaitTimeInMs: 100,
       maxBytesPerPartition: Math.min(spec.batch.maxBytes * 2, 16 * 1024 * 1024),
-      sessionTimeout: 30_000,
+      sessionTimeout: sessionTimeoutMs,
       rebalanceTimeout: 60_000,
       retry: { retries: 8, initialRetryTime: 200 },
     });
@@ -95,17 +121,20 @@ export class FunctionConsumer {
   async start(): Promise<void> {
     const spec = this.#spec;
     const { events } = this.#consumer;
-    this.#consumer.on(events.REBALANCING, () => {
-      for (const worker of this.#workers.values()) worker.invalidate();
+    this.#consumer.on(events.REBALANCING, () => this.#newGeneration([]));
+    this.#consumer.on(events.GROUP_JOIN, ({ payload }) => {
+      this.#lastHeartbeatAt = Date.now();
+      void this.#takeOver(payload.memberAssignment[spec.topic] ?? []);
     });
-    this.#consumer.on(
-      events.GROUP_JOIN,
-      ({ payload }) => void this.#onAssignment(payload.memberAssignment[spec.topic] ?? []),
-    );
+    this.#consumer.on(events.HEARTBEAT, () => {
+      this.#lastHeartbeatAt = Date.now();
+    });
     this.#consumer.on(events.END_BATCH_PROCESS, ({ payload }) => {
-      // Batches of only transaction markers never reach eachBatch; their end still counts.
-      if (payload.batchSize === 0)
-        this.#workers.get(payload.partition)?.markFetched((BigInt(payload.lastOffset) + 1n).toString());
+      // Fetches of only transaction markers never reach eachBatch; their end still counts.
+      if (payload.batchSize === 0) {
+        this.#positions.get(payload.partition)?.markFetched(BigInt(payload.lastOffset) + 1n);
+        this.#loop?.wake();
+      }
     });
     this.#consumer.on(events.CRASH, ({ payload }) => {
       this.#deps.logger.error(
@@ -119,16 +148,21 @@ export class FunctionConsumer {
       );
       if (!payload.restart) this.#state = 'crashed';
     });
-    if (spec.delivery === 'sink') {
-      this.#producer = this.#deps.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        retry: producerRetry,
-        createPartitioner: Partitioners.DefaultPartitioner,
-      });
-      await this.#producer.connect();
-    }
+    this.#publisher = await this.#createPublisher();
+    await this.#publisher.prepare();
+    this.#loop = startFunctionLoop({
+      spec: () => this.#spec,
+      positions: () => [...this.#positions.values()],
+      mayCommit: (generation) => this.#mayCommit(generation),
+      rewind: () => this.#takeOver(this.#assigned),
+      gateway: this.#deps.gateway,
+      limiter: this.#limiter,
+      publisher: this.#publisher,
+      telemetry: this.#deps.telemetry,
+      policy: this.#deps.policy,
+      attemptsBeforeSplit: this.#deps.attemptsBeforeSplit,
+      health: this.#health,
+    });
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topic: spec.topic, fromBeginning: true });
     await this.#consumer.run({
@@ -137,7 +171,8 @@ export class FunctionConsumer {
       partitionsConsumedConcurrently: 1,
       eachBatch: async ({ batch, isRunning, isStale, heartbeat }) => {
         if (!isRunning() || isStale() || this.#state === 'stopping') return;
-        this.#worker(batch.partition).push(batch.messages, batch.lastOffset());
+        this.#positions.get(batch.partition)?.push(batch.messages, batch.lastOffset());
+        this.#loop?.wake();
         await heartbeat();
       },
     });
@@ -154,108 +189,133 @@ export class FunctionConsumer {
     );
   }
 
-  /**
-   * A (re)assignment. Each assigned partition is held, its publisher fences any earlier owner
-   * (whose open transaction is completed or aborted by that), and only then is its committed
-   * offset read and the consumer moved there. Reading it earlier could miss a commit the earlier
-   * owner was finishing, and process those records twice.
-   */
-  async #onAssignment(partitions: number[]): Promise<void> {
-    const assigned = new Set(partitions);
-    const revoked = [...this.#workers.entries()].filter(([partition]) => !assigned.has(partition));
-    for (const [partition] of revoked) this.#workers.delete(partition);
-    const holds = partitions.map((partition) => {
-      const worker = this.#worker(partition);
-      return { partition, worker, hold: worker.hold() };
-    });
-    await Promise.all(revoked.map(([, worker]) => worker.stop(0)));
-    await Promise.all(
-      holds.map(async ({ partition, worker, hold }) => {
-        for (let attempt = 1; this.#state !== 'stopping' && this.#state !== 'stopped'; attempt += 1) {
-          try {
-            await worker.prepare();
-            await this.#seekToCommitted({ topic: this.#spec.topic, partition });
-            worker.release(hold);
-            return;
-          } catch (error) {
-            this.#deps.telemetry.publishFailed(
-              this.#spec.name,
-              this.#spec.topic,
-              partition,
-              attempt,
-              1000,
-              error,
-            );
-            await sleep(1000);
-          }
-        }
-      }),
-    );
-    this.#deps.logger.info(
-      { function: this.#spec.name, groupId: this.#groupId, partitions },
-      'partitions assigned',
-    );
-  }
-
-  async #seekToCommitted(at: PartitionRef): Promise<void> {
-    const committed = await this.#committedOffset(at);
-    const offset =
-      committed ??
-      (await this.#deps.admin.fetchTopicOffsets(at.topic)).find((entry) => entry.partition === at.partition)
-        ?.low ??
-      '0';
-    this.#consumer.seek({ ...at, offset });
-  }
-
-  #worker(partition: number): PartitionWorker {
-    let worker = this.#workers.get(partition);
-    if (worker === undefined) {
-      const at = { topic: this.#spec.topic, partition };
-      worker = new PartitionWorker({
-        ...at,
-        spec: () => this.#spec,
-        gateway: this.#deps.gateway,
-        limiter: this.#limiter,
-        publisher: this.#publisher(at),
-        telemetry: this.#deps.telemetry,
-        policy: this.#deps.policy,
-        attemptsBeforeSplit: this.#deps.attemptsBeforeSplit,
-        health: this.#health,
-        pause: () => this.#consumer.pause([{ topic: at.topic, partitions: [partition] }]),
-        resume: () => this.#consumer.resume([{ topic: at.topic, partitions: [partition] }]),
-        rewind: () => this.#seekToCommitted(at),
-      });
-      this.#workers.set(partition, worker);
-    }
-    return worker;
-  }
-
-  #publisher(at: PartitionRef): Publisher {
+  async #createPublisher(): Promise<Publisher> {
+    const spec = this.#spec;
     const options = {
       groupId: this.#groupId,
-      at,
+      topic: spec.topic,
       policy: this.#deps.policy,
       onFailure: (attempt: number, delayMs: number, error: unknown) =>
-        this.#deps.telemetry.publishFailed(this.#spec.name, at.topic, at.partition, attempt, delayMs, error),
+        this.#deps.telemetry.publishFailed(spec.name, spec.topic, -1, attempt, delayMs, error),
     };
-    if (this.#spec.delivery === 'sink') return createSinkPublisher(this.#producer!, this.#consumer, options);
+    if (spec.delivery === 'sink') {
+      this.#producer = this.#deps.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+        retry: producerRetry,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      await this.#producer.connect();
+      return createSinkPublisher(this.#producer, this.#consumer, options);
+    }
     return createTransactionalPublisher(this.#deps.kafka, {
       ...options,
-      transactionalId: `${this.#groupId}-${at.topic}-${at.partition}`,
-      committedOffset: (ref) => this.#committedOffset(ref),
+      transactionalId: `${this.#groupId}-${this.#deps.instanceId}`,
+      committedOffsets: (partitions) => this.#committedOffsets(partitions),
     });
   }
 
-  async #committedOffset({ topic, partition }: PartitionRef): Promise<string | undefined> {
-    const [offsets] = await this.#deps.admin.fetchOffsets({ groupId: this.#groupId, topics: [topic] });
-    const offset = offsets?.partitions.find((entry) => entry.partition === partition)?.offset;
-    return offset === undefined || offset === '-1' ? undefined : offset;
+  #mayCommit(generation: number): boolean {
+    return (
+      generation === this.#generation &&
+      this.#state !== 'crashed' &&
+      this.#state !== 'stopped' &&
+      Date.now() - this.#lastHeartbeatAt < heartbeatFreshMs
+    );
+  }
+
+  /** Everything taken so far belongs to an ended generation: it never commits; new positions are held. */
+  #newGeneration(assigned: number[]): number {
+    this.#generation += 1;
+    for (const position of this.#positions.values()) position.revoke();
+    const topic = this.#spec.topic;
+    const flow = (partition: number) => ({
+      pause: () => this.#consumer.pause([{ topic, partitions: [partition] }]),
+      resume: () => this.#consumer.resume([{ topic, partitions: [partition] }]),
+    });
+    const limits = () => ({
+      highWaterRecords: this.#spec.batch.maxRecords * 2,
+      highWaterBytes: this.#spec.batch.maxBytes * 2,
+    });
+    this.#positions = new Map(
+      assigned.map((partition) => [
+        partition,
+        new PartitionPosition({ topic, partition }, this.#generation, limits, flow(partition)),
+      ]),
+    );
+    for (const partition of assigned) this.#deps.telemetry.buffered(this.#spec.name, partition, 0);
+    return this.#generation;
   }
 
   /**
-   * Stops fetching, lets each partition finish its batch in flight and commit it (up to
-   * `graceMs`), then leaves the group. Buffered records not yet taken are consumed again later.
-   * The consumer keeps running (paused) until the workers are done: a sink commits through it.
+   * A (re)assignment, or a rewind after a fault: a new generation whose positions are released
+   * once the committed offsets are stable and the consumer stands on them.
+   */
+  async #takeOver(partitions: number[]): Promise<void> {
+    this.#assigned = partitions;
+    const generation = this.#newGeneration(partitions);
+    const spec = this.#spec;
+    for (let attempt = 1; this.#live(generation); attempt += 1) {
+      try {
+        const { waitedMs } = await waitForStableOffsets(
+          this.#groupId,
+          this.#stability,
+          transactionTimeoutMs * 2,
+        );
+        if (!this.#live(generation)) return;
+        const committed = await this.#committedOffsets(partitions);
+        const missing = partitions.filter((partition) => !committed.has(partition));
+        const start = missing.length === 0 ? new Map<number, bigint>() : await this.#logStartOffsets(missing);
+        if (!this.#live(generation)) return;
+        for (const partition of partitions) {
+          const offset = committed.get(partition) ?? start.get(partition) ?? 0n;
+          this.#consumer.seek({ topic: spec.topic, partition, offset: offset.toString() });
+          this.#positions.get(partition)?.release(committed.get(partition));
+        }
+        this.#loop?.wake();
+        this.#deps.logger.info(
+          { function: spec.name, groupId: this.#groupId, partitions, generation, stableAfterMs: waitedMs },
+          'partitions assigned',
+        );
+        return;
+      } catch (error) {
+        this.#deps.telemetry.publishFailed(spec.name, spec.topic, -1, attempt, 1000, error);
+        await sleep(1000);
+      }
+    }
+  }
+
+  #live(generation: number): boolean {
+    return generation === this.#generation && this.#state !== 'stopping' && this.#state !== 'stopped';
+  }
+
+  async #committedOffsets(partitions: number[]): Promise<Map<number, bigint>> {
+    const [offsets] = await this.#deps.admin.fetchOffsets({
+      groupId: this.#groupId,
+      topics: [this.#spec.topic],
+    });
+    const wanted = new Set(partitions);
+    const committed = new Map<number, bigint>();
+    for (const entry of offsets?.partitions ?? [])
+      if (wanted.has(entry.partition) && entry.offset !== '-1')
+        committed.set(entry.partition, BigInt(entry.offset));
+    return committed;
+  }
+
+  async #logStartOffsets(partitions: number[]): Promise<Map<number, bigint>> {
+    const offsets = await this.#deps.admin.fetchTopicOffsets(this.#spec.topic);
+    return new Map(
+      offsets
+        .filter((entry) => partitions.includes(entry.partition))
+        .map((entry) => [entry.partition, BigInt(entry.low)]),
+    );
+  }
+
+  /**
+   * Stops fetching, lets the cycles in flight finish and commit (up to `graceMs`), then leaves
+   * the group. Buffered records not yet taken are consumed again later. The consumer keeps
+   * running (paused) until the loop is done: a sink commits through it.
    */
   async stop(graceMs: number): Promise<void> {
     if (this.#state === 'stopped' || this.#state === 'stopping') return;
@@ -265,11 +325,15 @@ export class FunctionConsumer {
     } catch {
       // not running yet (start failed): nothing to pause
     }
-    const workers = [...this.#workers.values()];
-    this.#workers.clear();
-    await Promise.all(workers.map((worker) => worker.stop(graceMs)));
+    // cycles taken before the stop still commit: their generation stays current
+    await this.#loop?.stop(graceMs);
+    for (const position of this.#positions.values()) position.revoke();
+    for (const partition of this.#positions.keys())
+      this.#deps.telemetry.buffered(this.#spec.name, partition, 0);
     await this.#consumer.disconnect().catch(() => undefined);
     await this.#producer?.disconnect().catch(() => undefined);
+    if (this.#loop === undefined) await this.#publisher?.close();
+    await this.#stability.close();
     this.#state = 'stopped';
     this.#deps.logger.info({ function: this.#spec.name, groupId: this.#groupId }, 'stopped consuming');
   }
@@ -283,8 +347,10 @@ export class FunctionConsumer {
       delivery: this.#spec.delivery,
       state: this.#state,
       inFlightLimit: this.#limiter.capacity,
-      partitions: [...this.#workers.values()]
-        .map((worker) => worker.snapshot())
+      invoking: this.#loop?.invoking ?? false,
+      publishing: this.#loop?.publishing ?? 0,
+      partitions: [...this.#positions.values()]
+        .map((position) => position.snapshot())
         .sort((a, b) => a.partition - b.partition),
     };
   }

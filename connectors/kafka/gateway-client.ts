@@ -1,10 +1,11 @@
 import { Agent, request } from 'undici';
 import { z } from 'zod';
-import { batchContentType, type BatchRecord } from '../../contracts/batch.ts';
+import { batchContentType } from '../../contracts/batch.ts';
 import { CdnfaasError } from '../../lib/errors.ts';
 import { basicAuthHeader, type CredentialSource } from './credentials.ts';
 import { functionStatusSchema, type FunctionStatus } from './function-spec.ts';
 import { classifyResponse, type InvokeOutcome } from './invoke-outcome.ts';
+import { batchBody, type WireRecord } from './records.ts';
 
 export interface GatewayClientOptions {
   /** e.g. http://127.0.0.1:8080 */
@@ -23,7 +24,7 @@ export interface Gateway {
   scaleFunction(name: string, replicas: number, signal?: AbortSignal): Promise<void>;
   invokeBatch(
     name: string,
-    records: BatchRecord[],
+    records: readonly WireRecord[],
     timeoutMs: number,
     signal?: AbortSignal,
   ): Promise<InvokeOutcome>;
@@ -128,7 +129,7 @@ export function createGatewayClient(options: GatewayClientOptions): Gateway {
           dispatcher,
           method: 'POST',
           headers: { 'content-type': batchContentType },
-          body: JSON.stringify({ records }),
+          body: batchBody(records),
           signal: combined,
         });
         const body = await response.body.text();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FunctionSpec } from './function-spec.ts';
 import { dlqHeader, planPublish } from './publish-plan.ts';
 import { recordSize, type BufferedRecord } from './records.ts';
+import type { Verdict } from './resolve-batch.ts';
 
 const spec: FunctionSpec = {
   name: 'provide',
@@ -15,18 +16,24 @@ const spec: FunctionSpec = {
   replicas: 1,
 };
 
-function record(offset: number, value: string, commitOffset = String(offset + 1)): BufferedRecord {
+function record(
+  offset: number,
+  value: string,
+  commitOffset: string | undefined = undefined,
+  partition = 2,
+): BufferedRecord {
   const key = Buffer.from(`k${offset}`);
   const bytes = Buffer.from(value);
   return {
     topic: 'cdn_raw',
-    partition: 2,
+    partition,
     offset: String(offset),
     key,
     value: bytes,
     size: recordSize(key, bytes),
     commitOffset,
     receivedAt: 0,
+    producedAt: 0,
   };
 }
 
@@ -47,9 +54,10 @@ describe('planPublish', () => {
           ],
         },
       ],
+      [],
       new Date('2026-01-01T00:00:00Z'),
     );
-    expect(plan.commitOffset).toBe('14');
+    expect(plan.offsets).toEqual([{ partition: 2, offset: '14' }]);
     expect(plan.outputRecords).toBe(6);
     expect(plan.topicMessages.map((t) => [t.topic, t.messages.length])).toEqual([
       ['cdn_data', 3],
@@ -75,10 +83,39 @@ describe('planPublish', () => {
   it('publishes nothing but the offset when every record was consumed without output', () => {
     const plan = planPublish(spec, [record(1, '{}')], [{ status: 'ok', outputs: [] }]);
     expect(plan.topicMessages).toEqual([]);
-    expect(plan.commitOffset).toBe('2');
+    expect(plan.offsets).toEqual([{ partition: 2, offset: '2' }]);
+  });
+
+  it('commits every partition of the cycle past its own last record, and partitions that only moved', () => {
+    const records = [record(5, '{}', undefined, 0), record(7, '{}', undefined, 1), record(6, '{}', '9', 0)];
+    const ok: Verdict = { status: 'ok', outputs: [] };
+    const plan = planPublish(
+      spec,
+      records,
+      [ok, ok, ok],
+      [
+        { partition: 3, offset: '40' },
+        { partition: 1, offset: '99' },
+      ],
+    );
+    expect(plan.offsets).toEqual([
+      { partition: 0, offset: '9' },
+      { partition: 1, offset: '8' },
+      { partition: 3, offset: '40' },
+    ]);
+  });
+
+  it('commits only positions when a cycle took no records', () => {
+    const plan = planPublish(spec, [], [], [{ partition: 4, offset: '12' }]);
+    expect(plan).toMatchObject({
+      topicMessages: [],
+      outputRecords: 0,
+      offsets: [{ partition: 4, offset: '12' }],
+    });
   });
 
   it('refuses verdicts that do not match the records', () => {
     expect(() => planPublish(spec, [record(1, '{}')], [])).toThrow(/one verdict per record/);
+    expect(() => planPublish(spec, [], [])).toThrow(/something to commit/);
   });
 });

@@ -1,5 +1,6 @@
 import type { IHeaders, TopicMessages } from 'kafkajs';
 import { dlqTopicFor, type FunctionSpec } from './function-spec.ts';
+import { commitOffsetOf } from './partition-position.ts';
 import type { BufferedRecord } from './records.ts';
 import type { RejectedBy, Verdict } from './resolve-batch.ts';
 
@@ -15,12 +16,18 @@ export const dlqHeader = {
   deadLetteredAt: 'cdnfaas-dead-lettered-at',
 } as const;
 
+/** The next offset to consume of one input partition, committed with a cycle's messages. */
+export interface PartitionOffset {
+  partition: number;
+  offset: string;
+}
+
 export interface PublishPlan {
   topicMessages: TopicMessages[];
   outputRecords: number;
   deadLetters: { record: BufferedRecord; reason: string; by: RejectedBy }[];
-  /** The consumer offset to commit with these messages. */
-  commitOffset: string;
+  /** The consumer offsets to commit with these messages: one per input partition of the cycle. */
+  offsets: PartitionOffset[];
 }
 
 function deadLetterHeaders(
@@ -43,25 +50,30 @@ function deadLetterHeaders(
 }
 
 /**
- * What one finished batch publishes: each output value to every output topic in record order,
- * each rejected record (its original key and bytes) to `<topic>.dlq`, and the offset to commit.
- * Pure: the publisher only sends it.
+ * What one finished cycle publishes: each output value to every output topic in record order,
+ * each rejected record (its original key and bytes) to `<topic>.dlq`, and for every input
+ * partition the offset to commit: past its last record, or `positionOnly` for partitions that
+ * only moved past transaction markers. Records of one partition come in offset order; the
+ * partitions may interleave. Pure: the publisher only sends it.
  */
 export function planPublish(
   spec: FunctionSpec,
   records: readonly BufferedRecord[],
   verdicts: readonly Verdict[],
+  positionOnly: readonly PartitionOffset[] = [],
   now = new Date(),
 ): PublishPlan {
-  if (records.length !== verdicts.length || records.length === 0) {
+  if (records.length !== verdicts.length || records.length + positionOnly.length === 0) {
     throw new Error(
-      `planPublish needs one verdict per record (${records.length} records, ${verdicts.length} verdicts)`,
+      `planPublish needs one verdict per record and something to commit (${records.length} records, ${verdicts.length} verdicts)`,
     );
   }
   const outputs: { key: string | null; value: string }[] = [];
   const deadLetters: PublishPlan['deadLetters'] = [];
   const dlqMessages: TopicMessages['messages'] = [];
+  const lastOfPartition = new Map<number, BufferedRecord>();
   records.forEach((record, index) => {
+    lastOfPartition.set(record.partition, record);
     const verdict = verdicts[index]!;
     if (verdict.status === 'ok') {
       for (const output of verdict.outputs)
@@ -81,10 +93,12 @@ export function planPublish(
       topicMessages.push({ topic, messages: outputs.map((output) => ({ ...output })) });
   }
   if (dlqMessages.length > 0) topicMessages.push({ topic: dlqTopicFor(spec.topic), messages: dlqMessages });
-  return {
-    topicMessages,
-    outputRecords: outputs.length * spec.outputs.length,
-    deadLetters,
-    commitOffset: records[records.length - 1]!.commitOffset,
-  };
+  const offsets: PartitionOffset[] = [...lastOfPartition.values()].map((record) => ({
+    partition: record.partition,
+    offset: commitOffsetOf([record]).toString(),
+  }));
+  for (const entry of positionOnly)
+    if (!lastOfPartition.has(entry.partition))
+      offsets.push({ partition: entry.partition, offset: entry.offset });
+  return { topicMessages, outputRecords: outputs.length * spec.outputs.length, deadLetters, offsets };
 }

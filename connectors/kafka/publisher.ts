@@ -1,53 +1,73 @@
 import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
-import type { PublishPlan } from './publish-plan.ts';
+import type { PartitionOffset, PublishPlan } from './publish-plan.ts';
 import { splitIntoRequests } from './request-chunks.ts';
 import { backoffDelay, sleep, type RetryPolicy } from './retry.ts';
 
-export interface PartitionRef {
-  topic: string;
-  partition: number;
-}
-
 export type PublishResult = 'committed' | 'stale';
 
+/** Where a cycle's publish time went, in ms: sending outputs and dead letters, then committing. */
+export interface PublishTiming {
+  produceMs: number;
+  commitMs: number;
+}
+
 /**
- * Sends a finished batch and commits its offset, retrying until done. `isStale` turns true when
- * the partition was revoked or reassigned meanwhile: the batch is then dropped uncommitted and
- * the partition's new owner consumes it again.
+ * Sends a finished cycle and commits its offsets, retrying until done. `mayCommit` turns false
+ * when the partitions were revoked or reassigned meanwhile (or this instance may have been
+ * dropped from its group): the cycle is then dropped uncommitted and the partitions' owner
+ * consumes it again.
  */
 export interface Publisher {
   /**
-   * Makes the partition safe to take over, before its committed offset is read: a transactional
-   * publisher (re)initialises its producer, which fences any earlier owner of the partition and
-   * completes or aborts the transaction it left open.
+   * Makes this instance's transactional id its own before anything is read: a new producer
+   * fences an earlier incarnation (the process before a restart) and completes or aborts the
+   * transaction it left open.
    */
   prepare(): Promise<void>;
-  publish(plan: PublishPlan, isStale: () => boolean, signal: AbortSignal): Promise<PublishResult>;
+  publish(
+    plan: PublishPlan,
+    mayCommit: () => boolean,
+    signal: AbortSignal,
+    timing?: PublishTiming,
+  ): Promise<PublishResult>;
   close(): Promise<void>;
 }
 
 export interface PublisherOptions {
   groupId: string;
-  at: PartitionRef;
+  topic: string;
   policy: RetryPolicy;
   onFailure(attempt: number, delayMs: number, error: unknown): void;
 }
 
-// Short first retry: the broker answers CONCURRENT_TRANSACTIONS while the previous commit's markers are
-// being written, which clears within milliseconds.
-export const producerRetry = { retries: 5, initialRetryTime: 10, maxRetryTime: 1_000 };
+/**
+ * CONCURRENT_TRANSACTIONS answers the first request of a transaction while the markers of the
+ * previous commit are still being written, which takes milliseconds: retry often and flat
+ * rather than with kafkajs's doubling, which turned a 5 ms wait into 160 ms.
+ */
+export const producerRetry = { retries: 25, initialRetryTime: 5, multiplier: 1.5, maxRetryTime: 100 };
 
 /**
- * Topic-to-topic stages: outputs, dead letters and the consumed offset in one Kafka
- * transaction, so each input's outputs become visible to read_committed consumers exactly once.
- * The transactional id is fixed per input partition: a new owner of the partition fences any
- * earlier producer that still holds an open transaction for it.
+ * An open transaction the coordinator aborts by itself when its producer stops (killed, frozen):
+ * shorter than the consumer's session timeout, so such a transaction is gone before the group
+ * hands its partitions to another instance.
+ */
+export const transactionTimeoutMs = 10_000;
+
+/**
+ * Topic-to-topic stages, as Kafka Streams' exactly-once v2 does: one transactional producer per
+ * function and connector instance carries every partition the instance owns; the outputs, dead
+ * letters and consumed offsets of a whole cycle are one transaction, so each input's outputs
+ * become visible to read_committed consumers exactly once. The transactional id is fixed per
+ * instance (`<group>-<instance>`), so a restarted instance fences its earlier incarnation.
+ * A partition that moves between instances is made safe by the new owner (offset-stability.ts)
+ * and by `mayCommit`, checked right before the offsets are sent and before the commit.
  */
 export function createTransactionalPublisher(
   kafka: Kafka,
   options: PublisherOptions & {
     transactionalId: string;
-    committedOffset(at: PartitionRef): Promise<string | undefined>;
+    committedOffsets(partitions: number[]): Promise<Map<number, bigint>>;
   },
 ): Publisher {
   let producer: Producer | undefined;
@@ -56,6 +76,7 @@ export function createTransactionalPublisher(
     if (producer === undefined) {
       const fresh = kafka.producer({
         transactionalId: options.transactionalId,
+        transactionTimeout: transactionTimeoutMs,
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
@@ -75,42 +96,51 @@ export function createTransactionalPublisher(
     await old?.disconnect().catch(() => undefined);
   }
 
+  async function alreadyCommitted(offsets: PartitionOffset[]): Promise<boolean> {
+    const committed = await options.committedOffsets(offsets.map((entry) => entry.partition));
+    return offsets.every((entry) => (committed.get(entry.partition) ?? -1n) >= BigInt(entry.offset));
+  }
+
   return {
     async prepare() {
       await discardProducer();
       await connected();
     },
-    async publish(plan, isStale, signal) {
+    async publish(plan, mayCommit, signal, timing) {
       let committing = false;
       for (let attempt = 1; ; attempt += 1) {
         try {
           if (committing) {
             // The previous commit failed without an answer: find out whether it happened.
             await connected();
-            const committed = await options.committedOffset(options.at);
-            if (committed !== undefined && BigInt(committed) >= BigInt(plan.commitOffset)) return 'committed';
+            if (await alreadyCommitted(plan.offsets)) return 'committed';
             committing = false;
           }
-          if (isStale()) return 'stale';
+          if (!mayCommit()) return 'stale';
+          const started = performance.now();
           const transaction = await (await connected()).transaction();
           try {
             for (const topicMessages of splitIntoRequests(plan.topicMessages))
               await transaction.sendBatch({ topicMessages, acks: -1 });
+            const produced = performance.now();
+            if (!mayCommit()) {
+              await transaction.abort();
+              return 'stale';
+            }
             await transaction.sendOffsets({
               consumerGroupId: options.groupId,
-              topics: [
-                {
-                  topic: options.at.topic,
-                  partitions: [{ partition: options.at.partition, offset: plan.commitOffset }],
-                },
-              ],
+              topics: [{ topic: options.topic, partitions: plan.offsets }],
             });
-            if (isStale()) {
+            if (!mayCommit()) {
               await transaction.abort();
               return 'stale';
             }
             committing = true;
             await transaction.commit();
+            if (timing !== undefined) {
+              timing.produceMs = produced - started;
+              timing.commitMs = performance.now() - produced;
+            }
             return 'committed';
           } catch (error) {
             if (!committing) await transaction.abort().catch(() => undefined);
@@ -131,8 +161,8 @@ export function createTransactionalPublisher(
 
 /**
  * Sink stages: the function already acknowledged its write; dead letters (and any outputs) are
- * sent, then the offset is committed. Re-delivery after a crash is harmless because sinks write
- * idempotently.
+ * sent, then the offsets are committed. Re-delivery after a crash is harmless because sinks
+ * write idempotently.
  */
 export function createSinkPublisher(
   producer: Producer,
@@ -143,20 +173,30 @@ export function createSinkPublisher(
     async prepare() {
       // at least once: nothing to fence
     },
-    async publish(plan, isStale, signal) {
+    async publish(plan, mayCommit, signal, timing) {
       let sent = plan.topicMessages.length === 0;
       for (let attempt = 1; ; attempt += 1) {
         try {
-          if (isStale()) return 'stale';
+          if (!mayCommit()) return 'stale';
+          const started = performance.now();
           if (!sent) {
             for (const topicMessages of splitIntoRequests(plan.topicMessages))
               await producer.sendBatch({ topicMessages, acks: -1 });
             sent = true;
           }
-          if (isStale()) return 'stale';
-          await consumer.commitOffsets([
-            { topic: options.at.topic, partition: options.at.partition, offset: plan.commitOffset },
-          ]);
+          const produced = performance.now();
+          if (!mayCommit()) return 'stale';
+          await consumer.commitOffsets(
+            plan.offsets.map((entry) => ({
+              topic: options.topic,
+              partition: entry.partition,
+              offset: entry.offset,
+            })),
+          );
+          if (timing !== undefined) {
+            timing.produceMs = produced - started;
+            timing.commitMs = performance.now() - produced;
+          }
           return 'committed';
         } catch (error) {
           if (signal.aborted) throw error;
@@ -167,7 +207,7 @@ export function createSinkPublisher(
       }
     },
     async close() {
-      // the producer is shared by the function's partitions and closed with them
+      // the producer belongs to the function's consumer and is closed with it
     },
   };
 }

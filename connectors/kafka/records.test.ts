@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { batchLength, decodeRecord, flushDelay, recordSize, type BufferedRecord } from './records.ts';
+import { batchRequestSchema } from '../../contracts/batch.ts';
+import { batchBody, encodeRecord, recordSize, type BufferedRecord } from './records.ts';
 
 function buffered(value: string | null, key: string | null = 'k'): BufferedRecord {
   const keyBytes = key === null ? null : Buffer.from(key);
@@ -13,51 +14,65 @@ function buffered(value: string | null, key: string | null = 'k'): BufferedRecor
     size: recordSize(keyBytes, valueBytes),
     commitOffset: '43',
     receivedAt: 0,
+    producedAt: 0,
   };
 }
 
-describe('decodeRecord', () => {
-  it('parses JSON values and keeps the coordinates', () => {
-    expect(decodeRecord(buffered('{"a":1}'), 1024)).toEqual({
-      ok: true,
-      record: { topic: 't', partition: 3, offset: '42', key: 'k', value: { a: 1 } },
+function decoded(record: BufferedRecord): unknown {
+  const encoded = encodeRecord(record, 1024);
+  if (!encoded.ok) throw new Error(encoded.reason);
+  return JSON.parse(encoded.record.json);
+}
+
+describe('encodeRecord', () => {
+  it('embeds JSON values as they are and keeps the coordinates', () => {
+    expect(decoded(buffered('{"a":1}'))).toEqual({
+      topic: 't',
+      partition: 3,
+      offset: '42',
+      key: 'k',
+      value: { a: 1 },
     });
-    expect(decodeRecord(buffered('"x"', null), 1024)).toEqual({
-      ok: true,
-      record: { topic: 't', partition: 3, offset: '42', key: null, value: 'x' },
+    expect(decoded(buffered(' "x" ', null))).toEqual({
+      topic: 't',
+      partition: 3,
+      offset: '42',
+      key: null,
+      value: 'x',
     });
+  });
+
+  it('escapes keys that need it', () => {
+    expect(decoded(buffered('1', 'a"b\\c\n'))).toMatchObject({ key: 'a"b\\c\n', value: 1 });
   });
 
   it.each([
     [buffered('not json'), 'value is not JSON'],
     [buffered('{"a":'), 'value is not JSON'],
+    [buffered('{"a":1} {"b":2}'), 'value is not JSON'],
+    [buffered(''), 'value is not JSON'],
     [buffered(null), 'no value'],
     [buffered(`"${'x'.repeat(2000)}"`), 'exceeds the batch limit of 1024 bytes'],
   ])('rejects %#: %s', (record, reason) => {
-    const decoded = decodeRecord(record, 1024);
-    expect(decoded.ok).toBe(false);
-    if (!decoded.ok) expect(decoded.reason).toContain(reason);
+    const encoded = encodeRecord(record, 1024);
+    expect(encoded.ok).toBe(false);
+    if (!encoded.ok) expect(encoded.reason).toContain(reason);
   });
 });
 
-describe('batchLength', () => {
-  const limits = { maxRecords: 3, maxBytes: 100, maxWaitMs: 10 };
-  it.each([
-    [[10, 10, 10, 10], 3],
-    [[40, 40, 40], 2],
-    [[150, 10], 1],
-    [[10], 1],
-    [[], 0],
-  ])('sizes %j -> %d records', (sizes, expected) => expect(batchLength(sizes, limits)).toBe(expected));
-});
+describe('batchBody', () => {
+  it('is a batch request the contract accepts, in record order', () => {
+    const records = ['{"n":1}', '[2]', '"three"'].map((value, index) => {
+      const encoded = encodeRecord({ ...buffered(value), offset: String(index) }, 1024);
+      if (!encoded.ok) throw new Error(encoded.reason);
+      return encoded.record;
+    });
+    const request = batchRequestSchema.parse(JSON.parse(batchBody(records)));
+    expect(request.records.map((record) => record.value)).toEqual([{ n: 1 }, [2], 'three']);
+    expect(request.records.map((record) => record.offset)).toEqual(['0', '1', '2']);
+  });
 
-describe('flushDelay', () => {
-  const limits = { maxRecords: 10, maxBytes: 1000, maxWaitMs: 50 };
-  it.each([
-    [{ records: 0, bytes: 0, oldestAgeMs: 0 }, Infinity],
-    [{ records: 10, bytes: 10, oldestAgeMs: 0 }, 0],
-    [{ records: 1, bytes: 1000, oldestAgeMs: 0 }, 0],
-    [{ records: 1, bytes: 10, oldestAgeMs: 20 }, 30],
-    [{ records: 1, bytes: 10, oldestAgeMs: 80 }, 0],
-  ])('%j -> %d ms', (state, expected) => expect(flushDelay(state, limits)).toBe(expected));
+  it('is an empty batch for no records', () => {
+    expect(JSON.parse(batchBody([]))).toEqual({ records: [] });
+  });
 });

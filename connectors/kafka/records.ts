@@ -1,7 +1,4 @@
-import type { BatchRecord } from '../../contracts/batch.ts';
-import type { BatchLimits } from './function-spec.ts';
-
-/** A consumed Kafka record waiting in a partition buffer. */
+/** A consumed Kafka record waiting in a partition's position, or taken into a cycle. */
 export interface BufferedRecord {
   topic: string;
   partition: number;
@@ -11,12 +8,23 @@ export interface BufferedRecord {
   /** Bytes this record adds to a batch request (key, value and the JSON envelope). */
   size: number;
   /**
-   * The offset to commit once this record and every one before it are done. For the last record
-   * of a fetch it lies past trailing transaction markers, so an idle partition shows no lag.
+   * Set on the last record of a fetch only: the offset to commit once it is done, which lies past
+   * trailing transaction markers, so an idle partition shows no lag. Otherwise offset + 1.
    */
-  commitOffset: string;
-  /** When the connector received it (ms since epoch), for batch age and end-to-end latency. */
+  commitOffset: string | undefined;
+  /** When the connector received it (ms since epoch), for batch wait and end-to-end latency. */
   receivedAt: number;
+  /** The record's Kafka timestamp (ms since epoch): when its producer created it. */
+  producedAt: number;
+}
+
+/** A record on its way to the function: its coordinates and its JSON text in the batch request. */
+export interface WireRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  /** `{"topic":…,"partition":…,"offset":…,"key":…,"value":…}` with the value's own bytes. */
+  json: string;
 }
 
 /** JSON syntax around each record in a batch request: coordinates and field names. */
@@ -26,13 +34,15 @@ export function recordSize(key: Buffer | null, value: Buffer | null): number {
   return (key?.length ?? 0) + (value?.length ?? 0) + envelopeBytes;
 }
 
-export type DecodedRecord = { ok: true; record: BatchRecord } | { ok: false; reason: string };
+export type EncodedRecord = { ok: true; record: WireRecord } | { ok: false; reason: string };
 
 /**
- * Turns a Kafka record into a batch record for the function, or a reason it never reaches the
- * function: no value, a value over the batch byte limit, or a value that is not JSON.
+ * Turns a Kafka record into its part of a batch request, or a reason it never reaches the
+ * function: no value, a value over the batch byte limit, or a value that is not JSON. The value
+ * is parsed only to know that it is JSON; its own text goes into the request, so it is never
+ * serialised again.
  */
-export function decodeRecord(buffered: BufferedRecord, maxBytes: number): DecodedRecord {
+export function encodeRecord(buffered: BufferedRecord, maxBytes: number): EncodedRecord {
   if (buffered.value === null) return { ok: false, reason: 'record has no value (tombstone)' };
   if (buffered.size > maxBytes) {
     return {
@@ -40,50 +50,30 @@ export function decodeRecord(buffered: BufferedRecord, maxBytes: number): Decode
       reason: `record of ${buffered.size} bytes exceeds the batch limit of ${maxBytes} bytes (cdnfaas.batch.max-bytes)`,
     };
   }
-  let value: unknown;
+  const text = buffered.value.toString('utf8');
   try {
-    value = JSON.parse(buffered.value.toString('utf8'));
+    JSON.parse(text);
   } catch (error) {
     return { ok: false, reason: `value is not JSON: ${(error as Error).message}` };
   }
+  const key = buffered.key === null ? 'null' : JSON.stringify(buffered.key.toString('utf8'));
   return {
     ok: true,
     record: {
       topic: buffered.topic,
       partition: buffered.partition,
       offset: buffered.offset,
-      key: buffered.key === null ? null : buffered.key.toString('utf8'),
-      value,
+      json: `{"topic":${JSON.stringify(buffered.topic)},"partition":${buffered.partition},"offset":"${buffered.offset}","key":${key},"value":${text}}`,
     },
   };
 }
 
-/** How many records from the front of a buffer form the next batch: at least one. */
-export function batchLength(sizes: readonly number[], limits: BatchLimits): number {
-  let bytes = 0;
-  let count = 0;
-  for (const size of sizes) {
-    if (count >= limits.maxRecords) break;
-    if (count > 0 && bytes + size > limits.maxBytes) break;
-    bytes += size;
-    count += 1;
+/** The body of a batch request (contracts/batch.ts) from records already encoded. */
+export function batchBody(records: readonly WireRecord[]): string {
+  let body = '{"records":[';
+  for (let index = 0; index < records.length; index += 1) {
+    if (index > 0) body += ',';
+    body += records[index]!.json;
   }
-  return count;
-}
-
-export interface BufferState {
-  records: number;
-  bytes: number;
-  /** Age of the oldest buffered record in ms. */
-  oldestAgeMs: number;
-}
-
-/**
- * Milliseconds until the buffer should be flushed as a batch: 0 when it is full by count or
- * bytes or its oldest record waited max-wait, Infinity when it is empty.
- */
-export function flushDelay(state: BufferState, limits: BatchLimits): number {
-  if (state.records === 0) return Infinity;
-  if (state.records >= limits.maxRecords || state.bytes >= limits.maxBytes) return 0;
-  return Math.max(0, limits.maxWaitMs - state.oldestAgeMs);
+  return `${body}]}`;
 }

@@ -1,4 +1,3 @@
-import type { BatchRecord } from '../../contracts/batch.ts';
 import type { InvokeOutcome } from './invoke-outcome.ts';
 import { backoffDelay, type RetryPolicy } from './retry.ts';
 
@@ -25,8 +24,15 @@ export type ResolveEvent =
   | { type: 'unhealthy'; at: Coordinates; attempt: number; delayMs: number; reason: string }
   | { type: 'waiting'; at: Coordinates; attempt: number; delayMs: number; reason: string };
 
-export interface ResolveDeps {
-  invoke(records: BatchRecord[]): Promise<InvokeOutcome>;
+/** What bisection needs of a record: where it comes from. */
+export interface RecordCoordinates {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export interface ResolveDeps<R extends RecordCoordinates = RecordCoordinates> {
+  invoke(records: R[]): Promise<InvokeOutcome>;
   /** Whether the function answers at all: an empty batch. Tells a dead function from failing records. */
   probe(): Promise<boolean>;
   /** When this function last answered a non-empty batch with success, from any partition (ms). */
@@ -40,7 +46,7 @@ export interface ResolveDeps {
   onEvent?(event: ResolveEvent): void;
 }
 
-export function coordinatesOf(records: readonly BatchRecord[]): Coordinates {
+export function coordinatesOf(records: readonly RecordCoordinates[]): Coordinates {
   const first = records[0]!;
   const last = records[records.length - 1]!;
   return {
@@ -53,9 +59,9 @@ export function coordinatesOf(records: readonly BatchRecord[]): Coordinates {
 }
 
 /** Records still failing: a single record, or a part of the batch set aside until the function shows it works. */
-interface Undecided {
+interface Undecided<R> {
   start: number;
-  records: BatchRecord[];
+  records: R[];
   reason: string;
   lastFailedAt: number;
 }
@@ -70,9 +76,12 @@ interface Undecided {
  * nothing is rejected: the records wait, retried with growing backoff, and flow once it is back.
  * An empty batch that fails too means the function itself is down: then nothing is split.
  */
-export async function resolveBatch(records: BatchRecord[], deps: ResolveDeps): Promise<Verdict[]> {
+export async function resolveBatch<R extends RecordCoordinates>(
+  records: R[],
+  deps: ResolveDeps<R>,
+): Promise<Verdict[]> {
   const verdicts: Verdict[] = new Array(records.length);
-  const undecided: Undecided[] = [];
+  const undecided: Undecided<R>[] = [];
   let firstFailedAt: number | undefined;
 
   const evidenceAfter = (time: number): boolean => {
@@ -81,7 +90,7 @@ export async function resolveBatch(records: BatchRecord[], deps: ResolveDeps): P
   };
   const succeededSinceFirstFailure = (): boolean => evidenceAfter(Infinity);
 
-  async function solve(start: number, chunk: BatchRecord[]): Promise<void> {
+  async function solve(start: number, chunk: R[]): Promise<void> {
     let attempt = 0;
     let outageAttempt = 0;
     for (;;) {

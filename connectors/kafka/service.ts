@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from '../../lib/logger.ts';
 import { CdnfaasError } from '../../lib/errors.ts';
@@ -29,6 +30,12 @@ export interface ConnectorServiceOptions {
   shutdownGraceMs?: number;
   attemptsBeforeSplit?: number;
   policy?: RetryPolicy;
+  /**
+   * Names this instance in its transactional ids (default: host name and port). Two live
+   * instances must differ; the same instance after a restart should not, so that it fences
+   * its earlier incarnation at once instead of waiting for that one's transactions to time out.
+   */
+  instanceId?: string;
 }
 
 export interface ConnectorService {
@@ -69,6 +76,8 @@ export async function startConnectorService(options: ConnectorServiceOptions): P
     attemptsBeforeSplit: options.attemptsBeforeSplit ?? 2,
     discoveryIntervalMs: options.discoveryIntervalMs ?? 3_000,
     shutdownGraceMs: options.shutdownGraceMs ?? 15_000,
+    instanceId:
+      options.instanceId ?? `${hostname()}-${options.port === 0 ? `pid${process.pid}` : options.port}`,
   });
   const monitor = new LagMonitor({
     admin,

@@ -9,15 +9,16 @@ import type { RejectedBy, ResolveEvent } from './resolve-batch.ts';
  * and the record coordinates as context.
  */
 export interface Telemetry {
+  /** A cycle committed: its records over `partitions`, with where its time went. */
   batchCommitted(
     fn: string,
     topic: string,
-    partition: number,
+    partitions: number[],
     records: number,
     outputs: number,
     timing: BatchTiming,
   ): void;
-  batchDropped(fn: string, topic: string, partition: number, records: number, why: string): void;
+  batchDropped(fn: string, topic: string, partitions: number[], records: number, why: string): void;
   deadLettered(fn: string, record: BufferedRecord, reason: string, by: RejectedBy): void;
   resolveEvent(fn: string, event: ResolveEvent): void;
   publishFailed(
@@ -35,16 +36,48 @@ export interface Telemetry {
   inFlight(fn: string, inUse: number, capacity: number): void;
 }
 
-/** Where a batch's time went, in seconds. */
+/** Where a cycle's time went, in seconds; the record stages are means over its records. */
 export interface BatchTiming {
+  /** From the record's Kafka timestamp to its arrival here: upstream commit, visibility, fetch. */
+  fetchWait: number;
+  /** From its arrival to the start of the cycle that took it. */
+  batchWait: number;
   /** Waiting for an in-flight slot of the function. */
   queued: number;
   /** Invocations, retries and bisection until every record had a verdict. */
   invoke: number;
-  /** Sending outputs and dead letters and committing the offset. */
+  /** Waiting for the previous cycle's publish, which must commit first. */
+  publishWait: number;
+  /** Sending outputs and dead letters (in the transaction, for topic stages). */
+  produce: number;
+  /** Sending the offsets and committing. */
+  commit: number;
+  /** publish = produce + commit (+ retries). */
   publish: number;
+  /** From the start of the cycle to its commit. */
   total: number;
 }
+
+const stageNames = [
+  'fetchWait',
+  'batchWait',
+  'queued',
+  'invoke',
+  'publishWait',
+  'produce',
+  'commit',
+  'publish',
+] as const;
+const stageLabel: Record<(typeof stageNames)[number], string> = {
+  fetchWait: 'fetch_wait',
+  batchWait: 'batch_wait',
+  queued: 'queued',
+  invoke: 'invoke',
+  publishWait: 'publish_wait',
+  produce: 'produce',
+  commit: 'commit',
+  publish: 'publish',
+};
 
 export function createTelemetry(logger: Logger, registry: Registry): Telemetry {
   const records = new Counter({
@@ -67,14 +100,14 @@ export function createTelemetry(logger: Logger, registry: Registry): Telemetry {
   });
   const batches = new Histogram({
     name: 'cdnfaas_connector_batch_seconds',
-    help: 'Time from taking a batch to committing it (invocation, retries, publish)',
+    help: 'Time from taking a cycle of records to committing it (invocation, retries, publish)',
     labelNames: ['function'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],
   });
   const stages = new Histogram({
     name: 'cdnfaas_connector_batch_stage_seconds',
-    help: 'Time a batch spent queued for an in-flight slot, invoking the function, and publishing',
+    help: 'Where a cycle spent its time: fetch and batch wait (means per record), slot, invoke, publish wait, produce, commit',
     labelNames: ['function', 'stage'],
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
     registers: [registry],
@@ -111,22 +144,20 @@ export function createTelemetry(logger: Logger, registry: Registry): Telemetry {
   });
 
   return {
-    batchCommitted(fn, topic, partition, count, outputCount, timing) {
+    batchCommitted(fn, topic, partitions, count, outputCount, timing) {
       batches.observe({ function: fn }, timing.total);
-      stages.observe({ function: fn, stage: 'queued' }, timing.queued);
-      stages.observe({ function: fn, stage: 'invoke' }, timing.invoke);
-      stages.observe({ function: fn, stage: 'publish' }, timing.publish);
+      for (const name of stageNames) stages.observe({ function: fn, stage: stageLabel[name] }, timing[name]);
       outputs.inc({ function: fn }, outputCount);
       records.inc({ function: fn, outcome: 'committed' }, count);
       logger.debug(
-        { function: fn, topic, partition, records: count, outputs: outputCount, ...timing },
-        'batch committed',
+        { function: fn, topic, partitions, records: count, outputs: outputCount, ...timing },
+        'cycle committed',
       );
     },
-    batchDropped(fn, topic, partition, count, why) {
+    batchDropped(fn, topic, partitions, count, why) {
       logger.info(
-        { function: fn, topic, partition, records: count, why },
-        'batch dropped uncommitted; it will be consumed again',
+        { function: fn, topic, partitions, records: count, why },
+        'cycle dropped uncommitted; its records will be consumed again',
       );
     },
     deadLettered(fn, record, reason, by) {
@@ -174,7 +205,7 @@ export function createTelemetry(logger: Logger, registry: Registry): Telemetry {
       retries.inc({ function: fn, kind: 'fault' });
       logger.error(
         { function: fn, topic, partition, error: (error as Error).message, stack: (error as Error).stack },
-        'unexpected fault in a partition worker; continuing',
+        'unexpected fault in a function loop; rewinding to the committed offsets',
       );
     },
     partitionPaused(fn, topic, partition, buffered) {

@@ -1,0 +1,332 @@
+import { batchVerdicts, type FunctionHealth } from './batch-verdicts.ts';
+import { decideCycle, splitCycle } from './cycle-plan.ts';
+import type { FunctionSpec } from './function-spec.ts';
+import type { Gateway } from './gateway-client.ts';
+import type { Limiter } from './limiter.ts';
+import type { PartitionPosition } from './partition-position.ts';
+import { planPublish, type PartitionOffset } from './publish-plan.ts';
+import type { Publisher, PublishTiming } from './publisher.ts';
+import type { BufferedRecord } from './records.ts';
+import type { Verdict } from './resolve-batch.ts';
+import { isAborted, sleep, type RetryPolicy } from './retry.ts';
+import type { Telemetry } from './telemetry.ts';
+import { Wakeup } from './wakeup.ts';
+
+export interface FunctionLoopDeps {
+  /** The function's current spec: batch limits, replicas and image tag may change while running. */
+  spec(): FunctionSpec;
+  /** The partitions this instance owns now, each with its generation. */
+  positions(): readonly PartitionPosition[];
+  /** Whether a cycle taken under `generation` may still commit (its partitions were not moved). */
+  mayCommit(generation: number): boolean;
+  /** Drops everything uncommitted and moves the consumer back to the committed offsets. */
+  rewind(): Promise<void>;
+  gateway: Gateway;
+  limiter: Limiter;
+  publisher: Publisher;
+  telemetry: Telemetry;
+  policy: RetryPolicy;
+  attemptsBeforeSplit: number;
+  /** When the function last answered records with success (ms). */
+  health: FunctionHealth;
+}
+
+export interface FunctionLoop {
+  /** Something changed (records fetched, a partition assigned): look again. */
+  wake(): void;
+  /** Finishes and commits the cycles in flight (within `graceMs`), drops the rest uncommitted, stops. */
+  stop(graceMs: number): Promise<void>;
+  readonly invoking: boolean;
+  readonly publishing: number;
+}
+
+interface Cycle {
+  generation: number;
+  records: BufferedRecord[];
+  positionOnly: PartitionOffset[];
+  startedAt: number;
+}
+
+const ms = (from: number, to: number) => Math.max(0, to - from) / 1000;
+
+/**
+ * The hot path of one function on this instance: cycles over every partition it owns. A cycle
+ * takes what is buffered (up to a round of full batches over the function's slots), invokes
+ * the function with it in as few calls as the limits allow, then publishes all outputs, dead
+ * letters and offsets in one transaction (or, for sinks, one offset commit). The next cycle
+ * invokes while the previous one publishes; publishes go in cycle order, so every partition's
+ * outputs keep their input order.
+ */
+export function startFunctionLoop(deps: FunctionLoopDeps): FunctionLoop {
+  const wakeup = new Wakeup();
+  const abort = new AbortController();
+  let stopping = false;
+  let invoking = false;
+  let publishing = 0;
+  /** The publish of the latest cycle: the next one publishes after it. */
+  let lastPublish: Promise<void> = Promise.resolve();
+  /**
+   * Set when a cycle failed unexpectedly: cycles taken under this generation or before must not
+   * commit after it, or its records would be skipped (recover() rewinds them).
+   */
+  let failedGeneration = -1;
+
+  function buffered(positions: readonly PartitionPosition[]) {
+    let records = 0;
+    let bytes = 0;
+    let oldest = Infinity;
+    for (const position of positions) {
+      if (position.held) continue;
+      records += position.buffered;
+      bytes += position.bufferedBytes;
+      oldest = Math.min(oldest, position.oldestReceivedAt ?? Infinity);
+    }
+    return { records, bytes, oldestAgeMs: records === 0 ? 0 : Date.now() - oldest };
+  }
+
+  /** Takes up to a round of full batches, a batch's worth from each partition in turn. */
+  function take(spec: FunctionSpec, positions: readonly PartitionPosition[]): Cycle | undefined {
+    const generation = positions[0]?.generation;
+    if (generation === undefined) return undefined;
+    const limits = spec.batch;
+    let room = limits.maxRecords * deps.limiter.capacity;
+    const records: BufferedRecord[] = [];
+    for (let progress = true; progress && room > 0;) {
+      progress = false;
+      for (const position of positions) {
+        if (position.held || position.buffered === 0 || room === 0) continue;
+        const taken = position.take(Math.min(limits.maxRecords, room), limits.maxBytes);
+        for (const record of taken) records.push(record);
+        room -= taken.length;
+        progress = true;
+      }
+    }
+    for (const position of positions)
+      deps.telemetry.buffered(spec.name, position.partition, position.buffered);
+    return { generation, records, positionOnly: [], startedAt: Date.now() };
+  }
+
+  function positionCycle(positions: readonly PartitionPosition[]): Cycle | undefined {
+    const moved = positions.filter((position) => position.needsPositionCommit);
+    if (moved.length === 0) return undefined;
+    return {
+      generation: moved[0]!.generation,
+      records: [],
+      positionOnly: moved.map((position) => ({
+        partition: position.partition,
+        offset: position.fetched!.toString(),
+      })),
+      startedAt: Date.now(),
+    };
+  }
+
+  async function invoke(
+    spec: FunctionSpec,
+    cycle: Cycle,
+  ): Promise<{ verdicts: Verdict[]; queuedMs: number }> {
+    const { records } = cycle;
+    const lengths = splitCycle(
+      records.map((record) => record.size),
+      spec.batch,
+      Math.max(1, spec.replicas),
+      deps.limiter.capacity,
+    );
+    let start = 0;
+    const calls = lengths.map((length) => {
+      const batch = records.slice(start, (start += length));
+      const clock = { acquired: performance.now() };
+      const queuedFrom = clock.acquired;
+      return batchVerdicts(batch, spec, { ...deps, signal: abort.signal }, clock).then((verdicts) => ({
+        verdicts,
+        queuedMs: clock.acquired - queuedFrom,
+      }));
+    });
+    const answers = await Promise.all(calls);
+    return {
+      verdicts: answers.flatMap((answer) => answer.verdicts),
+      queuedMs: Math.max(0, ...answers.map((answer) => answer.queuedMs)),
+    };
+  }
+
+  async function publish(
+    spec: FunctionSpec,
+    cycle: Cycle,
+    verdicts: Verdict[],
+    invoked: { at: number; queuedMs: number },
+  ) {
+    const plan = planPublish(spec, cycle.records, verdicts, cycle.positionOnly);
+    const publishStarted = Date.now();
+    const timing: PublishTiming = { produceMs: 0, commitMs: 0 };
+    const result = await deps.publisher.publish(
+      plan,
+      () => deps.mayCommit(cycle.generation),
+      abort.signal,
+      timing,
+    );
+    const partitions = plan.offsets.map((entry) => entry.partition);
+    if (result === 'stale') {
+      deps.telemetry.batchDropped(
+        spec.name,
+        spec.topic,
+        partitions,
+        cycle.records.length,
+        'partitions reassigned',
+      );
+      return;
+    }
+    const owned = new Map(deps.positions().map((position) => [position.partition, position]));
+    for (const entry of plan.offsets) {
+      const position = owned.get(entry.partition);
+      if (position?.generation === cycle.generation) position.markCommitted(BigInt(entry.offset));
+    }
+    for (const dead of plan.deadLetters)
+      deps.telemetry.deadLettered(spec.name, dead.record, dead.reason, dead.by);
+    const done = Date.now();
+    let fetchWait = 0;
+    let batchWait = 0;
+    for (const record of cycle.records) {
+      fetchWait += Math.max(0, record.receivedAt - record.producedAt);
+      batchWait += Math.max(0, cycle.startedAt - record.receivedAt);
+    }
+    const count = Math.max(1, cycle.records.length);
+    deps.telemetry.batchCommitted(
+      spec.name,
+      spec.topic,
+      partitions,
+      cycle.records.length,
+      plan.outputRecords,
+      {
+        fetchWait: fetchWait / count / 1000,
+        batchWait: batchWait / count / 1000,
+        queued: invoked.queuedMs / 1000,
+        invoke: ms(cycle.startedAt, invoked.at) - invoked.queuedMs / 1000,
+        publishWait: ms(invoked.at, publishStarted),
+        produce: timing.produceMs / 1000,
+        commit: timing.commitMs / 1000,
+        publish: ms(publishStarted, done),
+        total: ms(cycle.startedAt, done),
+      },
+    );
+  }
+
+  /** Invokes a cycle, then publishes it after the cycles before it. */
+  async function run(spec: FunctionSpec, cycle: Cycle): Promise<void> {
+    invoking = true;
+    let verdicts: Verdict[];
+    let invoked: { at: number; queuedMs: number };
+    try {
+      const answer = cycle.records.length > 0 ? await invoke(spec, cycle) : { verdicts: [], queuedMs: 0 };
+      verdicts = answer.verdicts;
+      invoked = { at: Date.now(), queuedMs: answer.queuedMs };
+    } catch (error) {
+      failedGeneration = Math.max(failedGeneration, cycle.generation);
+      throw error;
+    } finally {
+      invoking = false;
+      wakeup.notify();
+    }
+    publishing += 1;
+    const previous = lastPublish;
+    const mine = previous.then(async () => {
+      try {
+        if (cycle.generation <= failedGeneration) {
+          deps.telemetry.batchDropped(
+            spec.name,
+            spec.topic,
+            [],
+            cycle.records.length,
+            'an earlier cycle failed',
+          );
+          return;
+        }
+        if (!abort.signal.aborted) await publish(spec, cycle, verdicts, invoked);
+      } catch (error) {
+        failedGeneration = Math.max(failedGeneration, cycle.generation);
+        throw error;
+      } finally {
+        publishing -= 1;
+        wakeup.notify();
+      }
+    });
+    lastPublish = mine.catch(() => undefined);
+    await mine;
+  }
+
+  /**
+   * Defensive: an unexpected fault must not kill the function's consumption nor skip records.
+   * Everything uncommitted is dropped and the consumer rewinds to the committed offsets.
+   */
+  async function recover(spec: FunctionSpec, error: unknown): Promise<void> {
+    deps.telemetry.workerFault(spec.name, spec.topic, -1, error);
+    await deps
+      .rewind()
+      .catch((rewindError: unknown) => deps.telemetry.workerFault(spec.name, spec.topic, -1, rewindError));
+    await sleep(1000, abort.signal).catch(() => undefined);
+  }
+
+  const inFlight = new Set<Promise<void>>();
+
+  async function loop(): Promise<void> {
+    while (!stopping) {
+      const spec = deps.spec();
+      const positions = deps.positions();
+      const state = buffered(positions);
+      const decision = decideCycle(
+        {
+          buffered: state.records,
+          bytes: state.bytes,
+          oldestAgeMs: state.oldestAgeMs,
+          invoking,
+          publishing,
+          slots: deps.limiter.capacity,
+        },
+        spec.batch,
+      );
+      let cycle: Cycle | undefined;
+      if (decision.start) cycle = take(spec, positions);
+      else if (state.records === 0 && !invoking && publishing === 0) cycle = positionCycle(positions);
+      if (cycle === undefined) {
+        await wakeup.wait(decision.start ? 100 : decision.waitMs);
+        continue;
+      }
+      const running: Promise<void> = run(spec, cycle)
+        .catch(async (error: unknown) => {
+          if (!isAborted(error)) await recover(spec, error);
+        })
+        .finally(() => inFlight.delete(running));
+      inFlight.add(running);
+      // the next cycle may begin once this one has invoked (or right away if it has nothing to invoke)
+      await Promise.race([running, waitUntil(() => !invoking)]);
+    }
+  }
+
+  function waitUntil(condition: () => boolean): Promise<void> {
+    return (async () => {
+      while (!condition()) await wakeup.wait();
+    })();
+  }
+
+  const looping = loop();
+
+  return {
+    wake: () => wakeup.notify(),
+    get invoking() {
+      return invoking;
+    },
+    get publishing() {
+      return publishing;
+    },
+    async stop(graceMs) {
+      stopping = true;
+      wakeup.notify();
+      const timer = setTimeout(() => abort.abort(), graceMs);
+      try {
+        await looping;
+        while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      } finally {
+        clearTimeout(timer);
+        await deps.publisher.close();
+      }
+    },
+  };
+}
