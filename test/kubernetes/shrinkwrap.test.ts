@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { predictionSchema } from '../../contracts/prediction.ts';
 import { finalUser, isRootUser, parseDockerfile, stagesOf } from '../../runtime/build/dockerfile.ts';
@@ -19,18 +19,15 @@ import {
   startImage,
   waitForHealth,
 } from './support/project.ts';
+import { describeWithFaasCli } from '../support/faas-cli.ts';
 
 /**
  * `faas-cli build --shrinkwrap -f stack.yml` as `npx cdnfaas build --shrinkwrap` reproduces it,
  * on a copy of the project with a freshly trained model: what each build context holds, that the
  * Dockerfile only copies what is there, and that its build stage turns a context into an image
- * folder that serves predictions. With faas-cli on PATH, its own contexts are compared as well.
+ * folder that serves predictions. The real faas-cli's own contexts are compared as well (skipped
+ * without faas-cli on PATH, failing in CI).
  */
-
-const faasCli = (process.env.PATH ?? '')
-  .split(delimiter)
-  .map((dir) => join(dir, 'faas-cli'))
-  .find((path) => existsSync(path));
 
 let model: TrainedModel;
 let project: string;
@@ -179,10 +176,10 @@ describe('the node20-ts Dockerfile against a build context', () => {
   });
 });
 
-describe.skipIf(faasCli === undefined)('faas-cli build --shrinkwrap (faas-cli on PATH)', () => {
+describeWithFaasCli('faas-cli build --shrinkwrap', (faasCli) => {
   it('writes the same files as cdnfaas build --shrinkwrap', () => {
     const other = copyProject(model.dir);
-    execFileSync(faasCli!, ['build', '--shrinkwrap', '-f', 'stack.yml'], { cwd: other, stdio: 'pipe' });
+    execFileSync(faasCli, ['build', '--shrinkwrap', '-f', 'stack.yml'], { cwd: other, stdio: 'pipe' });
     for (const name of readdirSync(join(other, 'build'))) {
       expect(listFiles(join(other, 'build', name)), name).toEqual(contexts.get(name)?.files);
     }

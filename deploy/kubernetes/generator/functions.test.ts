@@ -1,12 +1,14 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseStack } from '../../../runtime/stack/stack-file.ts';
 import { projectRoot } from '../../../system/config.ts';
 import { imageWithTag, renderFunctionResources } from './functions.ts';
-import { clusterEnvironment } from './io.ts';
+import { describeWithFaasCli } from '../../../test/support/faas-cli.ts';
+import { functionsFile } from './generate.ts';
+import { clusterEnvironment, generateFromRepository } from './io.ts';
 
 // A stack that touches every field faas-cli generate writes, with the output its Go code prints.
 const stackText = `
@@ -100,16 +102,9 @@ describe('OpenFaaS Function resources as faas-cli generate renders them', () => 
   });
 });
 
-const faasCli = spawnSync('faas-cli', ['version', '--short-version'], { encoding: 'utf8' });
-const haveFaasCli = faasCli.status === 0;
-
-const faasCliTitle = haveFaasCli
-  ? `agreement with the real faas-cli ${faasCli.stdout.trim()}`
-  : 'agreement with the real faas-cli (skipped: faas-cli is not on PATH; it cannot be installed on this machine)';
-
-describe.skipIf(!haveFaasCli)(faasCliTitle, () => {
+describeWithFaasCli('agreement with the real faas-cli generate', (faasCli) => {
   const run = (file: string, env: Record<string, string>) =>
-    execFileSync('faas-cli', ['generate', '-f', file], { encoding: 'utf8', env: { ...process.env, ...env } });
+    execFileSync(faasCli, ['generate', '-f', file], { encoding: 'utf8', env: { ...process.env, ...env } });
 
   it('prints the golden stack byte for byte', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cdnfaas-generate-'));
@@ -119,12 +114,11 @@ describe.skipIf(!haveFaasCli)(faasCliTitle, () => {
     );
   });
 
-  it('prints the committed openfaas-functions.yaml for stack.yml', async () => {
-    const { readFileSync } = await import('node:fs');
-    const committed = readFileSync(
-      join(projectRoot, 'deploy/kubernetes/manifests/openfaas-functions.yaml'),
-      'utf8',
-    );
-    expect(run(join(projectRoot, 'stack.yml'), clusterEnvironment).trimEnd()).toBe(committed.trimEnd());
+  it('prints for stack.yml what npx cdnfaas k8s generate writes, and what is committed', () => {
+    const fromFaasCli = run(join(projectRoot, 'stack.yml'), clusterEnvironment).trimEnd();
+    const generated = generateFromRepository(projectRoot).get(functionsFile);
+    expect(generated?.trimEnd()).toBe(fromFaasCli);
+    const committed = readFileSync(join(projectRoot, 'deploy/kubernetes/manifests', functionsFile), 'utf8');
+    expect(fromFaasCli).toBe(committed.trimEnd());
   });
 });
