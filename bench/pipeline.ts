@@ -3,9 +3,10 @@
  * functions of stack.yml) on Kafka and InfluxDB of this machine, measured end to end.
  *
  * 1. Warm-up: records at the steady rate, not measured (JIT, connections, consumer groups).
- * 2. Latency: records produced at a steady BENCH_RATE (1,000/s) for BENCH_SECONDS (40 s);
+ * 2. Idle: BENCH_IDLE_RECORDS (10) single records, one a second, each alone in the system.
+ * 3. Latency: records produced at a steady BENCH_RATE (1,000/s) for BENCH_SECONDS (40 s);
  *    p50/p90/p99 of (prediction stored - raw record due).
- * 3. Throughput: BENCH_RECORDS (120,000) generated records replayed as fast as possible (the
+ * 4. Throughput: BENCH_RECORDS (120,000) generated records replayed as fast as possible (the
  *    replay's own code, BENCH_CHUNK records per request); records/s until both measurements hold
  *    them all, and the stage lags, connector batch timings and CPU per process on the way.
  *
@@ -23,7 +24,8 @@ import { loadConfig, projectRoot } from '../system/config.ts';
 import { startSystem } from '../test/support/system.ts';
 import { latencyPhase, throughputPhase } from './pipeline/phases.ts';
 import { pidListeningOn, startCpuSampler, type CpuSampler } from './pipeline/process-cpu.ts';
-import { formatReport, targets, type PipelineBenchResult } from './pipeline/report.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { cpuMicrosPerRecord, formatReport, targets, type PipelineBenchResult } from './pipeline/report.ts';
 import { readConnectorMetrics, stageTimings } from './pipeline/stage-metrics.ts';
 import { generatedRecords } from './pipeline/workload.ts';
 import { startWriteProxy } from './pipeline/write-proxy.ts';
@@ -32,6 +34,7 @@ const env = process.env;
 const rate = Number(env.BENCH_RATE ?? 1_000);
 const latencySeconds = Number(env.BENCH_SECONDS ?? 40);
 const warmupSeconds = Number(env.BENCH_WARMUP_SECONDS ?? 5);
+const idleRecords = Number(env.BENCH_IDLE_RECORDS ?? 10);
 const throughputRecords = Number(env.BENCH_RECORDS ?? 120_000);
 const chunkSize = Number(env.BENCH_CHUNK ?? 2_000);
 const outDir = join(projectRoot, 'bench', 'out');
@@ -45,7 +48,10 @@ await servicesUp(config, { onProgress: (event) => say(`  ${event.service}: ${eve
 const warmup = warmupSeconds * rate;
 const measured = latencySeconds * rate;
 say(`generating ${warmup + measured + throughputRecords} records`);
-const records = generatedRecords(warmup + measured + throughputRecords, 7);
+const records = generatedRecords(warmup + idleRecords + measured + throughputRecords, 7);
+const idleSlice = records.slice(warmup, warmup + idleRecords);
+const latencySlice = records.slice(warmup + idleRecords, warmup + idleRecords + measured);
+const throughputSlice = records.slice(warmup + idleRecords + measured);
 
 const proxy = await startWriteProxy(config.influxdb.url);
 const system = await startSystem({
@@ -75,18 +81,16 @@ let result: PipelineBenchResult;
 try {
   say(`\nwarm-up: ${warmupSeconds} s at ${rate}/s`);
   await latencyPhase(system, proxy, records.slice(0, warmup), rate, 'warm-up');
+  await sleep(2_000);
+
+  say(`\nidle: ${idleRecords} single records, one a second`);
+  const idle = await latencyPhase(system, proxy, idleSlice, 1, 'idle');
 
   say(`\nlatency: ${latencySeconds} s at ${rate}/s`);
   let cpu = cpuSampler();
   let before = await readConnectorMetrics(system.connectorUrl);
   const cpuTimer = setInterval(() => cpu.sample(), 1000);
-  const latency = await latencyPhase(
-    system,
-    proxy,
-    records.slice(warmup, warmup + measured),
-    rate,
-    'latency',
-  );
+  const latency = await latencyPhase(system, proxy, latencySlice, rate, 'latency');
   clearInterval(cpuTimer);
   const latencyCpu = cpu.finish();
   const latencyStages = stageTimings(before, await readConnectorMetrics(system.connectorUrl));
@@ -94,9 +98,7 @@ try {
   say(`\nthroughput: ${throughputRecords} records as fast as possible`);
   cpu = cpuSampler();
   before = await readConnectorMetrics(system.connectorUrl);
-  const throughput = await throughputPhase(system, proxy, records.slice(warmup + measured), chunkSize, () =>
-    cpu.sample(),
-  );
+  const throughput = await throughputPhase(system, proxy, throughputSlice, chunkSize, () => cpu.sample());
   const throughputCpu = cpu.finish();
   const throughputStages = stageTimings(before, await readConnectorMetrics(system.connectorUrl));
 
@@ -104,6 +106,7 @@ try {
   result = {
     at: new Date().toISOString(),
     machine: { cores: cpus().length, loadAverageAtStart },
+    idle,
     latency,
     throughput,
     cpu: { latency: latencyCpu, throughput: throughputCpu },
@@ -112,7 +115,12 @@ try {
     targets,
     met: {
       throughput: throughput.sustainedRate >= targets.sustainedRecordsPerSecond,
+      p50: latency.p50 <= targets.p50Ms,
       p99: latency.p99 <= targets.p99Ms,
+      idle: idle.p50 <= targets.idleMs,
+      cpu:
+        cpuMicrosPerRecord({ cpu: { latency: latencyCpu, throughput: throughputCpu }, throughput }) <=
+        targets.cpuMicrosPerRecord,
     },
   };
 } finally {

@@ -4,13 +4,22 @@ import { parsePrometheusText, type Sample } from '../../dashboard/reducers/sampl
 
 export interface StageTiming {
   function: string;
+  /** Cycles: each takes what is buffered over the function's partitions and commits it at once. */
   batches: number;
   records: number;
-  /** Mean milliseconds per batch: waiting for an in-flight slot, invoking, publishing + committing. */
+  /** Mean ms per record from its Kafka timestamp to its arrival (upstream commit, visibility, fetch). */
+  fetchWaitMs: number;
+  /** Mean ms per record from its arrival to the start of the cycle that took it. */
+  batchWaitMs: number;
+  /** Mean ms per cycle: waiting for an in-flight slot, invoking, waiting for the previous publish. */
   queuedMs: number;
   invokeMs: number;
+  publishWaitMs: number;
+  /** Mean ms per cycle: outputs sent, offsets sent and committed, the two together (with retries). */
+  produceMs: number;
+  commitMs: number;
   publishMs: number;
-  /** Mean milliseconds from taking a batch to committing it. */
+  /** Mean milliseconds from taking a cycle to committing it. */
   batchMs: number;
 }
 
@@ -48,8 +57,13 @@ export function stageTimings(before: MetricsReading, after: MetricsReading): Sta
       function: fn,
       batches,
       records: delta('cdnfaas_connector_records_total', { function: fn }),
+      fetchWaitMs: stage('fetch_wait'),
+      batchWaitMs: stage('batch_wait'),
       queuedMs: stage('queued'),
       invokeMs: stage('invoke'),
+      publishWaitMs: stage('publish_wait'),
+      produceMs: stage('produce'),
+      commitMs: stage('commit'),
       publishMs: stage('publish'),
       batchMs: per(delta('cdnfaas_connector_batch_seconds_sum', { function: fn })),
     };

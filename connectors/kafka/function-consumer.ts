@@ -79,6 +79,7 @@ export class FunctionConsumer {
   #assigned: number[] = [];
   #positions = new Map<number, PartitionPosition>();
   #lastHeartbeatAt = 0;
+  #outputPartitions = new Map<string, number>();
   readonly #stability;
 
   constructor(spec: FunctionSpec, deps: FunctionConsumerDeps) {
@@ -148,6 +149,14 @@ export class FunctionConsumer {
       );
       if (!payload.restart) this.#state = 'crashed';
     });
+    // A missing output topic is reported by the publish that needs it (asking for its metadata
+    // could create it); until it exists, outputs are partitioned by key.
+    const existing = new Set(spec.outputs.length > 0 ? await this.#deps.admin.listTopics() : []);
+    const outputs = spec.outputs.filter((topic) => existing.has(topic));
+    if (outputs.length > 0) {
+      const metadata = await this.#deps.admin.fetchTopicMetadata({ topics: outputs });
+      for (const topic of metadata.topics) this.#outputPartitions.set(topic.name, topic.partitions.length);
+    }
     this.#publisher = await this.#createPublisher();
     await this.#publisher.prepare();
     this.#loop = startFunctionLoop({
@@ -155,6 +164,7 @@ export class FunctionConsumer {
       positions: () => [...this.#positions.values()],
       mayCommit: (generation) => this.#mayCommit(generation),
       rewind: () => this.#takeOver(this.#assigned),
+      outputPartitions: () => this.#outputPartitions,
       gateway: this.#deps.gateway,
       limiter: this.#limiter,
       publisher: this.#publisher,

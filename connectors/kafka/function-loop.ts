@@ -21,6 +21,8 @@ export interface FunctionLoopDeps {
   mayCommit(generation: number): boolean;
   /** Drops everything uncommitted and moves the consumer back to the committed offsets. */
   rewind(): Promise<void>;
+  /** Partition counts of the output topics, for co-partitioned outputs. */
+  outputPartitions(): ReadonlyMap<string, number>;
   gateway: Gateway;
   limiter: Limiter;
   publisher: Publisher;
@@ -154,7 +156,14 @@ export function startFunctionLoop(deps: FunctionLoopDeps): FunctionLoop {
     verdicts: Verdict[],
     invoked: { at: number; queuedMs: number },
   ) {
-    const plan = planPublish(spec, cycle.records, verdicts, cycle.positionOnly);
+    const plan = planPublish(
+      spec,
+      cycle.records,
+      verdicts,
+      cycle.positionOnly,
+      new Date(),
+      deps.outputPartitions(),
+    );
     const publishStarted = Date.now();
     const timing: PublishTiming = { produceMs: 0, commitMs: 0 };
     const result = await deps.publisher.publish(

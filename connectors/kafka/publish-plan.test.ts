@@ -105,6 +105,29 @@ describe('planPublish', () => {
     ]);
   });
 
+  it('sends each output to its input partition number when the output partition counts are known', () => {
+    const ok = (key: string): Verdict => ({ status: 'ok', outputs: [{ key, value: key }] });
+    const records = [
+      record(1, '{}', undefined, 0),
+      record(2, '{}', undefined, 4),
+      record(3, '{}', undefined, 5),
+    ];
+    const plan = planPublish(
+      spec,
+      records,
+      [ok('a'), ok('b'), ok('c')],
+      [],
+      new Date(),
+      new Map([['cdn_data', 4]]),
+    );
+    expect(plan.topicMessages[0]!.messages.map((m) => [m.key, m.partition])).toEqual([
+      ['a', 0],
+      ['b', 0],
+      ['c', 1],
+    ]);
+    expect(plan.topicMessages[1]!.messages.every((m) => m.partition === undefined)).toBe(true);
+  });
+
   it('commits only positions when a cycle took no records', () => {
     const plan = planPublish(spec, [], [], [{ partition: 4, offset: '12' }]);
     expect(plan).toMatchObject({

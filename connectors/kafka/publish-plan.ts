@@ -50,7 +50,8 @@ function deadLetterHeaders(
 }
 
 /**
- * What one finished cycle publishes: each output value to every output topic in record order,
+ * What one finished cycle publishes: each output value to every output topic in record order
+ * (to the input's partition number when `outputPartitions` knows the topic's count),
  * each rejected record (its original key and bytes) to `<topic>.dlq`, and for every input
  * partition the offset to commit: past its last record, or `positionOnly` for partitions that
  * only moved past transaction markers. Records of one partition come in offset order; the
@@ -62,13 +63,14 @@ export function planPublish(
   verdicts: readonly Verdict[],
   positionOnly: readonly PartitionOffset[] = [],
   now = new Date(),
+  outputPartitions: ReadonlyMap<string, number> = new Map(),
 ): PublishPlan {
   if (records.length !== verdicts.length || records.length + positionOnly.length === 0) {
     throw new Error(
       `planPublish needs one verdict per record and something to commit (${records.length} records, ${verdicts.length} verdicts)`,
     );
   }
-  const outputs: { key: string | null; value: string }[] = [];
+  const outputs: { key: string | null; value: string; from: number }[] = [];
   const deadLetters: PublishPlan['deadLetters'] = [];
   const dlqMessages: TopicMessages['messages'] = [];
   const lastOfPartition = new Map<number, BufferedRecord>();
@@ -77,7 +79,7 @@ export function planPublish(
     const verdict = verdicts[index]!;
     if (verdict.status === 'ok') {
       for (const output of verdict.outputs)
-        outputs.push({ key: output.key, value: JSON.stringify(output.value) });
+        outputs.push({ key: output.key, value: JSON.stringify(output.value), from: record.partition });
       return;
     }
     deadLetters.push({ record, reason: verdict.reason, by: verdict.by });
@@ -89,8 +91,17 @@ export function planPublish(
   });
   const topicMessages: TopicMessages[] = [];
   if (outputs.length > 0) {
-    for (const topic of spec.outputs)
-      topicMessages.push({ topic, messages: outputs.map((output) => ({ ...output })) });
+    for (const topic of spec.outputs) {
+      // Co-partitioned: an output goes to its input's partition number, so each partition's
+      // order holds end to end and no key is hashed; by key only where the counts are unknown.
+      const count = outputPartitions.get(topic);
+      topicMessages.push({
+        topic,
+        messages: outputs.map(({ key, value, from }) =>
+          count === undefined ? { key, value } : { key, value, partition: from % count },
+        ),
+      });
+    }
   }
   if (dlqMessages.length > 0) topicMessages.push({ topic: dlqTopicFor(spec.topic), messages: dlqMessages });
   const offsets: PartitionOffset[] = [...lastOfPartition.values()].map((record) => ({
