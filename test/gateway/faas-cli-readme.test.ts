@@ -13,7 +13,13 @@ import { predictionSchema } from '../../contracts/prediction.ts';
 import { openImageStore } from '../../runtime/images/index.ts';
 import { loadConfig, projectRoot, readInfluxToken } from '../../system/config.ts';
 import { copyProject } from '../kubernetes/support/project.ts';
-import { describeWithFaasCli, faasCliOk, runFaasCli, type FaasCliResult } from '../support/faas-cli.ts';
+import {
+  describeWithFaasCli,
+  faasCliEnv,
+  faasCliOk,
+  runFaasCli,
+  type FaasCliResult,
+} from '../support/faas-cli.ts';
 import { startCallbackServer } from './support/callback-server.ts';
 import { startTestGateway, waitFor, type TestGateway } from './support/gateway.ts';
 import { steadyLoad } from './support/load.ts';
@@ -75,8 +81,8 @@ describeWithFaasCli('README "Functions with faas-cli", with the real faas-cli', 
     symlinkSync(join(projectRoot, 'node_modules'), join(project, 'node_modules'), 'dir');
     gw = await startTestGateway({ echoImages: [] });
     env = {
-      ...process.env,
-      // faas-cli keeps its login under HOME; the docker shim builds into CDNFAAS_HOME's store.
+      ...faasCliEnv(gw.home),
+      // The docker shim builds into CDNFAAS_HOME's store.
       HOME: gw.home,
       CDNFAAS_HOME: gw.home,
       CDNFAAS_STACK_FILE: '',
@@ -223,20 +229,18 @@ describeWithFaasCli('README "Functions with faas-cli", with the real faas-cli', 
 describeWithFaasCli('faas-cli against a running function: secrets, metadata and references', (faasCli) => {
   let gw: TestGateway;
   // No stack.yml in the gateway's home: faas-cli deploys only what --image and --name say.
-  const ok = (args: string[]) =>
+  const ok = (args: string[], input?: string) =>
     faasCliOk(faasCli, [...args, '--gateway', gw.url], {
       cwd: gw.home,
-      env: { ...process.env, HOME: gw.home },
+      env: faasCliEnv(gw.home),
+      ...(input === undefined ? {} : { input }),
     });
   const deployEcho = (...extra: string[]) =>
     ok(['deploy', '--image', 'cdnfaas/echo:0.1.0', '--name', 'echo', '--secret', 'api-key', ...extra]);
 
   beforeAll(async () => {
     gw = await startTestGateway({ echoImages: ['cdnfaas/echo:0.1.0', 'cdnfaas/echo:latest'] });
-    await faasCliOk(faasCli, ['login', '--password-stdin', '--gateway', gw.url], {
-      input: gw.password,
-      env: { ...process.env, HOME: gw.home },
-    });
+    await ok(['login', '--password-stdin'], gw.password);
   }, 120_000);
   afterAll(async () => gw?.stop());
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { gatewayPaths } from '../../runtime/gateway/server.ts';
-import { describeWithFaasCli, faasCliOk } from '../support/faas-cli.ts';
+import { describeWithFaasCli, faasCliEnv, faasCliOk } from '../support/faas-cli.ts';
 import { startCallbackServer } from './support/callback-server.ts';
 import { loadGoldenRequests, sendGolden } from './support/golden.ts';
 import { startTestGateway, waitFor, type TestGateway } from './support/gateway.ts';
@@ -228,7 +228,7 @@ describeWithFaasCli('the real faas-cli binary', (faasCli) => {
     faasCliOk(faasCli, [...args, '--gateway', gw.url], {
       input,
       cwd: gw.home,
-      env: { ...process.env, HOME: gw.home },
+      env: faasCliEnv(gw.home),
     });
 
   beforeAll(async () => {

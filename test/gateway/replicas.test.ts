@@ -185,13 +185,24 @@ describe('replicas', () => {
     // The gateway's own environment does not leak into replicas.
     expect((await (await fetch(`${gw.url}/function/configured/env/INFLUX_URL`)).json()).value).toBeNull();
 
-    // Labels alone change no process; a new environment rolls the replica over.
+    // The same spec again changes no process; a label, like any change of the pod template on
+    // Kubernetes, rolls the replica over, and so does a new environment.
     const before = gw.gateway.provider.replicas('configured');
+    expect((await system('PUT', '/system/functions', spec)).status).toBe(202);
+    expect(gw.gateway.provider.replicas('configured')).toEqual(before);
     expect((await system('PUT', '/system/functions', { ...spec, labels: { team: 'edge' } })).status).toBe(
       202,
     );
-    expect(gw.gateway.provider.replicas('configured')).toEqual(before);
-    expect((await system('GET', '/system/function/configured')).json.labels).toEqual({ team: 'edge' });
+    expect((await system('GET', '/system/function/configured')).json.labels).toEqual({
+      team: 'edge',
+      faas_function: 'configured',
+    });
+    await waitFor('rolled to the new labels', () => {
+      const replicas = gw.gateway.provider.replicas('configured');
+      return replicas.length === 1 && replicas[0]!.revision === 2 && replicas[0]!.state === 'ready'
+        ? true
+        : undefined;
+    });
     expect(
       (await system('PUT', '/system/functions', { ...spec, envVars: { GREETING: 'bonjour' } })).status,
     ).toBe(202);

@@ -56,6 +56,15 @@ export function describeWithFaasCli(title: string, suite: (faasCli: string) => v
   }
 }
 
+/**
+ * The environment for faas-cli in a test: its login kept under `dir`, never in the user's home or
+ * the working folder. OPENFAAS_CONFIG is set explicitly because with CI=true faas-cli otherwise
+ * keeps it in ./.openfaas of whatever folder it runs in.
+ */
+export function faasCliEnv(dir: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, HOME: dir, OPENFAAS_CONFIG: join(dir, '.openfaas') };
+}
+
 export interface FaasCliResult {
   status: number | null;
   stdout: string;
