@@ -72,7 +72,7 @@ export class FunctionDeployment {
     return this.revisions.get(this.current)!;
   }
 
-  /** Replaces the spec; a new revision rolls the replicas over, none just updates the metadata. */
+  /** Replaces the spec; a new revision rolls the replicas over, none keeps them (the same spec again). */
   apply(spec: FunctionSpec, revision: Revision | undefined): void {
     this.spec = spec;
     if (revision !== undefined) this.addRevision(revision);

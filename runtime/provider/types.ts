@@ -89,7 +89,10 @@ export interface AcquireOptions {
 export interface FunctionProvider {
   /** Creates a function; CONFLICT when it exists, INVALID_INPUT when the image or a secret is unknown. */
   deploy(spec: FunctionSpec): Promise<void>;
-  /** Changes a function: a new image, environment or secrets roll the replicas over. NOT_FOUND when absent. */
+  /**
+   * Changes a function: any change of image, environment, secrets (or their values), labels,
+   * annotations, limits or requests rolls the replicas over. NOT_FOUND when absent.
+   */
   update(spec: FunctionSpec): Promise<void>;
   /** Removes a function and stops its replicas. NOT_FOUND when absent. */
   remove(name: string): Promise<void>;

@@ -2,7 +2,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayDeps } from '../deps.ts';
 import { readDeployment } from './deploy.ts';
 
-/** PUT /system/functions: a rolling update when the image, environment or secrets change; 404 for an unknown function, which makes faas-cli deploy fall back to POST. */
+/**
+ * PUT /system/functions: a rolling update when anything but the replica count changes (see
+ * needsRollout); 404 for an unknown function, which makes faas-cli deploy fall back to POST.
+ */
 export function makeUpdateHandler({ provider }: Pick<GatewayDeps, 'provider'>) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     const spec = readDeployment(request.body);
