@@ -1,14 +1,31 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CdnfaasError } from '../../lib/errors.ts';
+import { parseImageReference } from '../images/reference.ts';
 import type { LocalImageStore, PutResult } from '../images/store.ts';
 import type { StackFunction } from '../stack/stack-file.ts';
 import { bundleFunction } from './bundle.ts';
 import { planPackages } from './externals.ts';
-import { copyFiles, listExtraFiles, listPackageFiles } from './function-files.ts';
+import { copyFiles, listExtraFiles, listHandlerFolderFiles, listPackageFiles } from './function-files.ts';
 
 /** The templates the local build knows: the folder holds index.ts, the server entry. */
-export const buildableLanguages = ['node20-ts'] as const;
+export const buildableLanguages = ['node20-ts', 'classic'] as const;
+
+/**
+ * Templates whose function is a program the watchdog runs per call (`fprocess`), not a TypeScript
+ * handler: the handler folder is copied as it is, and may be empty (`functions/alpine` style).
+ */
+const classicLanguages = new Set(['classic']);
+
+/**
+ * Tags that name "the newest build", which Docker moves on every build: rebuilding one with new
+ * content moves it, where any other tag is refused with CONFLICT unless forced. Replicas already
+ * running the old content keep it (the store keeps content until pruned).
+ */
+export function isMutableTag(ref: string): boolean {
+  const parsed = parseImageReference(ref);
+  return parsed.digest === undefined && parsed.tag === 'latest';
+}
 
 export const imageEntrypoint = 'index.mjs';
 
@@ -45,9 +62,18 @@ export function findTemplateDir(lang: string, stackDir: string, projectRoot: str
     'CONFIG_NOT_FOUND',
     `template ${lang} not found under ${stackDir}/template or ${projectRoot}/template`,
     {
-      hint: 'restore template/node20-ts from git',
+      hint: `restore template/${lang} from git`,
     },
   );
+}
+
+function classicHandlerDir(fn: StackFunction): string {
+  if (!existsSync(fn.handler) || !statSync(fn.handler).isDirectory()) {
+    throw new CdnfaasError('CONFIG_NOT_FOUND', `function ${fn.name}: ${fn.handler} is not a folder`, {
+      hint: `create the handler folder (functions.${fn.name}.handler in stack.yml); it may be empty when fprocess is a program on the machine: mkdir -p ${fn.handler}`,
+    });
+  }
+  return fn.handler;
 }
 
 function handlerEntry(fn: StackFunction): string {
@@ -65,16 +91,17 @@ export async function buildFunction(input: BuildFunctionInput): Promise<BuiltFun
   const started = performance.now();
   const { fn, store } = input;
   const templateDir = findTemplateDir(fn.lang, input.stackDir, input.projectRoot);
-  const entry = handlerEntry(fn);
+  const classic = classicLanguages.has(fn.lang);
+  const entry = classic ? undefined : handlerEntry(fn);
+  const extras = classic ? listHandlerFolderFiles(classicHandlerDir(fn)) : listExtraFiles(fn.handler);
   const staging = store.createStagingDir();
   try {
     const bundle = await bundleFunction({
       workingDir: input.projectRoot,
       templateDir,
-      handlerEntry: entry,
+      ...(entry === undefined ? {} : { handlerEntry: entry }),
       outDir: staging,
     });
-    const extras = listExtraFiles(fn.handler);
     const clash = extras.find((path) => bundle.files.includes(`function/${path}`));
     if (clash !== undefined) {
       throw new CdnfaasError(
@@ -89,12 +116,13 @@ export async function buildFunction(input: BuildFunctionInput): Promise<BuiltFun
     for (const placement of planPackages(bundle.externals)) {
       copyFiles(placement.sourceDir, join(staging, placement.target), listPackageFiles(placement.sourceDir));
     }
+    const image = input.image ?? fn.imageRef;
     const result = await store.put(
-      input.image ?? fn.imageRef,
+      image,
       staging,
       { function: fn.name, entrypoint: imageEntrypoint, lang: fn.lang },
       {
-        force: input.force ?? false,
+        force: (input.force ?? false) || isMutableTag(image),
       },
     );
     return {

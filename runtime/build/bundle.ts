@@ -7,7 +7,8 @@ import { nativeExternalsPlugin, type ExternalPackage } from './externals.ts';
 /**
  * esbuild bundles of one function: the template's server as `index.mjs` (the image entrypoint)
  * and the handler with everything it imports as `function/handler.mjs`, which the server imports
- * once it listens. Two bundles rather than one so that the server answers health (503) while a
+ * once it listens. A template without a TypeScript handler (classic: the function is a program
+ * run per call) gets the server bundle only. Two bundles rather than one so that the server answers health (503) while a
  * slow handler module (an ONNX session) is still loading, exactly as in the OpenFaaS container.
  */
 
@@ -20,8 +21,8 @@ export interface BundleInput {
   workingDir: string;
   /** The template folder holding index.ts. */
   templateDir: string;
-  /** The handler module, e.g. functions/predict/handler.ts. */
-  handlerEntry: string;
+  /** The handler module, e.g. functions/predict/handler.ts; none for the classic template. */
+  handlerEntry?: string;
   /** Where the files go. */
   outDir: string;
 }
@@ -95,15 +96,19 @@ export async function bundleFunction(input: BundleInput): Promise<BundleResult> 
   } catch (error) {
     throw describeEsbuildFailure(`the template server ${input.templateDir}`, error);
   }
-  try {
-    const result = await build({
-      ...options,
-      entryPoints: { 'function/handler': input.handlerEntry },
-      plugins: [nativeExternalsPlugin(found)],
-    });
-    handlerOutputs = result.outputFiles!;
-  } catch (error) {
-    throw describeEsbuildFailure(`the handler ${input.handlerEntry}`, error);
+  if (input.handlerEntry === undefined) {
+    handlerOutputs = [];
+  } else {
+    try {
+      const result = await build({
+        ...options,
+        entryPoints: { 'function/handler': input.handlerEntry },
+        plugins: [nativeExternalsPlugin(found)],
+      });
+      handlerOutputs = result.outputFiles!;
+    } catch (error) {
+      throw describeEsbuildFailure(`the handler ${input.handlerEntry}`, error);
+    }
   }
   const files = [
     ...writeOutputs(serverOutputs, virtualDir, input.outDir),

@@ -1,5 +1,8 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isExtraFile } from './function-files.ts';
+import { isExtraFile, listHandlerFolderFiles } from './function-files.ts';
 
 describe('isExtraFile', () => {
   it.each([
@@ -22,4 +25,37 @@ describe('isExtraFile', () => {
     ['package.json', false],
     ['tsconfig.build.json', false],
   ])('%s -> %s', (path, shipped) => expect(isExtraFile(path)).toBe(shipped));
+});
+
+describe('listHandlerFolderFiles (classic: the files are the code)', () => {
+  it.each([
+    ['an empty folder', {}, []],
+    [
+      'a script, its data and a nested folder; dotfiles and build/ template/ at the top skipped',
+      {
+        'handler.sh': 'cat',
+        'handler.py': 'print(1)',
+        'lib/util.py': '',
+        'package.json': '{}',
+        'handler.ts': '',
+        '.env': 'X=1',
+        '.git/config': '',
+        'build/x/file': '',
+        'template/classic/index.ts': '',
+        'data/build/kept.txt': '',
+      },
+      ['data/build/kept.txt', 'handler.py', 'handler.sh', 'handler.ts', 'lib/util.py', 'package.json'],
+    ],
+  ])('%s', (_name, files: Record<string, string>, listed) => {
+    const dir = mkdtempSync(join(tmpdir(), 'cdnfaas-classic-files-'));
+    try {
+      for (const [path, content] of Object.entries(files)) {
+        mkdirSync(dirname(join(dir, path)), { recursive: true });
+        writeFileSync(join(dir, path), content);
+      }
+      expect(listHandlerFolderFiles(dir)).toEqual(listed);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
