@@ -123,6 +123,36 @@ describe('bad input', () => {
     expect((await inject({ method: 'POST', url: '/function/echo.staging-fn', auth: null })).statusCode).toBe(
       404,
     );
+    const refusals: [string, string, unknown, number][] = [
+      ['GET', '/system/function/echo?namespace=staging-fn', undefined, 400],
+      ['GET', '/system/logs?name=echo&namespace=staging-fn', undefined, 400],
+      ['GET', '/system/secrets?namespace=staging-fn', undefined, 400],
+      ['POST', '/system/secrets', { name: 'k', value: 'v', namespace: 'staging-fn' }, 400],
+      [
+        'POST',
+        '/system/scale-function/echo',
+        { serviceName: 'echo', replicas: 1, namespace: 'staging-fn' },
+        400,
+      ],
+      ['DELETE', '/system/functions', { functionName: 'echo', namespace: 'staging-fn' }, 400],
+      ['GET', '/system/namespace/staging-fn', undefined, 404],
+      ['POST', '/system/namespace/staging-fn', { name: 'staging-fn' }, 400],
+      ['DELETE', '/system/namespace/openfaas-fn', undefined, 400],
+      ['POST', '/async-function/echo.staging-fn', undefined, 404],
+    ];
+    for (const [method, url, body, status] of refusals) {
+      const res = await inject({
+        method: method as 'GET',
+        url,
+        ...(body === undefined ? {} : { body }),
+        ...(url.startsWith('/async') ? { auth: null } : {}),
+      });
+      expect(res.statusCode, `${method} ${url}`).toBe(status);
+      expect(res.json().hint, `${method} ${url}`).toBeDefined();
+    }
+    const namespace = await inject({ method: 'GET', url: '/system/namespace/openfaas-fn' });
+    expect(namespace.statusCode).toBe(200);
+    expect(namespace.json()).toMatchObject({ name: 'openfaas-fn' });
   });
 
   it('a system body over the limit is 413', async () => {
@@ -246,6 +276,7 @@ describe('bad input', () => {
       ['GET', '/system/info'],
       ['GET', '/system/secrets'],
       ['GET', '/system/namespaces'],
+      ['GET', '/system/namespace/openfaas-fn'],
     ] as const) {
       const res = await inject({ method, url, auth });
       expect(res.statusCode, `${method} ${url}`).toBe(401);
