@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { Pool } from 'undici';
 import type { Logger } from '../../lib/logger.ts';
+import { mountNamespaceSupport, planLaunch } from '../build/classic-launch.ts';
 import { replicaEnv, replicaHealthPath, type ResolvedImage } from '../images/types.ts';
 import { restartDelayMs, restartsAfterCrash, type BackoffPolicy } from './backoff.ts';
 import { lineSplitter, type FunctionLog } from './function-log.ts';
@@ -149,7 +150,16 @@ export class Replica {
     const port = await freePort();
     if (this.state === 'stopping' || this.state === 'stopped') return;
     const entrypoint = join(image.dir, image.manifest.entrypoint);
-    const child = spawn(process.execPath, [...this.options.nodeArgs, entrypoint], {
+    // Classic images get /var/openfaas/secrets in a mount namespace of their own (classic-launch.ts).
+    const launch = planLaunch({
+      lang: image.manifest.lang,
+      command: process.execPath,
+      args: [...this.options.nodeArgs, entrypoint],
+      secretsDir: env[replicaEnv.secretsDir],
+      support: mountNamespaceSupport,
+    });
+    if (launch.notice !== undefined) log.append(instance, launch.notice);
+    const child = spawn(launch.command, launch.args, {
       cwd: image.dir,
       env: { ...env, [replicaEnv.port]: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
