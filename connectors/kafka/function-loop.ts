@@ -72,6 +72,8 @@ export function startFunctionLoop(deps: FunctionLoopDeps): FunctionLoop {
    * commit after it, or its records would be skipped (recover() rewinds them).
    */
   let failedGeneration = -1;
+  /** After a dropped cycle, position-only cycles wait until then, so a refusal is not retried in a spin. */
+  let quietUntil = 0;
 
   function buffered(positions: readonly PartitionPosition[]) {
     let records = 0;
@@ -174,13 +176,17 @@ export function startFunctionLoop(deps: FunctionLoopDeps): FunctionLoop {
     );
     const partitions = plan.offsets.map((entry) => entry.partition);
     if (result === 'stale') {
+      quietUntil = Date.now() + 100;
       deps.telemetry.batchDropped(
         spec.name,
         spec.topic,
         partitions,
         cycle.records.length,
-        'partitions reassigned',
+        'not allowed to commit',
       );
+      // Not moved but not allowed to commit (no recent heartbeat): the records taken must be
+      // fetched again, or a later cycle would commit past them.
+      if (deps.positions()[0]?.generation === cycle.generation) await deps.rewind();
       return;
     }
     const owned = new Map(deps.positions().map((position) => [position.partition, position]));
@@ -239,6 +245,7 @@ export function startFunctionLoop(deps: FunctionLoopDeps): FunctionLoop {
     const mine = previous.then(async () => {
       try {
         if (cycle.generation <= failedGeneration) {
+          quietUntil = Date.now() + 100;
           deps.telemetry.batchDropped(
             spec.name,
             spec.topic,
@@ -293,9 +300,13 @@ export function startFunctionLoop(deps: FunctionLoopDeps): FunctionLoop {
       );
       let cycle: Cycle | undefined;
       if (decision.start) cycle = take(spec, positions);
-      else if (state.records === 0 && !invoking && publishing === 0) cycle = positionCycle(positions);
+      else if (state.records === 0 && !invoking && publishing === 0 && Date.now() >= quietUntil)
+        cycle = positionCycle(positions);
       if (cycle === undefined) {
-        await wakeup.wait(decision.start ? 100 : decision.waitMs);
+        const quiet = Math.max(0, quietUntil - Date.now());
+        await wakeup.wait(
+          decision.start ? 100 : quiet > 0 ? Math.min(quiet, decision.waitMs) : decision.waitMs,
+        );
         continue;
       }
       const running: Promise<void> = run(spec, cycle)
