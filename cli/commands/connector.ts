@@ -12,6 +12,7 @@ interface ConnectorFlags {
   host: string;
   autoscale: boolean;
   credentials?: string;
+  instanceId?: string;
 }
 
 function port(text: string): number {
@@ -50,6 +51,11 @@ export function register(program: Command): void {
       'folder with basic-auth-user and basic-auth-password (default: <cdnfaas home>/credentials, where the gateway keeps them)',
     )
     .option('--no-autoscale', 'do not run the lag autoscaler in this process')
+    .option(
+      '--instance-id <id>',
+      'names this instance in its transactional ids: unique among running connectors, the same after a restart (default: CONNECTOR_INSTANCE_ID or <host name>-<port>)',
+      process.env.CONNECTOR_INSTANCE_ID,
+    )
     .action(async (flags: ConnectorFlags) => {
       const config = loadConfig();
       const logger = createLogger({ service: 'connector' });
@@ -65,6 +71,7 @@ export function register(program: Command): void {
         port: port(flags.port),
         host: flags.host,
         autoscale: flags.autoscale,
+        ...(flags.instanceId ? { instanceId: flags.instanceId } : {}),
       });
       await new Promise<void>((resolve) => {
         const shutdown = (signal: NodeJS.Signals): void => {
