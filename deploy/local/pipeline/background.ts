@@ -72,7 +72,10 @@ export async function startBackground(
     );
   }
   const cli = join(projectRoot, 'bin', 'cdnfaas.mjs');
-  const args = [cli, ...spec.args];
+  // CDNFAAS_CPU_PROF=<dir>: a V8 CPU profile of the process, written there when it exits (to see
+  // where a benchmark's CPU goes; NODE_OPTIONS may not carry --cpu-prof).
+  const profile = process.env.CDNFAAS_CPU_PROF;
+  const args = [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : []), cli, ...spec.args];
   const child = await spawnDetached({
     command: process.execPath,
     args,
