@@ -4,14 +4,19 @@
  * 1. The machine: CPU, cores, memory, OS, Node, Java, Kafka, InfluxDB, kcat, onnxruntime.
  * 2. Its limits: Kafka pass-through with kcat, InfluxDB line-protocol writes in large batches,
  *    onnxruntime rows/s with the predict model.
- * 3. The parts beside those limits: the gateway, the connector and the whole pipeline (their own
- *    benchmarks, run as they are with shorter settings, read from bench/out/*.json), each stage
- *    alone at one replica, cold start, the autoscaler's reaction, a rollback under load.
+ * 3. Anchors in the same run: one exactly-once hop with Java kafka-clients (transactional
+ *    consume-transform-produce), the echo stage with kafkajs and with librdkafka.
+ * 4. The parts beside those limits: the gateway, the connector and the whole pipeline (their own
+ *    benchmarks, run as they are with shorter settings, read from bench/out/*.json; the pipeline's
+ *    gives the idle and steady latency, throughput, CPU per process and the per-stage budget),
+ *    one InfluxDB write of a loader cycle's size, each stage alone at one replica, the replay
+ *    burst of test_cdn.csv, the scaling curve (replicas x partitions), cold start, the
+ *    autoscaler's reaction, a rollback under load.
  *
  * A part that fails is reported as missing with its reason; no figure is ever made up. The
- * whole run is bounded (about 10 minutes here). BENCH_QUICK=1 runs everything smaller.
+ * whole run is bounded (about 20 minutes here). BENCH_QUICK=1 runs everything smaller.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as prettier from 'prettier';
 import { join } from 'node:path';
 import { servicesUp } from '../deploy/local/index.ts';
@@ -30,9 +35,21 @@ import {
   pipelineFigures,
   type Json,
 } from './reporting/from-benchmarks.ts';
+import { measureJavaEosAnchor } from './anchors/java-eos.ts';
 import { renderReport } from './reporting/markdown.ts';
-import { limitValues, stageRatios, type BenchReport, type Measured } from './reporting/model.ts';
+import {
+  limitValues,
+  stageRatios,
+  type Anchors,
+  type BenchReport,
+  type EchoAnchorFigures,
+  type Measured,
+} from './reporting/model.ts';
+import { realTimeFigures, type RealTimeFigures } from './reporting/realtime.ts';
 import { measureAutoscaler } from './scenarios/autoscaler.ts';
+import { measureInfluxWrite } from './scenarios/influx-write.ts';
+import { measureReplayBurst } from './scenarios/replay-burst.ts';
+import { measureScaling } from './scenarios/scaling.ts';
 import { measureRollback } from './scenarios/rollback.ts';
 import { measureStage } from './scenarios/stages.ts';
 import { clientDataOf, predictionsOf, rawValues } from './scenarios/workload.ts';
@@ -87,33 +104,31 @@ const kafkaLimit = await part('limit: Kafka pass-through (kcat)', () =>
     say,
   }),
 );
-const influxLimit = await part('limit: InfluxDB line-protocol writes (cdn_client_data points)', () => {
-  const lines = data.map((record) => toLine(clientDataPoint(record)));
-  return measureInfluxLimit({
+// The loaders' own line protocol, for the limits and for the budget's InfluxDB write.
+const clientDataLines = data.map((record) => toLine(clientDataPoint(record)));
+const predictionLines = predictionsOf(data, new Date()).map((prediction, offset) =>
+  toLine(predictionPoint(prediction, { topic: 'cdn_result', partition: offset % 6, offset: String(offset) })),
+);
+const influxLimit = await part('limit: InfluxDB line-protocol writes (cdn_client_data points)', () =>
+  measureInfluxLimit({
     url: config.influxdb.url,
     token: readInfluxToken(config),
-    lines: () => lines,
+    lines: () => clientDataLines,
     linesPerRequest: 5_000,
     parallel: 4,
     say,
-  });
-});
-const influxPredictionsLimit = await part('limit: InfluxDB line-protocol writes (predictions points)', () => {
-  const predictions = predictionsOf(data, new Date());
-  const lines = predictions.map((prediction, offset) =>
-    toLine(
-      predictionPoint(prediction, { topic: 'cdn_result', partition: offset % 6, offset: String(offset) }),
-    ),
-  );
-  return measureInfluxLimit({
+  }),
+);
+const influxPredictionsLimit = await part('limit: InfluxDB line-protocol writes (predictions points)', () =>
+  measureInfluxLimit({
     url: config.influxdb.url,
     token: readInfluxToken(config),
-    lines: () => lines,
+    lines: () => predictionLines,
     linesPerRequest: 5_000,
     parallel: 4,
     say,
-  });
-});
+  }),
+);
 const onnxLimit = await part('limit: onnxruntime rows/s', async () =>
   measureOnnxLimit({
     modelDir: await modelForBench(say),
@@ -130,6 +145,51 @@ const limits = {
 };
 const values = limitValues(limits);
 await admin.disconnect();
+
+const anchorRecords = scale(200_000, 50_000);
+const javaEos = await part('anchor: Java kafka-clients exactly-once hop', () =>
+  measureJavaEosAnchor({
+    brokers: config.kafka.brokers,
+    records: anchorRecords,
+    partitions: 6,
+    cacheDir: config.cacheDir,
+    onProgress: say,
+  }),
+);
+const echo = await part('anchor: echo stage, kafkajs and librdkafka', async () => {
+  // Imported by path at run time: without bench/anchors/echo.ts the anchor is reported missing.
+  const file = join(projectRoot, 'bench', 'anchors', 'echo.ts');
+  if (!existsSync(file)) throw new Error('bench/anchors/echo.ts does not exist (not landed)');
+  const { measureEchoAnchors } = (await import(file)) as {
+    measureEchoAnchors: (options: {
+      brokers: string[];
+      records: number;
+      partitions: number;
+      onProgress?: (line: string) => void;
+    }) => Promise<{
+      kafkajs: EchoAnchorFigures | Measured<object>;
+      librdkafka: EchoAnchorFigures | Measured<object>;
+    }>;
+  };
+  return measureEchoAnchors({
+    brokers: config.kafka.brokers,
+    records: anchorRecords,
+    partitions: 6,
+    onProgress: say,
+  });
+});
+/** One client's figures, or why there are none (the echo anchor marks a client it could not load). */
+const echoClient = (client: 'kafkajs' | 'librdkafka'): Measured<EchoAnchorFigures> => {
+  if (echo.status === 'missing') return echo;
+  const figures = echo[client];
+  if ('status' in figures && figures.status === 'missing') return figures;
+  return { status: 'measured', ...(figures as EchoAnchorFigures) };
+};
+const anchors: Anchors = {
+  javaEos,
+  echoKafkajs: echoClient('kafkajs'),
+  echoLibrdkafka: echoClient('librdkafka'),
+};
 
 const gatewayJson = await part('gateway (npm run bench:gateway, shorter)', async () => ({
   json: await runChildBenchmark(
@@ -173,6 +233,44 @@ const pipelineJson = await part('whole pipeline (npm run bench:pipeline, shorter
   ),
 }));
 
+const realTime: RealTimeFigures =
+  pipelineJson.status === 'measured'
+    ? realTimeFigures(pipelineJson.json)
+    : {
+        idle: pipelineJson,
+        steady: pipelineJson,
+        throughput: pipelineJson,
+        cpu: pipelineJson,
+        budget: pipelineJson,
+        throughputStages: pipelineJson,
+      };
+// The budget's InfluxDB row: one write of the size the loaders wrote per cycle in the steady phase.
+const influxWrite: BenchReport['influxWrite'] = {};
+for (const [name, lines] of [
+  ['load-data', clientDataLines],
+  ['load-predictions', predictionLines],
+] as const) {
+  const stage =
+    realTime.budget.status === 'measured'
+      ? realTime.budget.stages.find((s) => s.function === name)
+      : undefined;
+  influxWrite[name] =
+    stage === undefined
+      ? {
+          status: 'missing',
+          reason: `no steady-phase cycles of ${name} in bench/out/pipeline.json to size the write`,
+        }
+      : await part(`InfluxDB write of one ${name} cycle`, () =>
+          measureInfluxWrite({
+            url: config.influxdb.url,
+            token: readInfluxToken(config),
+            lines,
+            linesPerRequest: stage.records / stage.cycles,
+            requests: scale(200, 50),
+          }),
+        );
+}
+
 const stages: BenchReport['stages'] = {};
 for (const name of ['provide', 'predict', 'load-data', 'load-predictions']) {
   stages[name] = await part(`stage ${name}, one replica`, async () => {
@@ -180,6 +278,17 @@ for (const name of ['provide', 'predict', 'load-data', 'load-predictions']) {
     return { ...stage, ratios: stageRatios(stage, values) };
   });
 }
+const replayBurst = await part('replay burst: test_cdn.csv through the replay', () =>
+  measureReplayBurst({ say }),
+);
+const scaling = await part('scaling curve: replicas per function x partitions', () =>
+  measureScaling({
+    replicas: quick ? [1, 2] : [1, 2, 4],
+    partitions: quick ? [6] : [6, 12],
+    records: scale(40_000, 15_000),
+    say,
+  }),
+);
 const autoscaler = await part('autoscaler reaction', () => measureAutoscaler(scale(40_000, 20_000), say));
 const rollback = await part('rollback under load', () =>
   measureRollback({ rate: 100, seconds: scale(20, 8), rollbackAtSeconds: scale(8, 3), say }),
@@ -201,6 +310,11 @@ const report: BenchReport = {
   pipeline: fromJson(pipelineJson, (json) => pipelineFigures(json, values)),
   autoscaler,
   rollback,
+  realTime,
+  influxWrite,
+  replayBurst,
+  anchors,
+  scaling,
 };
 const outDir = join(projectRoot, 'bench');
 mkdirSync(outDir, { recursive: true });

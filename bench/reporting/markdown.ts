@@ -1,5 +1,6 @@
 // bench/REPORT.md from the report: every figure beside the limit measured in the same run. Pure.
 import { markdownTable } from '../../chaos/tables.ts';
+import { renderRealTime } from './markdown-realtime.ts';
 import type { BenchReport, Measured, Ratio } from './model.ts';
 
 const int = (n: number | undefined) =>
@@ -44,6 +45,7 @@ export function renderReport(report: BenchReport): string {
     'measured in the same run on the same machine; the ratios say how much of that limit the part reaches. Raw',
     'figures are in bench/REPORT.json; each benchmark also writes its own bench/out/<name>.json.',
     '',
+    ...renderRealTime(report),
     '## Machine',
     '',
     markdownTable(
@@ -192,7 +194,8 @@ export function renderReport(report: BenchReport): string {
     '## Reproduce',
     '',
     '`npm run bench` (5 to 10 minutes; Kafka and InfluxDB come from `npx cdnfaas services up`, kcat from `apt-get install -y kcat`).',
-    'Single parts: `npm run bench:gateway`, `npm run bench:connector`, `npm run bench:pipeline`. `npx cdnfaas k8s capacity` reads',
+    'Single parts: `npm run bench:gateway`, `npm run bench:connector`, `npm run bench:pipeline`, `npm run bench:scaling`,',
+    '`npx tsx bench/anchors/java-eos.ts`, `npx tsx bench/anchors/echo.ts`. `npx cdnfaas k8s capacity` reads',
     '`stages.<function>.recordsPerSecondPerReplica` from bench/REPORT.json.',
     '',
   );

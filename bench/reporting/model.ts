@@ -3,9 +3,14 @@ import type { InfluxLimit } from '../limits/influx.ts';
 import type { KafkaLimit } from '../limits/kafka.ts';
 import type { Machine } from '../limits/machine.ts';
 import type { OnnxLimit } from '../limits/onnx.ts';
+import type { JavaEosAnchor } from '../anchors/java-eos.ts';
 import type { AutoscalerResult } from '../scenarios/autoscaler.ts';
+import type { InfluxWriteLatency } from '../scenarios/influx-write.ts';
+import type { ReplayBurstResult } from '../scenarios/replay-burst.ts';
 import type { RollbackResult } from '../scenarios/rollback.ts';
+import type { ScalingResult } from '../scenarios/scaling.ts';
 import type { StageResult } from '../scenarios/stages.ts';
+import type { RealTimeFigures } from './realtime.ts';
 
 /** A part that was measured, or why it was not (never an invented figure). */
 export type Measured<T> = ({ status: 'measured' } & T) | { status: 'missing'; reason: string };
@@ -55,6 +60,22 @@ export interface StageFigures extends StageResult {
   ratios: Ratio[];
 }
 
+/** One client's echo stage (bench/anchors/echo.ts): consume, produce the same bytes, commit, exactly once. */
+export interface EchoAnchorFigures {
+  recordsPerSecond: number;
+  commitLatencyMs: { p50: number; p99: number };
+  transactions: number;
+  cpuMicrosPerRecord: number;
+  oneRecordLatencyMs?: number;
+}
+
+export interface Anchors {
+  /** Java kafka-clients, transactional consume-transform-produce: one exactly-once hop at its best. */
+  javaEos: Measured<JavaEosAnchor>;
+  echoKafkajs: Measured<EchoAnchorFigures>;
+  echoLibrdkafka: Measured<EchoAnchorFigures>;
+}
+
 export interface BenchReport {
   at: string;
   seconds: number;
@@ -75,6 +96,13 @@ export interface BenchReport {
   pipeline: Measured<PipelineFigures>;
   autoscaler: Measured<AutoscalerResult>;
   rollback: Measured<RollbackResult>;
+  /** The figures from bench/out/pipeline.json: latency, throughput, CPU, stage budget. */
+  realTime: RealTimeFigures;
+  /** One InfluxDB write of a loader cycle's size, per loader (the budget's InfluxDB row). */
+  influxWrite: Record<string, Measured<InfluxWriteLatency>>;
+  replayBurst: Measured<ReplayBurstResult>;
+  anchors: Anchors;
+  scaling: Measured<ScalingResult>;
 }
 
 export function ratio(value: number, limit: string, limitValue: number | undefined): Ratio[] {

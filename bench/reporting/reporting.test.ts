@@ -230,6 +230,22 @@ describe('REPORT.md', () => {
         during: { p50: 150, p99: 600, max: 700 },
         deployAnsweredSeconds: 0.02,
       },
+      realTime: {
+        idle: { status: 'missing', reason: 'timed out' },
+        steady: { status: 'missing', reason: 'timed out' },
+        throughput: { status: 'missing', reason: 'timed out' },
+        cpu: { status: 'missing', reason: 'timed out' },
+        budget: { status: 'missing', reason: 'timed out' },
+        throughputStages: { status: 'missing', reason: 'timed out' },
+      },
+      influxWrite: {},
+      replayBurst: { status: 'missing', reason: '/x/test_cdn.csv does not exist' },
+      anchors: {
+        javaEos: { status: 'missing', reason: 'mvn not installed' },
+        echoKafkajs: { status: 'missing', reason: 'bench/anchors/echo.ts does not exist (not landed)' },
+        echoLibrdkafka: { status: 'missing', reason: 'bench/anchors/echo.ts does not exist (not landed)' },
+      },
+      scaling: { status: 'missing', reason: 'no system' },
     };
     // Columns are padded for reading; compare with single spaces.
     const text = renderReport(report).replace(/ +/g, ' ');
@@ -241,6 +257,20 @@ describe('REPORT.md', () => {
     expect(text).toContain('| onnxruntime | missing: no model');
     expect(text).toContain('2.7 s to the scale decision, 3.6 s to a new replica serving');
     expect(text).toContain('0 failed of 3,000 calls; p99 200 ms before, 600 ms during (max 700 ms)');
+    // Every section of the real-time issue is there, a missing part with its reason.
+    expect(text).toContain('| steady 1,000 records/s: p99 | <= 250 ms | missing: timed out | n/a |');
+    expect(text).toContain('missing: /x/test_cdn.csv does not exist');
+    expect(text).toContain('| Java kafka-clients, transactional loop | missing: mvn not installed');
+    for (const heading of [
+      '## Real-time targets',
+      '## Latency: record due -> prediction stored',
+      '## Throughput',
+      '## CPU per record',
+      '## Latency budget per stage',
+      '## Anchors: one exactly-once hop',
+      '## Scaling curve',
+    ])
+      expect(text).toContain(heading);
   });
 });
 
