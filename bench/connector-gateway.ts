@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,6 +9,7 @@ import {
   type CredentialSource,
 } from '../connectors/kafka/credentials.ts';
 import { CdnfaasError } from '../lib/errors.ts';
+import { freePort } from '../lib/ports.ts';
 import { buildStack } from '../runtime/build/index.ts';
 import { credentialFiles } from '../runtime/gateway/credentials.ts';
 import { openImageStore } from '../runtime/images/store.ts';
@@ -30,17 +30,6 @@ export interface GatewayProcess {
   remove(name: string): Promise<void>;
   waitForReady(name: string, count: number, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startGatewayProcess(build: {

@@ -1,6 +1,6 @@
 // Free loopback ports for an isolated system, so a chaos run never meets the shared services.
-import { createServer } from 'node:net';
 import { isPortFree } from '../deploy/local/ports.ts';
+import { freePort } from '../lib/ports.ts';
 
 export interface SystemPorts {
   kafka: number;
@@ -11,17 +11,6 @@ export interface SystemPorts {
   connector: number;
 }
 
-function ephemeralPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 const free = (port: number) => isPortFree({ host: '127.0.0.1', port });
 
 /** Five distinct free ports, the InfluxDB one with its + 2 neighbour free as well. */
@@ -29,7 +18,7 @@ export async function pickSystemPorts(): Promise<SystemPorts> {
   const taken = new Set<number>();
   const next = async (needsNeighbour = false): Promise<number> => {
     for (let attempt = 0; attempt < 50; attempt++) {
-      const port = await ephemeralPort();
+      const port = await freePort();
       if (
         taken.has(port) ||
         (needsNeighbour && (port + 2 > 65535 || taken.has(port + 2) || !(await free(port + 2))))

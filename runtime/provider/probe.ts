@@ -1,19 +1,4 @@
 import { request } from 'node:http';
-import { createServer } from 'node:net';
-
-/** A TCP port free on 127.0.0.1 right now (the replica binds it a moment later). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * One health check: GET path on a fresh connection, true on 200 within the timeout. A fresh

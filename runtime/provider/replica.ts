@@ -6,7 +6,8 @@ import { mountNamespaceSupport, planLaunch } from '../build/classic-launch.ts';
 import { replicaEnv, replicaHealthPath, type ResolvedImage } from '../images/types.ts';
 import { restartDelayMs, restartsAfterCrash, type BackoffPolicy } from './backoff.ts';
 import { lineSplitter, type FunctionLog } from './function-log.ts';
-import { freePort, probeHealth } from './probe.ts';
+import { freePort } from '../../lib/ports.ts';
+import { probeHealth } from './probe.ts';
 import type { SlotState } from './rollout.ts';
 
 export interface HealthPolicy {

@@ -1,22 +1,13 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../lib/ports.ts';
 import { groupIdFor } from '../../connectors/kafka/function-spec.ts';
 import { readGroupLag } from '../../runtime/lag/reader.ts';
 import { projectRoot } from '../../system/config.ts';
 import { createTopics, produce, readTopic, waitForZeroLag } from './support/kafka.ts';
 import { stageStack, startHarness, uniqueName, type Harness } from './support/harness.ts';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('`cdnfaas connector` as a process', () => {
   let harness: Harness;

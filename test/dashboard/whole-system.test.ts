@@ -3,24 +3,16 @@
 // data while the dashboard is open in a real browser: its charts must show the records flowing,
 // the predictions stored, the lag the replay causes and the replicas serving.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../lib/ports.ts';
 import { stopBackground } from '../../deploy/local/pipeline/background.ts';
 import { pipelineUp, sampleDataFile } from '../../deploy/local/pipeline/up.ts';
 import { readCsvRecords } from '../../simulator/csv-rows.ts';
 import { replay } from '../../simulator/replay.ts';
 import { loadConfig, type SystemConfig } from '../../system/config.ts';
 import { ensureChromium, openBrowser, panelState, screenshot, type Browser } from './support/browser.ts';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('the dashboard of the whole running system', () => {
   let config: SystemConfig;

@@ -7,6 +7,7 @@ import { predictionSchema } from '../../contracts/prediction.ts';
 import { finalUser, isRootUser, parseDockerfile, stagesOf } from '../../runtime/build/dockerfile.ts';
 import { listFiles, shrinkwrapStack, type ShrinkwrappedContext } from '../../runtime/build/shrinkwrap.ts';
 import { loadStackFile } from '../../runtime/stack/stack-file.ts';
+import { freePort } from '../../lib/ports.ts';
 import { readCsvRecords } from '../../simulator/csv-rows.ts';
 import { provided } from '../functions/support/records.ts';
 import { trainSampleModel, type TrainedModel } from '../functions/support/model.ts';
@@ -14,7 +15,6 @@ import {
   argDefaults,
   contextSources,
   copyProject,
-  freePort,
   runBuildStage,
   startImage,
   waitForHealth,

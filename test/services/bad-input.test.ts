@@ -10,7 +10,8 @@ import { obtainInfluxd } from '../../deploy/local/influx-obtain.ts';
 import { obtainKafka } from '../../deploy/local/kafka-obtain.ts';
 import { silentProgress } from '../../deploy/local/progress.ts';
 import { projectRoot } from '../../system/config.ts';
-import { freePort, occupyPort, tempConfig } from './support.ts';
+import { freePort } from '../../lib/ports.ts';
+import { occupyPort, tempConfig } from './support.ts';
 import type { Server } from 'node:net';
 
 const listeners: Server[] = [];

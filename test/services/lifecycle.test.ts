@@ -6,7 +6,8 @@ import type { Server } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { servicesDown, servicesStatus, servicesUp } from '../../deploy/local/index.ts';
 import { isPortFree } from '../../deploy/local/ports.ts';
-import { freePort, occupyPort, tempConfig, type TempSetup } from './support.ts';
+import { freePort } from '../../lib/ports.ts';
+import { occupyPort, tempConfig, type TempSetup } from './support.ts';
 
 let foreign: { port: number; server: Server };
 let setup: TempSetup;

@@ -7,17 +7,6 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { defaultSourcesFile, loadConfig, type SystemConfig } from '../../system/config.ts';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port: 0 }, () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** A listener on a free port that is not any service cdnfaas knows: "something else". */
 export function occupyPort(): Promise<{ port: number; server: Server }> {
   return new Promise((resolve, reject) => {

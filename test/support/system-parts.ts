@@ -1,7 +1,6 @@
 // The small pieces test/support/system.ts is made of: run names, the stack rewritten for a run,
 // free ports, the InfluxDB database of a run, and waiting on what is stored against a deadline.
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin } from 'kafkajs';
@@ -21,18 +20,6 @@ export function runIdentity(label: string): { id: string; database: string } {
       .slice(0, 8) || 'sys';
   const id = `${clean}-${Date.now().toString(36).slice(-5)}${Math.random().toString(36).slice(2, 5)}`;
   return { id, database: `cdnfaas_${id.replace(/-/g, '_')}` };
-}
-
-/** A TCP port nobody listens on right now (the kernel picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** The InfluxDB token of the services; an external InfluxDB 1.x without auth takes any token. */

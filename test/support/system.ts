@@ -33,6 +33,7 @@ import { readStoredCounts, type StoredCounts } from '../../deploy/local/pipeline
 import { readRecord } from '../../deploy/local/processes.ts';
 import { createKafka } from '../../lib/kafka.ts';
 import type { RawRecord } from '../../contracts/raw-record.ts';
+import { freePort } from '../../lib/ports.ts';
 import { buildStack } from '../../runtime/build/index.ts';
 import { ensureCredentials } from '../../runtime/gateway/credentials.ts';
 import { loadStackFile } from '../../runtime/stack/stack-file.ts';
@@ -42,7 +43,6 @@ import { loadConfig, projectRoot, type SystemConfig } from '../../system/config.
 import { readTopic, type ConsumedRecord } from '../connector/support/kafka.ts';
 import {
   createRunDatabase,
-  freePort,
   influxQuery,
   isolateFunction,
   pipelineLag,

@@ -1,13 +1,8 @@
+import { freePort } from '../../../lib/ports.ts';
 import { createServer, Socket, type AddressInfo, type Server } from 'node:net';
 
 /** A loopback port nothing listens on (bound, then released). */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export const closedPort = freePort;
 
 /**
  * A TCP proxy in front of a service that a test can cut and restore, as if the service went

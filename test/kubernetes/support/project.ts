@@ -1,6 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../../system/config.ts';
@@ -64,17 +63,6 @@ export function contextSources(dockerfile: string): string[] {
     .map((instruction) => splitFlags(instruction.args))
     .filter(({ flags }) => flags.from === undefined)
     .flatMap(({ words }) => words.slice(0, -1));
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts `node index.mjs` in an image folder, as of-watchdog's fprocess does. */
