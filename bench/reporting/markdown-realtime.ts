@@ -343,8 +343,8 @@ function anchorSection(report: BenchReport): string[] {
   ];
 }
 
-function scalingSection(report: BenchReport): string[] {
-  const scaling = report.scaling;
+/** The scaling curve's table and verdict (also printed by `npm run bench:scaling`). */
+export function scalingSection(scaling: BenchReport['scaling']): string[] {
   if (scaling.status === 'missing') return ['## Scaling curve', '', why(scaling), ''];
   const rows = scaling.runs.map((run) => {
     if (run.result.status === 'missing')
@@ -399,6 +399,6 @@ export function renderRealTime(report: BenchReport): string[] {
     ...cpuSection(report),
     ...budgetSection(report),
     ...anchorSection(report),
-    ...scalingSection(report),
+    ...scalingSection(report.scaling),
   ];
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { requestBodies } from '../scenarios/influx-write.ts';
-import { fixedReplicaStack, scalingPlan, sourcesWithPartitions } from '../scenarios/scaling.ts';
+import { countsFrom, fixedReplicaStack, scalingPlan, sourcesWithPartitions } from '../scenarios/scaling.ts';
 import { renderRealTime, targetRows, verdict } from './markdown-realtime.ts';
 import type { BenchReport } from './model.ts';
 import { cpuFigures, pathSumMs, realTimeFigures, stackName, type StageBudget } from './realtime.ts';
@@ -201,6 +201,12 @@ describe('scaling and InfluxDB write set-up', () => {
       { replicas: 1, partitions: 12 },
       { replicas: 2, partitions: 12 },
     ]);
+  });
+
+  it('reads replica and partition counts from the environment', () => {
+    expect(countsFrom(undefined, [1, 2, 4])).toEqual([1, 2, 4]);
+    expect(countsFrom('6, 12', [6])).toEqual([6, 12]);
+    expect(() => countsFrom('6,x', [6])).toThrow('expected whole numbers separated by commas, not "6,x"');
   });
 
   it('builds request bodies of a cycle size by cycling the lines', () => {

@@ -1,18 +1,25 @@
 // The scaling curve: the whole system with a fixed number of replicas per function (the stack's
 // com.openfaas.scale.min/max labels pinned, no autoscaler) and topics of a given partition count,
 // a backlog-free replay as fast as possible, records/s and CPU per process for each combination.
+//
+//   npm run bench:scaling   (BENCH_SCALING_REPLICAS=1,2,4 BENCH_SCALING_PARTITIONS=6,12
+//                            BENCH_RECORDS=40000; the table and verdict on stdout)
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { backgroundPaths } from '../../deploy/local/pipeline/background.ts';
+import { servicesUp } from '../../deploy/local/index.ts';
 import { readRecord } from '../../deploy/local/processes.ts';
+import { CdnfaasError } from '../../lib/errors.ts';
 import { defaultSourcesFile, loadConfig, projectRoot } from '../../system/config.ts';
 import { startSystem } from '../../test/support/system.ts';
 import { throughputPhase } from '../pipeline/phases.ts';
 import { pidListeningOn, startCpuSampler } from '../pipeline/process-cpu.ts';
 import { generatedRecords } from '../pipeline/workload.ts';
 import { startWriteProxy, type WriteProxy } from '../pipeline/write-proxy.ts';
+import { scalingSection } from '../reporting/markdown-realtime.ts';
 import type { ScalingRun } from '../reporting/scaling.ts';
 import type { StackYaml } from './stages.ts';
 
@@ -178,4 +185,35 @@ export async function measureScaling(options: {
     }
   }
   return { cores: cpus().length, recordsPerRun: options.records, runs };
+}
+
+/** A comma-separated list of counts from the environment, or the default. */
+export function countsFrom(text: string | undefined, fallback: number[]): number[] {
+  if (text === undefined || text.trim() === '') return fallback;
+  const counts = text.split(',').map((part) => Number(part.trim()));
+  if (counts.some((n) => !Number.isInteger(n) || n < 1))
+    throw new CdnfaasError('INVALID_INPUT', `expected whole numbers separated by commas, not "${text}"`);
+  return counts;
+}
+
+async function main(): Promise<void> {
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  const config = loadConfig();
+  await servicesUp(config, { onProgress: (event) => say(`  ${event.service}: ${event.message}`) });
+  const result = await measureScaling({
+    replicas: countsFrom(process.env.BENCH_SCALING_REPLICAS, [1, 2, 4]),
+    partitions: countsFrom(process.env.BENCH_SCALING_PARTITIONS, [6, 12]),
+    records: Number(process.env.BENCH_RECORDS ?? 40_000),
+    say,
+  });
+  process.stdout.write(`${scalingSection({ status: 'measured', ...result }).join('\n')}\n`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((error: unknown) => {
+    process.stderr.write(
+      `bench:scaling failed: ${error instanceof CdnfaasError ? error.describe() : String((error as Error).stack ?? error)}\n`,
+    );
+    process.exit(1);
+  });
 }
