@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { CdnfaasError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { replicaEnv, type ResolvedImage } from '../images/types.ts';
-import type { BackoffPolicy } from './backoff.ts';
+import type { RestartPolicy } from '../../lib/backoff.ts';
 import type { FunctionLog } from './function-log.ts';
 import { Replica, type HealthPolicy } from './replica.ts';
 import { planRollout } from './rollout.ts';
@@ -24,7 +24,7 @@ export interface Revision {
 export interface DeploymentOptions {
   logger: Logger;
   log: FunctionLog;
-  backoff: BackoffPolicy;
+  backoff: RestartPolicy;
   health: HealthPolicy;
   connections: number;
   drainTimeoutMs: number;

@@ -4,7 +4,7 @@ import { CdnfaasError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { isMutableReference, parseImageReference } from '../images/reference.ts';
 import { replicaEnv, type ImageResolver, type ResolvedImage } from '../images/types.ts';
-import { defaultBackoff, type BackoffPolicy } from './backoff.ts';
+import { defaultRestartPolicy, type RestartPolicy } from '../../lib/backoff.ts';
 import { FunctionDeployment, type Revision } from './function-deployment.ts';
 import { FunctionLog } from './function-log.ts';
 import { defaultHealth, type HealthPolicy } from './replica.ts';
@@ -31,7 +31,7 @@ export interface ProcessProviderOptions {
   logger: Logger;
   /** Environment every replica inherits before the function's own envVars. */
   baseEnv: Record<string, string>;
-  backoff?: BackoffPolicy;
+  backoff?: RestartPolicy;
   health?: Partial<HealthPolicy>;
   /** How long a stopping replica may finish its in-flight calls, ms. */
   drainTimeoutMs?: number;
@@ -73,7 +73,7 @@ export class ProcessProvider implements FunctionProvider {
     const deployment = new FunctionDeployment(spec, revision, desired, {
       logger: this.options.logger.child({ function: spec.name }),
       log,
-      backoff: this.options.backoff ?? defaultBackoff,
+      backoff: this.options.backoff ?? defaultRestartPolicy,
       health: { ...defaultHealth, ...this.options.health },
       connections: this.options.connections ?? 64,
       drainTimeoutMs: this.options.drainTimeoutMs ?? 30_000,

@@ -4,7 +4,7 @@ import { Pool } from 'undici';
 import type { Logger } from '../../lib/logger.ts';
 import { mountNamespaceSupport, planLaunch } from '../build/classic-launch.ts';
 import { replicaEnv, replicaHealthPath, type ResolvedImage } from '../images/types.ts';
-import { restartDelayMs, restartsAfterCrash, type BackoffPolicy } from './backoff.ts';
+import { restartDelayMs, restartsAfterCrash, type RestartPolicy } from '../../lib/backoff.ts';
 import { lineSplitter, type FunctionLog } from './function-log.ts';
 import { freePort } from '../../lib/ports.ts';
 import { probeHealth } from './probe.ts';
@@ -42,7 +42,7 @@ export interface ReplicaOptions {
   nodeArgs: string[];
   log: FunctionLog;
   logger: Logger;
-  backoff: BackoffPolicy;
+  backoff: RestartPolicy;
   health: HealthPolicy;
   /** Keep-alive connections the gateway may open to this replica. */
   connections: number;
