@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { parse, type Options, type Parser } from 'csv-parse';
 import { z } from 'zod';
 import { featureColumns } from '../contracts/client-data.ts';
@@ -97,6 +97,8 @@ export async function readTrainingCsv(file: string): Promise<TrainingRecord[]> {
       error,
     );
   }
+  if (records.length === 0 && !checkedHeader && statSync(file).size === 0)
+    fail(file, 'the file is empty', 'training needs a CSV with a header line and data rows');
   if (records.length === 0)
     fail(file, 'no data rows', 'training needs a CSV with a header and at least one row per cluster');
   return records;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CdnfaasError } from '../lib/errors.ts';
 import type { Preprocessing } from './features.ts';
@@ -82,8 +83,27 @@ export async function writeModelBundle(
   }
 }
 
-/** Copies a model directory's files into another (e.g. the predict function's model/ folder). */
+/**
+ * Copies a model directory's files into another (e.g. the predict function's model/ folder),
+ * all or nothing: the files go to a sibling folder first, which then replaces the target by
+ * rename, so a failure leaves the installed model as it was and a build never sees half of one.
+ */
 export async function installModel(from: string, to: string): Promise<void> {
-  await mkdir(to, { recursive: true });
-  for (const file of Object.values(modelFiles)) await cp(join(from, file), join(to, file));
+  const staging = `${to}.installing-${process.pid}`;
+  const previous = `${to}.previous-${process.pid}`;
+  await rm(staging, { recursive: true, force: true });
+  try {
+    await mkdir(staging, { recursive: true });
+    for (const file of Object.values(modelFiles)) await cp(join(from, file), join(staging, file));
+  } catch (cause) {
+    await rm(staging, { recursive: true, force: true });
+    throw new CdnfaasError('INVALID_INPUT', `cannot install the model from ${from}: ${(cause as Error).message}`, {
+      hint: 'the installed model is unchanged; check that the model directory is complete and the target writable',
+      cause,
+    });
+  }
+  const hadModel = existsSync(to);
+  if (hadModel) await rename(to, previous);
+  await rename(staging, to);
+  if (hadModel) await rm(previous, { recursive: true, force: true });
 }

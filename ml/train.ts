@@ -1,3 +1,4 @@
+import { CdnfaasError } from '../lib/errors.ts';
 import { createRng } from '../lib/prng.ts';
 import type { Preprocessing } from './features.ts';
 import { assign, type KMeansFit, type KMeansOptions } from './kmeans.ts';
@@ -65,6 +66,31 @@ export interface TrainResult {
 
 export type TrainStep = 'k selection' | 'baseline';
 
+/**
+ * Refuses data too small for the k range before any work: k-means with k clusters needs k
+ * distinct points, and every k from kMin to kMax is fitted. Throws INVALID_INPUT naming the
+ * counts and the --k-max that would fit. Pure.
+ */
+export function checkTrainable(input: { rows: number; distinctTrain: number; kMin: number; kMax: number }): void {
+  if (input.rows < 2) {
+    throw new CdnfaasError('INVALID_INPUT', `training needs at least 2 rows, the data has ${input.rows}`, {
+      hint: 'train on a CSV with more rows, e.g. ../shared/data/train_cdn.csv or npx cdnfaas generate-data',
+    });
+  }
+  if (input.distinctTrain >= input.kMax) return;
+  const fits = input.distinctTrain >= Math.max(2, input.kMin);
+  throw new CdnfaasError(
+    'INVALID_INPUT',
+    `too few distinct rows for k: k up to ${input.kMax} needs ${input.kMax} distinct code combinations in the training split, the data has ${input.distinctTrain} (in ${input.rows} rows)`,
+    {
+      hint: fits
+        ? `lower --k-max to ${input.distinctTrain}, or train on more varied data`
+        : 'train on more varied data (at least 2 distinct code combinations per cluster tried)',
+      context: { ...input },
+    },
+  );
+}
+
 /** A seeded split of row indices: held out (for scoring) and training. */
 export function splitRows(
   count: number,
@@ -103,6 +129,7 @@ export function trainModel(
   onStep: (step: TrainStep, k: number) => void = () => {},
 ): TrainResult {
   const kValues = Array.from({ length: options.kMax - options.kMin + 1 }, (_, i) => options.kMin + i);
+  checkTrainable({ rows: records.length, distinctTrain: records.length, kMin: options.kMin, kMax: options.kMax });
   const split = splitRows(records.length, options.heldOutFraction, options.seed);
   const trainRecords = split.train.map((i) => records[i]!);
   const heldOutRecords = split.heldOut.map((i) => records[i]!);
@@ -117,6 +144,12 @@ export function trainModel(
 
   const preprocessing = buildPreprocessing(trainRecords, options.vocabulary);
   const trainSpaces = spaces(distinctRecords(trainRecords), preprocessing);
+  checkTrainable({
+    rows: records.length,
+    distinctTrain: trainSpaces.oneHot.count,
+    kMin: options.kMin,
+    kMax: options.kMax,
+  });
   const heldOutSpaces = spaces(distinctRecords(heldOutRecords), preprocessing);
   const sampleSpaces = spaces(distinctRecords(sampleRecords), preprocessing);
   const oneHotMatrix = distanceMatrix(sampleSpaces.oneHot);

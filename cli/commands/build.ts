@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { createProgress, type Progress } from '../../lib/progress.ts';
-import { buildStack, type BuildEvent } from '../../runtime/build/index.ts';
+import { buildStack, modelImageEnv, type BuildEvent } from '../../runtime/build/index.ts';
 import { shrinkwrapStack } from '../../runtime/build/shrinkwrap.ts';
 import { formatBytes, formatTable, shortDigest } from '../../runtime/images/format.ts';
 import { defaultStackFile } from '../../runtime/stack/stack-file.ts';
@@ -31,6 +31,7 @@ export function register(program: Command): void {
         return;
       }
       const config = loadConfig();
+      const stackFile = options.yaml ?? defaultStackFile();
       let progress: Progress | undefined;
       const onEvent = (event: BuildEvent): void => {
         if (event.type === 'start' && event.total > 1) {
@@ -41,11 +42,15 @@ export function register(program: Command): void {
         }
       };
       try {
+        // predict's tag and model annotation default to the installed model (model-image.ts), so a
+        // retrain builds a new tag and never moves an existing one.
         const results = await buildStack({
-          stackFile: options.yaml ?? defaultStackFile(),
+          stackFile,
           filter: options.filter,
           force: options.force ?? false,
           config,
+          env: modelImageEnv(stackFile, process.env),
+          checkModels: true,
           onEvent,
         });
         progress?.update(results.length);

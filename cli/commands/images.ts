@@ -1,7 +1,19 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { modelFiles, modelMetadataSchema, pipelineType } from '../../ml/model-bundle.ts';
 import { formatBytes, formatTable, shortDigest } from '../../runtime/images/format.ts';
 import { openImageStore } from '../../runtime/images/store.ts';
 import { loadConfig } from '../../system/config.ts';
+
+/** The model (`name@version`) an image directory carries in function/model, if any. */
+export function imageModel(dir: string | undefined): string | undefined {
+  if (dir === undefined) return undefined;
+  const path = join(dir, 'function', 'model', modelFiles.metadata);
+  if (!existsSync(path)) return undefined;
+  const metadata = modelMetadataSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  return metadata.success ? pipelineType(metadata.data) : 'unreadable';
+}
 
 /** `cdnfaas images [--json] [--rm REF]`: the tags of the local image store and their digests. */
 export function register(program: Command): void {
@@ -27,7 +39,11 @@ export function register(program: Command): void {
         );
         return;
       }
-      const images = store.list();
+      // Which model each image holds (predict's model/ folder), so a rollback target can be picked.
+      const images = store.list().map((image) => ({
+        ...image,
+        model: imageModel(store.resolve(image.ref)?.dir),
+      }));
       if (options.json) {
         console.log(JSON.stringify(images, null, 2));
         return;
@@ -40,9 +56,10 @@ export function register(program: Command): void {
         image.ref,
         shortDigest(image.digest),
         image.function,
+        image.model ?? '',
         formatBytes(image.sizeBytes),
         image.createdAt,
       ]);
-      console.log(formatTable(['IMAGE', 'DIGEST', 'FUNCTION', 'SIZE', 'CREATED'], rows));
+      console.log(formatTable(['IMAGE', 'DIGEST', 'FUNCTION', 'MODEL', 'SIZE', 'CREATED'], rows));
     });
 }

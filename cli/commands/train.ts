@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { CdnfaasError } from '../../lib/errors.ts';
 import { createProgress } from '../../lib/progress.ts';
@@ -8,7 +8,9 @@ import { evaluateAnomalyTags, scoreRecords } from '../../ml/evaluate.ts';
 import { buildMetadata, contentVersion, installModel, writeModelBundle } from '../../ml/export.ts';
 import { buildMetrics, renderReport, type Metrics } from '../../ml/metrics.ts';
 import { defaultTrainOptions, trainModel, type TrainOptions } from '../../ml/train.ts';
+import { faasCliUpCommand, modelImages } from '../../runtime/build/index.ts';
 import { labelsPathFor } from '../../simulator/generator/write.ts';
+import { projectRoot } from '../../system/config.ts';
 
 /** Where `--install` puts the model: the predict function bundles this folder into its image. */
 export const predictModelDir = 'functions/predict/model';
@@ -125,12 +127,25 @@ async function runTrain(options: TrainCommandOptions): Promise<void> {
   );
   if (options.install !== undefined && options.install !== false) {
     const target = options.install === true ? predictModelDir : options.install;
-    if (resolve(target) !== resolve(out)) {
-      await installModel(out, target);
-      console.log(`installed into ${target} (rebuild the predict image to ship it)`);
-    }
+    if (resolve(target) !== resolve(out)) await installModel(out, target);
+    console.log(`installed into ${target}`);
+    if (resolve(target) === resolve(projectRoot, predictModelDir)) printShipping();
   }
   if (options.report === true) console.log(`\n${renderReport(metrics)}`);
+}
+
+/**
+ * How to ship the installed model: the predict image it becomes (its tag names the model's files,
+ * so it never collides with an earlier build) and the commands that build and deploy it.
+ */
+function printShipping(): void {
+  const stackFile = join(projectRoot, 'stack.yml');
+  const [image] = modelImages(stackFile, {});
+  if (image === undefined) return;
+  console.log(`predict image: ${image.ref} (${image.installed.model})
+ship it:  npx cdnfaas build --filter predict   (npm run up builds and deploys it)
+or with faas-cli (docker shim on PATH, see README):
+  ${faasCliUpCommand(image.function, image.tag, image.installed.model)}`);
 }
 
 export function register(program: Command): void {

@@ -61,6 +61,8 @@ async function run(argv: string[]): Promise<void> {
       force,
       config,
       images: { [location.functionName]: tag },
+      // predict's tag must name its model, and PREDICT_MODEL the model (runtime/build/model-image.ts).
+      checkModels: true,
     });
     if (result === undefined) {
       throw new CdnfaasError(

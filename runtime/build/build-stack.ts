@@ -2,7 +2,9 @@ import { CdnfaasError, isCdnfaasError } from '../../lib/errors.ts';
 import { projectRoot as defaultProjectRoot } from '../../system/config.ts';
 import { openImageStore, type LocalImageStore } from '../images/store.ts';
 import { defaultStackFile, loadStackFile, matchesFilter, type StackFunction } from '../stack/stack-file.ts';
+import { readInstalledModel } from '../../ml/model-digest.ts';
 import { buildFunction, type BuiltFunction } from './build-function.ts';
+import { carriesModel, checkModelImage, modelDirOf } from './model-image.ts';
 
 export type BuildEvent =
   | { type: 'start'; function: string; image: string; index: number; total: number }
@@ -24,6 +26,12 @@ export interface BuildStackOptions {
   /** Per-function image reference overriding stack.yml (the docker shim passes faas-cli's tag). */
   images?: Record<string, string>;
   env?: Record<string, string | undefined>;
+  /**
+   * Refuse a function that carries a model (annotation cdnfaas.model) when it has none, or when
+   * its tag or annotation does not name it (model-image.ts). `cdnfaas build`, `npm run up` and
+   * the docker shim check; a caller that supplies the model otherwise (MODEL_DIR) need not.
+   */
+  checkModels?: boolean;
   projectRoot?: string;
   onEvent?: (event: BuildEvent) => void;
 }
@@ -68,6 +76,10 @@ export async function buildStack(options: BuildStackOptions): Promise<BuiltFunct
     const image = options.images?.[fn.name] ?? fn.imageRef;
     options.onEvent?.({ type: 'start', function: fn.name, image, index, total: selected.length });
     try {
+      if (options.checkModels === true && carriesModel(fn)) {
+        const modelDir = modelDirOf(fn);
+        checkModelImage(fn, image, modelDir, readInstalledModel(modelDir));
+      }
       const result = await buildFunction({
         fn,
         image,

@@ -17,6 +17,8 @@ export const annotationKeys = {
   downWindow: 'cdnfaas.scale.down-window',
   timeoutMs: 'cdnfaas.timeout-ms',
   concurrency: 'cdnfaas.concurrency',
+  /** The model a model-carrying image holds (runtime/build/model-image.ts). */
+  model: 'cdnfaas.model',
 } as const;
 
 export const labelKeys = { min: 'com.openfaas.scale.min', max: 'com.openfaas.scale.max' } as const;

@@ -1,7 +1,7 @@
 // `npm run up`: the whole pipeline on this machine, step by step, each step skipped when its
 // result is already there (services running, sample data written, model trained, images built).
 import { join } from 'node:path';
-import { buildStack } from '../../../runtime/build/index.ts';
+import { buildStack, modelImageEnv, modelImages } from '../../../runtime/build/index.ts';
 import { ensureCredentials } from '../../../runtime/gateway/credentials.ts';
 import { loadStackFile } from '../../../runtime/stack/stack-file.ts';
 import { readCsvRecords } from '../../../simulator/csv-rows.ts';
@@ -34,7 +34,7 @@ export async function pipelineUp(
   const stackFile = options.stackFile ?? join(projectRoot, 'stack.yml');
   const gatewayUrl = `http://127.0.0.1:${config.gateway.port}`;
   // stack.yml names InfluxDB as ${INFLUX_URL:-...}: the functions write where this config points.
-  const env = {
+  const baseEnv = {
     ...process.env,
     INFLUX_URL: config.influxdb.url,
     INFLUX_ORG: config.influxdb.org,
@@ -49,12 +49,18 @@ export async function pipelineUp(
 
   step(3, 'model');
   ensureModel(sample, log);
+  // predict is built and deployed as the tag that names its model (PREDICT_TAG, PREDICT_MODEL),
+  // so running up again reuses the image and a retrain adds one; no tag ever moves.
+  const env = modelImageEnv(stackFile, baseEnv);
+  for (const image of modelImages(stackFile, baseEnv))
+    log(`  ${image.function}: ${image.installed.model} as ${image.ref}`);
 
   step(4, 'build: functions into the local image store');
   await buildStack({
     stackFile,
     config,
     env,
+    checkModels: true,
     onEvent: (event) => {
       if (event.type === 'built') {
         const { function: name, ref, digest, outcome } = event.result;
