@@ -264,10 +264,10 @@ function budgetSection(report: BenchReport): string[] {
     '',
     markdownTable(['stage', ...names, 'how it is derived'], rows),
     '',
-    `Along the prediction's path (${predictionPath.join(' -> ')}), each moment counted once: fetch or visibility wait + batch wait`,
-    "+ queued + invoke + publish wait of each function; a downstream visibility wait already holds the upstream's produce and",
-    "commit, and load-predictions' publish wait and commit come after the prediction is stored. Sum of the means:",
-    `**${ms(sum)} ms**, beside the measured p50 of ${steady.status === 'measured' ? `${ms(steady.p50)} ms` : 'n/a'} (means and a median differ; a large gap is time the metrics do not see).`,
+    `Along the prediction's path (${predictionPath.join(' -> ')}), each moment counted once: the sum of each function's`,
+    'fetch (or visibility) wait, batch wait, queued, invoke and publish wait. A downstream visibility wait already holds the',
+    "upstream's produce and commit, and load-predictions' publish wait and commit come after the prediction is stored.",
+    `Sum of the means: **${ms(sum)} ms**, beside the measured p50 of ${steady.status === 'measured' ? `${ms(steady.p50)} ms` : 'n/a'} (means and a median differ; a large gap is time the metrics do not see).`,
     '',
   ];
 }

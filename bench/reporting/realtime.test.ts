@@ -158,7 +158,9 @@ describe('saturation and the scaling verdict', () => {
     expect(text).toContain(
       'What saturates (6 partitions, 2 replicas): connector, at 0.95 of the 1 core it can use (95 %)',
     );
-    expect(text).toContain("the machine's 2 cores were 98 % busy, so every added replica competes");
+    expect(text).toContain(
+      "the machine's 2 cores were 98 % busy, 1.45 cores of it this run's processes, so every added replica competes",
+    );
   });
 
   it('says it still scales when every step gains, and nothing when nothing was measured', () => {
@@ -281,7 +283,9 @@ describe('REPORT.md real-time sections', () => {
       '| InfluxDB write, inside invoke (ms per request) | - | - | 3.3 (p99 9.0), 100 lines | missing: InfluxDB refused a write |',
     );
     // provide 4+10+1+20+5 + predict 5+10+1+20+5 + load-predictions 7+10+1+20 = 119.
-    expect(text).toContain('**119 ms**, beside the measured p50 of 120 ms');
+    expect(text).toContain('Sum of the means: **119 ms**, beside the measured p50 of 120 ms');
+    // No line may start like a Markdown list item, or the formatter turns the paragraph into one.
+    expect(renderRealTime(report).filter((line) => /^\s*[-+*] /.test(line))).toEqual([]);
     expect(text).toContain('| connector | 0.80 | 40 |');
     expect(text).toContain('All processes: **70 µs per record** against the target of 80 µs: **MET**.');
     expect(text).toContain(

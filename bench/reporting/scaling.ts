@@ -104,12 +104,15 @@ export function scalingVerdict(runs: ScalingRun[], cores: number): string {
   const where = stopAt ?? best;
   const [first] = saturation(where.result.cpu, where.replicas, cores);
   const busy = machineUse(where.result.cpu, cores);
+  const ours = where.result.cpu
+    .filter((share) => !share.part.startsWith('machine'))
+    .reduce((sum, share) => sum + share.cores, 0);
   if (first !== undefined) {
     sentences.push(
       `What saturates (${where.partitions} partitions, ${where.replicas} replica${where.replicas === 1 ? '' : 's'}): ${first.part}, at ${first.cores.toFixed(2)} of the ${first.capacity} core${first.capacity === 1 ? '' : 's'} it can use (${Math.round(first.use * 100)} %)` +
         (busy === undefined
           ? '.'
-          : `; the machine's ${cores} cores were ${Math.round(busy * 100)} % busy${busy >= 0.9 ? ', so every added replica competes for the same cores instead of adding any' : ''}.`),
+          : `; the machine's ${cores} cores were ${Math.round(busy * 100)} % busy, ${ours.toFixed(2)} cores of it this run's processes${busy >= 0.9 ? ', so every added replica competes for the same cores instead of adding any' : ''}.`),
     );
   }
   return sentences.join(' ');
