@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { isCdnfaasError, type CdnfaasError } from '../../lib/errors.ts';
 import { modelFiles } from '../../ml/model-bundle.ts';
 import * as generateData from './generate-data.ts';
 import * as train from './train.ts';
@@ -76,5 +77,69 @@ describe('cdnfaas generate-data + train', () => {
         join(dir, 'none.csv'),
       ),
     ).rejects.toThrow(/none\.csv does not exist/);
+  });
+});
+
+describe('cdnfaas train on bad input', () => {
+  const header = 'timestamp,channel_id,host_id,content_type,protocol,content_id,geo_location,user_id';
+  const rows = (count: number, distinct: number) =>
+    Array.from(
+      { length: count },
+      (_, i) => `2088-05-13 07:00:${String(i % 60).padStart(2, '0')},${i % distinct},1,2,1,,4,13.0`,
+    );
+
+  it.each([
+    [
+      'a missing column',
+      `timestamp,channel_id,host_id\n2088-05-13,1,2\n`,
+      /missing column\(s\) content_type, protocol, content_id, geo_location, user_id/,
+    ],
+    ['an empty file', '', /data\.csv: the file is empty/],
+    ['a header without rows', `${header}\n`, /data\.csv: no data rows/],
+    [
+      'a wrong type',
+      `${header}\n${rows(3, 3).join('\n')}\n2088-05-13 07:01:00,8,http,2,1,,4,13\n`,
+      /line 5: host_id: expected an integer code such as 13 or 13\.0, got "http"/,
+    ],
+    [
+      'too few distinct rows for k',
+      `${header}\n${rows(40, 3).join('\n')}\n`,
+      /too few distinct rows for k: k up to 6 needs 6 distinct code combinations in the training split, the data has 3 \(in 40 rows\)/,
+    ],
+  ])(
+    'refuses %s with a clear error and leaves the installed model untouched',
+    async (_what, csv, message) => {
+      const dir = await mkdtemp(join(tmpdir(), 'cdnfaas-train-bad-'));
+      const installed = join(dir, 'installed');
+      await mkdir(installed);
+      for (const file of Object.values(modelFiles)) await writeFile(join(installed, file), `old ${file}`);
+      await writeFile(join(dir, 'data.csv'), csv);
+      await expect(
+        run(
+          'train',
+          '--data',
+          join(dir, 'data.csv'),
+          '--out',
+          join(dir, 'm'),
+          '--k-max',
+          '6',
+          '--install',
+          installed,
+        ),
+      ).rejects.toThrow(message);
+      for (const file of Object.values(modelFiles))
+        expect(await readFile(join(installed, file), 'utf8')).toBe(`old ${file}`);
+      expect(existsSync(join(dir, 'm'))).toBe(false);
+    },
+  );
+
+  it('names the --k-max that fits when some k would', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cdnfaas-train-bad-'));
+    await writeFile(join(dir, 'data.csv'), `${header}\n${rows(40, 4).join('\n')}\n`);
+    const error = await run('train', '--data', join(dir, 'data.csv'), '--out', join(dir, 'm')).catch(
+      (caught: unknown) => caught as CdnfaasError,
+    );
+    expect(isCdnfaasError(error, 'INVALID_INPUT')).toBe(true);
+    expect((error as CdnfaasError).hint).toBe('lower --k-max to 4, or train on more varied data');
   });
 });

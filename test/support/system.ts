@@ -34,7 +34,7 @@ import { readRecord } from '../../deploy/local/processes.ts';
 import { createKafka } from '../../lib/kafka.ts';
 import type { RawRecord } from '../../contracts/raw-record.ts';
 import { freePort } from '../../lib/ports.ts';
-import { buildStack } from '../../runtime/build/index.ts';
+import { buildStack, modelImageEnv } from '../../runtime/build/index.ts';
 import { ensureCredentials } from '../../runtime/gateway/credentials.ts';
 import { loadStackFile } from '../../runtime/stack/stack-file.ts';
 import { replay, type ReplayResult } from '../../simulator/replay.ts';
@@ -148,9 +148,10 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   const kafka = createKafka(config.kafka.brokers, `cdnfaas-system-${id}`);
   const admin = kafka.admin();
   requireModel();
-  const stack = loadStackFile(options.stackFile ?? join(projectRoot, 'stack.yml'), {
-    env: { ...process.env, ...env },
-  });
+  const stackFile = options.stackFile ?? join(projectRoot, 'stack.yml');
+  // predict's tag and model annotation name the installed model, as `npm run up` builds them.
+  const stackEnv = modelImageEnv(stackFile, { ...process.env, ...env });
+  const stack = loadStackFile(stackFile, { env: stackEnv });
   const deployed = stack.functions.map((fn) => isolateFunction(fn, id, options.functionEnv?.[fn.name]));
   const functions = Object.fromEntries(stack.functions.map((fn, i) => [fn.name, deployed[i]!.name]));
   const topicNames = config.topics.map((topic) => ({ ...topic, name: `${id}.${topic.name}` }));
@@ -198,7 +199,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       waitForLeaders: true,
     });
     await createRunDatabase(config, token, database);
-    await buildStack({ stackFile: stack.file, config, env: { ...process.env, ...env } });
+    await buildStack({ stackFile: stack.file, config, env: stackEnv, checkModels: true });
 
     log(`system ${id}: gateway on ${gatewayUrl}, deploy`);
     const credentials = ensureCredentials(home);
