@@ -193,7 +193,7 @@ export function renderReport(report: BenchReport): string {
   lines.push(
     '## Reproduce',
     '',
-    '`npm run bench` (5 to 10 minutes; Kafka and InfluxDB come from `npx cdnfaas services up`, kcat from `apt-get install -y kcat`).',
+    '`npm run bench` (about 20 minutes; Kafka and InfluxDB come from `npx cdnfaas services up`, kcat from `apt-get install -y kcat`).',
     'Single parts: `npm run bench:gateway`, `npm run bench:connector`, `npm run bench:pipeline`, `npm run bench:scaling`,',
     '`npx tsx bench/anchors/java-eos.ts`, `npx tsx bench/anchors/echo.ts`. `npx cdnfaas k8s capacity` reads',
     '`stages.<function>.recordsPerSecondPerReplica` from bench/REPORT.json.',
