@@ -10,6 +10,7 @@ import { checkBasicAuth } from './credentials.ts';
 import type { GatewayDeps } from './deps.ts';
 import { handleClientError } from './client-error.ts';
 import { installErrorHandling, sendError } from './http-errors.ts';
+import { makeAlertHandler } from './routes/alert.ts';
 import { makeAsyncHandler } from './routes/async.ts';
 import { makeDeleteHandler } from './routes/delete.ts';
 import { makeDeployHandler } from './routes/deploy.ts';
@@ -97,6 +98,8 @@ export function buildGateway(deps: GatewayDeps): FastifyInstance {
     system.delete('/system/functions', makeDeleteHandler(deps));
     system.get('/system/function/:name', makeGetHandler(deps));
     system.post('/system/scale-function/:name', makeScaleHandler(deps));
+    // AlertManager's webhook, with the same basic auth as every /system/* route (alertmanager.yml).
+    system.post('/system/alert', makeAlertHandler(deps));
     const followers = new Set<() => void>();
     // Followed log streams never end on their own; end them so that closing does not wait on them.
     system.addHook('preClose', async () => {

@@ -64,6 +64,17 @@ export class GatewayMetrics {
     );
   }
 
+  /** Successful (code 200) invocations so far per function_name: what APIHighInvocationRate rates. */
+  async successCounts(): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (const { labels, value } of (await this.invocations.get()).values) {
+      if (String(labels.code) !== '200') continue;
+      const name = String(labels.function_name);
+      counts.set(name, (counts.get(name) ?? 0) + value);
+    }
+    return counts;
+  }
+
   invocationStarted(functionName: string): void {
     let child = this.startedChildren.get(functionName);
     if (child === undefined) {

@@ -12,6 +12,8 @@ import { ensureCredentials, type CredentialFiles } from './credentials.ts';
 import { defaultLimits, type GatewayLimits } from './deps.ts';
 import { readGatewayInfo } from './info.ts';
 import { GatewayMetrics } from './metrics.ts';
+import { GatewayRateRule, type AlertingMode } from '../scaling/gateway-rule.ts';
+import type { RateRuleSettings } from '../scaling/rate-rule.ts';
 
 export interface GatewayOptions {
   /** The cdnfaas home: credentials, secrets, replica state and function logs live under it. */
@@ -25,6 +27,17 @@ export interface GatewayOptions {
   asyncConcurrency?: number;
   /** How long stop() lets open requests finish before cutting their connections, ms. */
   closeGraceMs?: number;
+  /**
+   * Scaling of HTTP-called functions on APIHighInvocationRate without Prometheus: `gateway`
+   * evaluates the rule here, `auto` only while `externalAlerting` says Prometheus and
+   * AlertManager are not both answering, `off` (the default) leaves it to AlertManager alone.
+   */
+  alerting?: {
+    mode: AlertingMode;
+    externalAlerting?: () => Promise<boolean>;
+    rule?: Partial<RateRuleSettings>;
+    intervalMs?: number;
+  };
 }
 
 export interface Gateway {
@@ -32,6 +45,8 @@ export interface Gateway {
   provider: ProcessProvider;
   secrets: SecretStore;
   credentialFiles: CredentialFiles;
+  /** The gateway's own APIHighInvocationRate evaluator (idle in mode off). */
+  rateRule: GatewayRateRule;
   /** Stops accepting requests, cancels async calls, drains and stops every replica. */
   stop(): Promise<void>;
 }
@@ -81,6 +96,16 @@ export function createGateway(options: GatewayOptions): Gateway {
     asyncInvoker,
     limits,
   });
+  const rateRule = new GatewayRateRule({
+    mode: options.alerting?.mode ?? 'off',
+    provider,
+    successCounts: () => metrics.successCounts(),
+    logger: logger.child({ component: 'alert-scaling' }),
+    ...(options.alerting?.externalAlerting ? { externalAlerting: options.alerting.externalAlerting } : {}),
+    ...(options.alerting?.rule ? { settings: options.alerting.rule } : {}),
+    ...(options.alerting?.intervalMs ? { intervalMs: options.alerting.intervalMs } : {}),
+  });
+  rateRule.start();
   // If the gateway dies without stop(), its replicas must not outlive it.
   const killReplicas = (): void => provider.killAll();
   process.once('exit', killReplicas);
@@ -90,6 +115,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     provider,
     secrets,
     credentialFiles: credentials.files,
+    rateRule,
     stop: () => {
       stopping ??= (async () => {
         const started = Date.now();
@@ -98,6 +124,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           logger.warn({ graceMs: options.closeGraceMs ?? 5_000 }, 'closing the connections still open');
           app.server.closeAllConnections();
         }, options.closeGraceMs ?? 5_000);
+        await rateRule.stop();
         await app.close();
         clearTimeout(force);
         const closedMs = Date.now() - started;
