@@ -97,10 +97,14 @@ export async function installModel(from: string, to: string): Promise<void> {
     for (const file of Object.values(modelFiles)) await cp(join(from, file), join(staging, file));
   } catch (cause) {
     await rm(staging, { recursive: true, force: true });
-    throw new CdnfaasError('INVALID_INPUT', `cannot install the model from ${from}: ${(cause as Error).message}`, {
-      hint: 'the installed model is unchanged; check that the model directory is complete and the target writable',
-      cause,
-    });
+    throw new CdnfaasError(
+      'INVALID_INPUT',
+      `cannot install the model from ${from}: ${(cause as Error).message}`,
+      {
+        hint: 'the installed model is unchanged; check that the model directory is complete and the target writable',
+        cause,
+      },
+    );
   }
   const hadModel = existsSync(to);
   if (hadModel) await rename(to, previous);

@@ -55,10 +55,14 @@ export function readInstalledModel(dir: string): InstalledModel | undefined {
     const files = Object.values(modelFiles).map((name) => ({ name, bytes: readFileSync(join(dir, name)) }));
     return { dir, model: pipelineType(metadata), digest: digestModelFiles(files) };
   } catch (cause) {
-    throw new CdnfaasError('INVALID_INPUT', `the model in ${dir} is incomplete or malformed: ${(cause as Error).message}`, {
-      hint: 'install a whole model again: npx cdnfaas train --data <csv> --install',
-      context: { dir },
-      cause,
-    });
+    throw new CdnfaasError(
+      'INVALID_INPUT',
+      `the model in ${dir} is incomplete or malformed: ${(cause as Error).message}`,
+      {
+        hint: 'install a whole model again: npx cdnfaas train --data <csv> --install',
+        context: { dir },
+        cause,
+      },
+    );
   }
 }

@@ -71,7 +71,12 @@ export type TrainStep = 'k selection' | 'baseline';
  * distinct points, and every k from kMin to kMax is fitted. Throws INVALID_INPUT naming the
  * counts and the --k-max that would fit. Pure.
  */
-export function checkTrainable(input: { rows: number; distinctTrain: number; kMin: number; kMax: number }): void {
+export function checkTrainable(input: {
+  rows: number;
+  distinctTrain: number;
+  kMin: number;
+  kMax: number;
+}): void {
   if (input.rows < 2) {
     throw new CdnfaasError('INVALID_INPUT', `training needs at least 2 rows, the data has ${input.rows}`, {
       hint: 'train on a CSV with more rows, e.g. ../shared/data/train_cdn.csv or npx cdnfaas generate-data',
@@ -129,7 +134,12 @@ export function trainModel(
   onStep: (step: TrainStep, k: number) => void = () => {},
 ): TrainResult {
   const kValues = Array.from({ length: options.kMax - options.kMin + 1 }, (_, i) => options.kMin + i);
-  checkTrainable({ rows: records.length, distinctTrain: records.length, kMin: options.kMin, kMax: options.kMax });
+  checkTrainable({
+    rows: records.length,
+    distinctTrain: records.length,
+    kMin: options.kMin,
+    kMax: options.kMax,
+  });
   const split = splitRows(records.length, options.heldOutFraction, options.seed);
   const trainRecords = split.train.map((i) => records[i]!);
   const heldOutRecords = split.heldOut.map((i) => records[i]!);

@@ -1,6 +1,11 @@
 import { join } from 'node:path';
 import { CdnfaasError } from '../../lib/errors.ts';
-import { modelImageTag, readInstalledModel, tagNamesModel, type InstalledModel } from '../../ml/model-digest.ts';
+import {
+  modelImageTag,
+  readInstalledModel,
+  tagNamesModel,
+  type InstalledModel,
+} from '../../ml/model-digest.ts';
 import { parseImageReference } from '../images/reference.ts';
 import { loadStackFile, type StackFunction } from '../stack/stack-file.ts';
 
