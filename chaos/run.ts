@@ -4,8 +4,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../lib/logger.ts';
 import { createProgress } from '../lib/progress.ts';
 import { createRng } from '../lib/prng.ts';
+import { evenlySpaced, sendPaced, type SendPacedResult } from '../simulator/send-paced.ts';
 import { inject, type InjectedFault } from './injectors.ts';
-import { pacedReplay, type PacedReplayResult } from './paced-replay.ts';
 import { planFaults, describeFault, type ChaosProfile, type PlannedFault } from './plan.ts';
 import { readSampleIds, readTopic, waitUntilSettled } from './read-back.ts';
 import { chaosRecords } from './records.ts';
@@ -26,7 +26,7 @@ export interface ChaosReport {
   profile: string;
   seed: number;
   records: number;
-  replay: PacedReplayResult;
+  replay: SendPacedResult;
   faults: InjectedFault[];
   settled: boolean;
   reconciliation: Reconciliation;
@@ -94,12 +94,14 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosReport> {
     const startedAtEpoch = Date.now();
     const progress = createProgress('replay into cdn_raw', records.length);
     const [replay, faults] = await Promise.all([
-      pacedReplay(
+      sendPaced(
         system.kafka,
         'cdn_raw',
-        records.map((record) => record.value),
-        profile.rate,
-        (sent) => progress.update(sent),
+        evenlySpaced(
+          records.map((record) => record.value),
+          profile.rate,
+        ),
+        { chunkSize: 2_000, logger: options.logger, onProgress: (sent) => progress.update(sent) },
       ).finally(() => progress.stop()),
       runFaults(system, plan, seed, startedAt, say),
     ]);

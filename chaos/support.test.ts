@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dueCount } from './paced-replay.ts';
 import { parseKcatLine } from './read-back.ts';
 import { isolatedSources } from './system.ts';
-
-describe('paced replay', () => {
-  it('has rate x seconds records due, never more than there are', () => {
-    expect(dueCount(0, 1_000, 50)).toBe(0);
-    expect(dueCount(10, 1_000, 50)).toBe(10);
-    expect(dueCount(1_500, 20, 50)).toBe(30);
-    expect(dueCount(60_000, 1_000, 50)).toBe(50);
-  });
-});
 
 describe('kcat read-back', () => {
   it('turns a kcat -J line into a record with its headers', () => {

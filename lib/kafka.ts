@@ -8,6 +8,13 @@ const levelNames: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/**
+ * kafkajs retry settings for clients that must outlast a broker restart (about 25 s of retries
+ * before kafkajs gives up), such as the replay's producer; after that the caller decides (the
+ * replay replaces the producer). The connector tunes its own clients for its cycle instead.
+ */
+export const restartTolerantRetry = { retries: 10, initialRetryTime: 200, maxRetryTime: 3_000 } as const;
+
 /** A kafkajs client whose own log lines go through our JSON logger (warnings and errors only). */
 export function createKafka(
   brokers: string[],

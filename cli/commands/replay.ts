@@ -2,13 +2,21 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '../../system/config.ts';
 import { createProgress } from '../../lib/progress.ts';
 import { readCsvRecords } from '../../simulator/csv-rows.ts';
-import { replay } from '../../simulator/replay.ts';
+import { replay, type ReplayResult } from '../../simulator/replay.ts';
 
 function positiveNumber(value: string): number {
   const number = Number(value);
   if (!Number.isFinite(number) || number <= 0)
     throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
   return number;
+}
+
+/** The resend line: 0, or how many records may be in the topic twice, and why. */
+export function describeResends(
+  result: Pick<ReplayResult, 'resends' | 'resentRecords' | 'resendReasons'>,
+): string {
+  if (result.resends === 0) return 'resends: 0 (every record sent exactly once)';
+  return `resends: ${result.resends} (${result.resentRecords} records sent again after Kafka gave up on them, so up to ${result.resentRecords} may be in the topic twice; ${result.resendReasons.join('; ')})`;
 }
 
 export function register(program: Command): void {
@@ -43,5 +51,6 @@ export function register(program: Command): void {
       console.log(
         `replayed ${result.sent} of ${records.length} records to ${options.topic} in ${(result.elapsedMs / 1000).toFixed(1)} s (${rate} records/s)`,
       );
+      console.log(describeResends(result));
     });
 }
