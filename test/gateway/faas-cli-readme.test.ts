@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'nod
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { predictionSchema } from '../../contracts/prediction.ts';
+import { modelImages } from '../../runtime/build/index.ts';
 import { openImageStore } from '../../runtime/images/index.ts';
 import { loadConfig, projectRoot, readInfluxToken } from '../../system/config.ts';
 import { copyProject } from '../kubernetes/support/project.ts';
@@ -58,6 +59,9 @@ describeWithFaasCli('README "Functions with faas-cli", with the real faas-cli', 
   let gw: TestGateway;
   let project: string;
   let env: NodeJS.ProcessEnv;
+  /** What `eval "$(npx cdnfaas images --env)"` exports for the copied project's model. */
+  let predictTag: string;
+  let predictModel: string;
 
   /** faas-cli in the project copy, as README runs it from the repository root. */
   const cli = (args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}) =>
@@ -80,13 +84,17 @@ describeWithFaasCli('README "Functions with faas-cli", with the real faas-cli', 
     // The build bundles the handlers' imports from the project's packages.
     symlinkSync(join(projectRoot, 'node_modules'), join(project, 'node_modules'), 'dir');
     gw = await startTestGateway({ echoImages: [] });
+    const [image] = modelImages(join(project, 'stack.yml'), {});
+    predictTag = image!.tag;
+    predictModel = image!.installed.model;
     env = {
       ...faasCliEnv(gw.home),
       // The docker shim builds into CDNFAAS_HOME's store.
       HOME: gw.home,
       CDNFAAS_HOME: gw.home,
       CDNFAAS_STACK_FILE: '',
-      PREDICT_TAG: '',
+      PREDICT_TAG: predictTag,
+      PREDICT_MODEL: predictModel,
       PATH: [shimDir, process.env.PATH].join(delimiter),
     };
     // Where `npx cdnfaas services up` keeps the InfluxDB token, relative to the repository root.
@@ -108,6 +116,17 @@ describeWithFaasCli('README "Functions with faas-cli", with the real faas-cli', 
     expect(out).toContain('credentials saved for admin');
   });
 
+  it('up without PREDICT_TAG builds no predict image, and names the tag of its model', async () => {
+    const result = await cli(['up', '-f', 'stack.yml', '--filter', 'predict'], {
+      env: { PREDICT_TAG: '', PREDICT_MODEL: '' },
+    });
+    expect(result.status).not.toBe(0);
+    expect(result.stdout + result.stderr).toContain(
+      `PREDICT_TAG=${predictTag} PREDICT_MODEL=${predictModel} faas-cli up -f stack.yml --filter predict`,
+    );
+    expect(openImageStore(gw.home).list()).toEqual([]);
+  }, 120_000);
+
   it('up -f stack.yml through the docker shim builds every function; the loaders wait for their secret', async () => {
     const result = await cli(['up', '-f', 'stack.yml']);
     expect(result.status).not.toBe(0);
@@ -117,7 +136,9 @@ describeWithFaasCli('README "Functions with faas-cli", with the real faas-cli', 
     const stored = openImageStore(gw.home)
       .list()
       .map((image) => image.ref);
-    expect(stored).toEqual(stackFunctions.map((name) => `cdnfaas/${name}:0.1.0`));
+    expect(stored).toEqual(
+      stackFunctions.map((name) => `cdnfaas/${name}:${name === 'predict' ? predictTag : '0.1.0'}`),
+    );
   }, 300_000);
 
   it('secret create influxdb-token --from-file ... --replace, as often as it is run', async () => {
@@ -144,8 +165,11 @@ describeWithFaasCli('README "Functions with faas-cli", with the real faas-cli', 
     for (const name of stackFunctions) expect(list).toContain(name);
     const described = await ok(['describe', 'predict']);
     expect(described).toMatch(/Status:\s+Ready/);
-    expect(described).toMatch(/Image:\s+cdnfaas\/predict:0\.1\.0/);
-    expect(await ok(['logs', 'predict', '--tail=false'])).toContain('revision 1: cdnfaas/predict:0.1.0');
+    expect(described).toContain(`cdnfaas/predict:${predictTag}`);
+    expect(described).toContain(`cdnfaas.model: ${predictModel}`);
+    expect(await ok(['logs', 'predict', '--tail=false'])).toContain(
+      `revision 1: cdnfaas/predict:${predictTag}`,
+    );
   });
 
   it("invoke predict with README's record answers a Prediction; --async posts it to the callback", async () => {
@@ -200,10 +224,12 @@ describeWithFaasCli('README "Functions with faas-cli", with the real faas-cli', 
       ratePerSecond: 40,
     });
     try {
-      await ok(['up', '-f', 'stack.yml', '--filter', 'predict'], { env: { PREDICT_TAG: '0.2.0' } });
+      // A new code version of the same model; then back to the first image.
+      const next = predictTag.replace(/^0\.1\.0-/, '0.2.0-');
+      await ok(['up', '-f', 'stack.yml', '--filter', 'predict'], { env: { PREDICT_TAG: next } });
       await rolledTo(gw, 'predict', 2);
-      expect(gw.gateway.provider.get('predict')!.image).toBe('cdnfaas/predict:0.2.0');
-      await ok(['deploy', '-f', 'stack.yml', '--filter', 'predict'], { env: { PREDICT_TAG: '0.1.0' } });
+      expect(gw.gateway.provider.get('predict')!.image).toBe(`cdnfaas/predict:${next}`);
+      await ok(['deploy', '-f', 'stack.yml', '--filter', 'predict'], { env: { PREDICT_TAG: predictTag } });
       await rolledTo(gw, 'predict', 3);
     } finally {
       const outcomes = await load.stop();
@@ -212,12 +238,12 @@ describeWithFaasCli('README "Functions with faas-cli", with the real faas-cli', 
       expect(outcomes.length).toBeGreaterThan(10);
     }
     const after = gw.gateway.provider.get('predict')!;
-    expect(after.image).toBe('cdnfaas/predict:0.1.0');
+    expect(after.image).toBe(`cdnfaas/predict:${predictTag}`);
     expect(after.annotations).toEqual(before.annotations);
     expect(after.annotations).toMatchObject({ topic: 'cdn_data', 'cdnfaas.output': 'cdn_result' });
     expect(after.labels).toEqual(before.labels);
     expect(after.labels).toMatchObject({ 'com.openfaas.scale.max': '4', faas_function: 'predict' });
-    expect(await ok(['describe', 'predict'])).toMatch(/Image:\s+cdnfaas\/predict:0\.1\.0/);
+    expect(await ok(['describe', 'predict'])).toContain(`cdnfaas/predict:${predictTag}`);
   }, 300_000);
 
   it('remove -f stack.yml removes every function', async () => {
