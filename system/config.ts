@@ -32,6 +32,13 @@ export const sourcesSchema = z
       })
       .strict(),
     gateway: z.object({ port }).strict(),
+    // Where `cdnfaas connector` serves /metrics, for Prometheus to scrape.
+    connector: z.object({ port: port.default(8082) }).strict().default({ port: 8082 }),
+    // Prometheus and AlertManager (Debian's packages), started when installed: OpenFaaS's
+    // APIHighInvocationRate alert scales HTTP-called functions through the gateway's /system/alert.
+    // AlertManager's default 9093 is Kafka's controller port here, hence 9095.
+    prometheus: z.object({ port: port.default(9090) }).strict().default({ port: 9090 }),
+    alertmanager: z.object({ port: port.default(9095) }).strict().default({ port: 9095 }),
   })
   .strict();
 
@@ -68,6 +75,8 @@ function applyEnvironment(raw: Record<string, any>, env: Env): Record<string, an
   if (env.INFLUX_BUCKET) copy.influxdb.bucket = env.INFLUX_BUCKET;
   if (env.INFLUX_TOKEN_FILE) copy.influxdb.tokenFile = env.INFLUX_TOKEN_FILE;
   if (env.GATEWAY_PORT) copy.gateway.port = Number(env.GATEWAY_PORT);
+  if (env.PROMETHEUS_PORT) copy.prometheus = { ...copy.prometheus, port: Number(env.PROMETHEUS_PORT) };
+  if (env.ALERTMANAGER_PORT) copy.alertmanager = { ...copy.alertmanager, port: Number(env.ALERTMANAGER_PORT) };
   return copy;
 }
 
@@ -78,6 +87,8 @@ const envNameForPath: Record<string, string> = {
   'influxdb.bucket': 'INFLUX_BUCKET',
   'influxdb.tokenFile': 'INFLUX_TOKEN_FILE',
   'gateway.port': 'GATEWAY_PORT',
+  'prometheus.port': 'PROMETHEUS_PORT',
+  'alertmanager.port': 'ALERTMANAGER_PORT',
 };
 
 function valueAt(object: unknown, path: PropertyKey[]): unknown {

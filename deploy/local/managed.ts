@@ -4,9 +4,9 @@ import type { RunPaths } from './layout.ts';
 import type { DetachedProcess, ServiceRecord } from './processes.ts';
 import type { ProgressListener } from './progress.ts';
 
-/** A server process deploy/local can obtain, start, check and stop: Kafka or InfluxDB. */
+/** A server process deploy/local can obtain, start, check and stop: Kafka, InfluxDB, Prometheus, AlertManager. */
 export interface ManagedService {
-  name: 'kafka' | 'influxdb';
+  name: 'kafka' | 'influxdb' | 'prometheus' | 'alertmanager';
   /** As people and clients write it: 127.0.0.1:9092, http://127.0.0.1:8086. */
   address: string;
   /** Named by KAFKA_BROKERS / INFLUX_URL or on another host: cdnfaas only checks it. */
@@ -25,6 +25,13 @@ export interface ManagedService {
   start(onProgress: ProgressListener): Promise<{ process: DetachedProcess; record: ServiceRecord }>;
   /** What a healthy service still needs: topics, database, token file. Returns a line for the progress. */
   provision(onProgress: ProgressListener): Promise<string>;
+  /**
+   * Optional services (Prometheus, AlertManager) are started when they can be: a missing binary
+   * or a port taken by another program is reported, never an error.
+   */
+  optional?: boolean;
+  /** Why the service cannot run on this machine (e.g. "not installed"), or undefined when it can. */
+  unavailable?(): string | undefined;
   /** The version in the cache, if obtained, or the one a running server reports. */
   knownVersion(): Promise<string | undefined>;
 }

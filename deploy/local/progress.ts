@@ -1,4 +1,4 @@
-export type ServiceName = 'kafka' | 'influxdb' | 'faas-cli';
+export type ServiceName = 'kafka' | 'influxdb' | 'prometheus' | 'alertmanager' | 'faas-cli';
 
 export interface ProgressEvent {
   /** The service the event is about, or 'services' for the command as a whole. */

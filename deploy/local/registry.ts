@@ -6,6 +6,7 @@ import { formatHostPort, type HostPort } from './address.ts';
 import { createInfluxService } from './influx-service.ts';
 import { createKafkaService } from './kafka-service.ts';
 import type { ManagedService, ServiceOptions } from './managed.ts';
+import { createAlertmanagerService, createPrometheusService, type MonitoringOptions } from './monitoring-service.ts';
 import { conflictingPorts, decideStart, type StartDecision } from './plan.ts';
 import { busyPorts } from './ports.ts';
 import { isRecordedProcessRunning, readRecord, removeRecord, type ServiceRecord } from './processes.ts';
@@ -31,6 +32,8 @@ export interface ServicesOptions {
   /** Per-service overrides, e.g. a version. */
   kafka?: ServiceOptions;
   influxdb?: ServiceOptions;
+  prometheus?: MonitoringOptions;
+  alertmanager?: MonitoringOptions;
   env?: Record<string, string | undefined>;
 }
 
@@ -44,6 +47,8 @@ export function managedServices(config: SystemConfig, options: ServicesOptions):
   const all = [
     createKafkaService(config, { env, ...options.kafka }),
     createInfluxService(config, { env, ...options.influxdb }),
+    createPrometheusService(config, { env, ...options.prometheus }),
+    createAlertmanagerService(config, { env, ...options.alertmanager }),
   ];
   const localPorts = all
     .filter((service) => !service.external)
@@ -55,7 +60,7 @@ export function managedServices(config: SystemConfig, options: ServicesOptions):
       'CONFIG_INVALID',
       `the ${first.owner} and the ${second.owner} would both use port ${first.port}`,
       {
-        hint: 'give each its own port in system/sources.yaml (kafka.brokers, kafka.controllerPort, influxdb.url; InfluxDB also binds its HTTP port + 2)',
+        hint: 'give each its own port in system/sources.yaml (kafka.brokers, kafka.controllerPort, influxdb.url, prometheus.port, alertmanager.port; InfluxDB also binds its HTTP port + 2)',
       },
     );
   }

@@ -4,7 +4,7 @@ import { formatHostPort } from './address.ts';
 import { busyPorts } from './ports.ts';
 import { isRecordedProcessRunning, readRecord } from './processes.ts';
 import { managedServices, selected, type ServiceReport, type ServicesOptions } from './registry.ts';
-import { faasCliReport } from './up.ts';
+import { faasCliReport, unavailableReport } from './up.ts';
 
 /** Each service with its address, state and version; starts and builds nothing. */
 export async function servicesStatus(
@@ -13,6 +13,8 @@ export async function servicesStatus(
 ): Promise<ServiceReport[]> {
   const reports = await Promise.all(
     managedServices(config, options).map(async (service): Promise<ServiceReport> => {
+      const unavailable = service.unavailable?.();
+      if (unavailable !== undefined) return unavailableReport(service, unavailable);
       const [health, version] = await Promise.all([service.health(), service.knownVersion()]);
       const base = {
         service: service.name,

@@ -127,6 +127,16 @@ export async function faasCliReport(
   };
 }
 
+export function unavailableReport(service: ManagedService, reason: string): ServiceReport {
+  return {
+    service: service.name,
+    address: service.address,
+    state: `unavailable: ${reason}`,
+    healthy: false,
+    startedByCdnfaas: false,
+  };
+}
+
 /** Starts what is missing and returns once every selected service is healthy; faas-cli is best effort. */
 export async function servicesUp(
   config: SystemConfig,
@@ -147,15 +157,32 @@ async function bringAllUp(
   services: ManagedService[],
   onProgress: ProgressListener,
 ): Promise<ServiceReport[]> {
-  // Look at every service first, so a taken port fails the command before minutes of downloads.
-  const observations = await Promise.all(services.map(observe));
-  services.forEach((service, index) => {
-    const decision = observations[index]!.decision;
-    if (decision.action === 'port-in-use') throw portInUse(service, decision.port);
+  // Optional services that cannot run here (not installed) are reported and skipped.
+  const skipped: ServiceReport[] = [];
+  const runnable = services.filter((service) => {
+    const reason = service.unavailable?.();
+    if (reason === undefined) return true;
+    onProgress({ service: service.name, kind: 'warn', message: `unavailable: ${reason}` });
+    skipped.push(unavailableReport(service, reason));
+    return false;
   });
-  const work: Array<Promise<ServiceReport>> = services.map((service, index) =>
-    bringUp(service, observations[index]!, onProgress),
-  );
+  // Look at every service first, so a taken port fails the command before minutes of downloads.
+  const observations = await Promise.all(runnable.map(observe));
+  const work: Array<Promise<ServiceReport>> = [];
+  runnable.forEach((service, index) => {
+    const decision = observations[index]!.decision;
+    if (decision.action !== 'port-in-use') return;
+    if (!service.optional) throw portInUse(service, decision.port);
+    // A Prometheus someone else runs on its port: reported, and the gateway's own rule takes over.
+    const reason = `port ${decision.port.port} is taken by a program cdnfaas did not start`;
+    onProgress({ service: service.name, kind: 'warn', message: `unavailable: ${reason}` });
+    skipped.push(unavailableReport(service, reason));
+  });
+  runnable.forEach((service, index) => {
+    if (observations[index]!.decision.action !== 'port-in-use')
+      work.push(bringUp(service, observations[index]!, onProgress));
+  });
+  work.push(...skipped.map((report) => Promise.resolve(report)));
   if (selected(options, 'faas-cli')) work.push(faasCliReport(config, options, true));
   const settled = await Promise.allSettled(work);
   const failures = settled.filter((result): result is PromiseRejectedResult => result.status === 'rejected');

@@ -16,8 +16,12 @@ const configDir = '/etc/cdnfaas';
 const gatewaySecretDir = '/var/secrets/gateway';
 const influxSecretDir = '/var/openfaas/secrets';
 
-/** system/sources.yaml as the cluster sees it: same topics, in-cluster addresses, secrets as files. */
-export function clusterSources(sources: Sources): Sources {
+/**
+ * system/sources.yaml as the cluster sees it: same topics, in-cluster addresses, secrets as files.
+ * The local-only keys (connector, prometheus, alertmanager ports) are left out: the cluster has
+ * its own Prometheus, and the loader's defaults fill them.
+ */
+export function clusterSources(sources: Sources): Omit<Sources, 'connector' | 'prometheus' | 'alertmanager'> {
   // Only the keys of sources.yaml: the loaded config also carries machine-local paths (home, cache).
   return {
     kafka: { ...sources.kafka, brokers: [kafkaBootstrap] },
