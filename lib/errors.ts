@@ -1,26 +1,28 @@
 /**
- * One registry of error codes for every part of cdnfaas. Each code has a stable name,
- * the HTTP status it maps to at an HTTP edge, and whether retrying can help. Callers
- * classify errors with `instanceof CdnfaasError` and `error.code`, never by message text.
+ * One registry of error codes for every part of cdnfaas. Each code has a stable name and the
+ * HTTP status it maps to at an HTTP edge. Callers classify errors with `instanceof CdnfaasError`
+ * and `error.code`, never by message text. Whether to retry is decided from that status where
+ * the error crosses HTTP (the connector retries 5xx and 429, and rejects a record on other 4xx),
+ * so the registry carries no retry flag of its own that could disagree with it.
  */
 export const errorCodes = {
-  CONFIG_INVALID: { status: 500, retriable: false, summary: 'a configuration value is missing or malformed' },
-  CONFIG_NOT_FOUND: { status: 500, retriable: false, summary: 'a configuration file does not exist' },
-  PORT_IN_USE: { status: 500, retriable: false, summary: 'a TCP port a service needs is taken' },
-  SERVICE_UNHEALTHY: { status: 503, retriable: true, summary: 'a service did not become healthy in time' },
-  SERVICE_UNREACHABLE: { status: 503, retriable: true, summary: 'a service does not answer at its address' },
-  OBTAIN_FAILED: { status: 500, retriable: true, summary: 'downloading or building a service failed' },
-  TOOL_MISSING: { status: 500, retriable: false, summary: 'a program cdnfaas needs is not installed' },
-  INVALID_INPUT: { status: 400, retriable: false, summary: 'input does not match its schema' },
-  PAYLOAD_TOO_LARGE: { status: 413, retriable: false, summary: 'a request body exceeds the limit' },
-  UNAUTHORIZED: { status: 401, retriable: false, summary: 'credentials are missing or wrong' },
-  NOT_FOUND: { status: 404, retriable: false, summary: 'the named resource does not exist' },
-  CONFLICT: { status: 409, retriable: false, summary: 'the resource exists with different content' },
-  TOO_MANY_REQUESTS: { status: 429, retriable: true, summary: 'the function is at its concurrency limit' },
-  TIMEOUT: { status: 504, retriable: true, summary: 'an operation exceeded its deadline' },
-  UPSTREAM_FAILED: { status: 502, retriable: true, summary: 'a downstream service answered with an error' },
-  INTERNAL: { status: 500, retriable: false, summary: 'an unexpected fault inside cdnfaas' },
-} as const satisfies Record<string, { status: number; retriable: boolean; summary: string }>;
+  CONFIG_INVALID: { status: 500, summary: 'a configuration value is missing or malformed' },
+  CONFIG_NOT_FOUND: { status: 500, summary: 'a configuration file does not exist' },
+  PORT_IN_USE: { status: 500, summary: 'a TCP port a service needs is taken' },
+  SERVICE_UNHEALTHY: { status: 503, summary: 'a service did not become healthy in time' },
+  SERVICE_UNREACHABLE: { status: 503, summary: 'a service does not answer at its address' },
+  OBTAIN_FAILED: { status: 500, summary: 'downloading or building a service failed' },
+  TOOL_MISSING: { status: 500, summary: 'a program cdnfaas needs is not installed' },
+  INVALID_INPUT: { status: 400, summary: 'input does not match its schema' },
+  PAYLOAD_TOO_LARGE: { status: 413, summary: 'a request body exceeds the limit' },
+  UNAUTHORIZED: { status: 401, summary: 'credentials are missing or wrong' },
+  NOT_FOUND: { status: 404, summary: 'the named resource does not exist' },
+  CONFLICT: { status: 409, summary: 'the resource exists with different content' },
+  TOO_MANY_REQUESTS: { status: 429, summary: 'the function is at its concurrency limit' },
+  TIMEOUT: { status: 504, summary: 'an operation exceeded its deadline' },
+  UPSTREAM_FAILED: { status: 502, summary: 'a downstream service answered with an error' },
+  INTERNAL: { status: 500, summary: 'an unexpected fault inside cdnfaas' },
+} as const satisfies Record<string, { status: number; summary: string }>;
 
 export type ErrorCode = keyof typeof errorCodes;
 
@@ -35,7 +37,6 @@ export interface ErrorDetails {
 export class CdnfaasError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
-  readonly retriable: boolean;
   readonly hint: string | undefined;
   readonly context: Record<string, unknown>;
 
@@ -44,7 +45,6 @@ export class CdnfaasError extends Error {
     this.name = 'CdnfaasError';
     this.code = code;
     this.status = errorCodes[code].status;
-    this.retriable = errorCodes[code].retriable;
     this.hint = details.hint;
     this.context = details.context ?? {};
   }

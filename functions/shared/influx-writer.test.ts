@@ -37,9 +37,11 @@ describe('writeError', () => {
       400,
       false,
     ],
-  ])('maps %s to %s (%d, retriable %s)', (_label, error, code, status, retriable) => {
+  ])('maps %s to %s (%d, retried by the connector: %s)', (_label, error, code, status, retried) => {
     const mapped = writeError(error, settings);
-    expect(mapped).toMatchObject({ code, status, retriable });
+    expect(mapped).toMatchObject({ code, status });
+    // The status is what crosses HTTP: the connector retries a 5xx and rejects the record on a 4xx.
+    expect(mapped.status >= 500).toBe(retried);
     expect(mapped.context).toEqual(settings);
   });
 

@@ -43,7 +43,6 @@ describe('load-data while InfluxDB is unavailable', () => {
     await expect(handler(batchEventOf(records), recordingContext())).rejects.toMatchObject({
       code: 'SERVICE_UNREACHABLE',
       status: 503,
-      retriable: true,
     });
     expect(await countPoints(target, database, 'cdn_client_data')).toBe(0);
   });
