@@ -1,5 +1,5 @@
 /**
- * Waiting between attempts, for every part of cdnfaas outside the connector's own copy: an
+ * Waiting between attempts, for every part of cdnfaas: an
  * exponential delay with a cap and optional jitter, restart delays for crashed processes (the
  * same curve, reset once a process stayed up), and a sleep that ends when shutdown is asked for,
  * so no loop keeps a process alive after its signal aborted.

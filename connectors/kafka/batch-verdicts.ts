@@ -3,7 +3,7 @@ import type { Gateway } from './gateway-client.ts';
 import type { Limiter } from './limiter.ts';
 import { encodeRecord, type BufferedRecord, type WireRecord } from './records.ts';
 import { resolveBatch, type Verdict } from './resolve-batch.ts';
-import { sleep, type RetryPolicy } from './retry.ts';
+import { sleep, type RetryPolicy } from '../../lib/backoff.ts';
 import type { Telemetry } from './telemetry.ts';
 
 /** Shared by a function's partitions: when it last answered records with success (ms). */

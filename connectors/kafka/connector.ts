@@ -10,7 +10,7 @@ import {
   type FunctionSpec,
 } from './function-spec.ts';
 import type { Gateway } from './gateway-client.ts';
-import { sleep, type RetryPolicy } from './retry.ts';
+import { sleep, type RetryPolicy } from '../../lib/backoff.ts';
 import type { Telemetry } from './telemetry.ts';
 
 export interface ConnectorOptions {

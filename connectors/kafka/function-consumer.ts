@@ -15,7 +15,7 @@ import {
   transactionTimeoutMs,
   type Publisher,
 } from './publisher.ts';
-import { sleep, type RetryPolicy } from './retry.ts';
+import { sleep, type RetryPolicy } from '../../lib/backoff.ts';
 import type { Telemetry } from './telemetry.ts';
 
 export interface FunctionConsumerDeps {

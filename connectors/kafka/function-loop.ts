@@ -8,7 +8,7 @@ import { planPublish, type PartitionOffset } from './publish-plan.ts';
 import type { Publisher, PublishTiming } from './publisher.ts';
 import type { BufferedRecord } from './records.ts';
 import type { Verdict } from './resolve-batch.ts';
-import { isAborted, sleep, type RetryPolicy } from './retry.ts';
+import { isAborted, sleep, type RetryPolicy } from '../../lib/backoff.ts';
 import type { Telemetry } from './telemetry.ts';
 import { Wakeup } from './wakeup.ts';
 

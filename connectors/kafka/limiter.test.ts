@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Limiter } from './limiter.ts';
-import { AbortedError } from './retry.ts';
+import { AbortedError } from '../../lib/backoff.ts';
 
 describe('Limiter', () => {
   it('holds callers beyond capacity in arrival order', async () => {

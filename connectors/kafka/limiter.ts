@@ -1,4 +1,4 @@
-import { AbortedError } from './retry.ts';
+import { AbortedError } from '../../lib/backoff.ts';
 
 interface Waiter {
   resolve: () => void;

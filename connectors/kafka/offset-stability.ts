@@ -1,6 +1,6 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { CdnfaasError } from '../../lib/errors.ts';
-import { sleep } from './retry.ts';
+import { sleep } from '../../lib/backoff.ts';
 
 /**
  * A partition that moves to this instance may still have a transaction of its earlier owner in

@@ -1,7 +1,7 @@
 import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import type { PartitionOffset, PublishPlan } from './publish-plan.ts';
 import { splitIntoRequests } from './request-chunks.ts';
-import { backoffDelay, sleep, type RetryPolicy } from './retry.ts';
+import { backoffDelay, sleep, type RetryPolicy } from '../../lib/backoff.ts';
 
 export type PublishResult = 'committed' | 'stale';
 

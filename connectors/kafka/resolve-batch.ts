@@ -1,5 +1,5 @@
 import type { InvokeOutcome } from './invoke-outcome.ts';
-import { backoffDelay, type RetryPolicy } from './retry.ts';
+import { backoffDelay, type RetryPolicy } from '../../lib/backoff.ts';
 
 /** Who sent a record to the dead-letter topic: the function's answer, bisection, or the connector. */
 export type RejectedBy = 'function' | 'poison' | 'connector';

@@ -8,7 +8,8 @@ import { Connector } from './connector.ts';
 import type { CredentialSource } from './credentials.ts';
 import { createGatewayClient } from './gateway-client.ts';
 import { createKafka } from './kafka-client.ts';
-import { defaultRetryPolicy, type RetryPolicy } from './retry.ts';
+import type { RetryPolicy } from '../../lib/backoff.ts';
+import { defaultRetryPolicy } from './retry.ts';
 import { buildServer } from './server.ts';
 import { createTelemetry } from './telemetry.ts';
 
