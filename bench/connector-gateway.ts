@@ -3,11 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  basicAuthHeader,
-  credentialsFromDirectory,
-  type CredentialSource,
-} from '../connectors/kafka/credentials.ts';
+import { credentialsFromDirectory, type CredentialSource } from '../connectors/kafka/credentials.ts';
+import { basicAuthHeader } from '../lib/basic-auth.ts';
 import { CdnfaasError } from '../lib/errors.ts';
 import { freePort } from '../lib/ports.ts';
 import { buildStack } from '../runtime/build/index.ts';

@@ -17,7 +17,7 @@ import {
   waitForReady,
   type GatewayAccess,
 } from '../deploy/local/pipeline/deploy-stack.ts';
-import { predictModelDir } from '../deploy/local/pipeline/up.ts';
+import { predictModelDir } from '../deploy/local/pipeline/model.ts';
 import { createKafka } from '../lib/kafka.ts';
 import type { Logger } from '../lib/logger.ts';
 import { buildStack } from '../runtime/build/index.ts';

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { predictModelDir } from '../../deploy/local/pipeline/up.ts';
+import { predictModelDir } from '../../deploy/local/pipeline/model.ts';
 import { projectRoot } from '../../system/config.ts';
 
 const run = promisify(execFile);

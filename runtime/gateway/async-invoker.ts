@@ -2,7 +2,8 @@ import { request } from 'undici';
 import { CdnfaasError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { FunctionProvider } from '../provider/types.ts';
-import { forwardBuffered, upstreamError, type ForwardCall, type ForwardLimits } from './forward.ts';
+import type { ForwardCall, ForwardLimits } from './forward-call.ts';
+import { forwardBuffered, upstreamError } from './forward.ts';
 import type { GatewayMetrics } from './metrics.ts';
 
 export interface AsyncJob {

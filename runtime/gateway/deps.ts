@@ -3,7 +3,7 @@ import type { SecretStore } from '../provider/secret-store.ts';
 import type { FunctionProvider } from '../provider/types.ts';
 import type { AsyncInvoker } from './async-invoker.ts';
 import type { BasicAuthCredentials } from './credentials.ts';
-import type { ForwardLimits } from './forward.ts';
+import type { ForwardLimits } from './forward-call.ts';
 import type { GatewayInfo } from './info.ts';
 import type { GatewayMetrics } from './metrics.ts';
 

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { downstreamHeaders, readBody, upstreamHeaders, upstreamError, type ForwardCall } from './forward.ts';
+import { downstreamHeaders, readBody, upstreamHeaders, type ForwardCall } from './forward-call.ts';
+import { upstreamError } from './forward.ts';
 
 function call(overrides: Partial<ForwardCall> = {}): ForwardCall {
   return {

@@ -15,8 +15,6 @@ import {
   type UpstreamResponse,
 } from './forward-call.ts';
 
-export * from './forward-call.ts';
-
 /** undici errors raised before the request was written: safe to send elsewhere. */
 const notDeliveredCodes = new Set([
   'ECONNREFUSED',

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { basicAuthHeader } from '../../connectors/kafka/credentials.ts';
+import { basicAuthHeader } from '../../lib/basic-auth.ts';
 import { groupIdFor } from '../../connectors/kafka/function-spec.ts';
 import { createKafka } from '../../connectors/kafka/kafka-client.ts';
 import { buildServer } from '../../connectors/kafka/server.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Admin } from 'kafkajs';
 import { readStoredCounts, type StoredCounts } from '../../deploy/local/pipeline/stored.ts';
-import { predictModelDir } from '../../deploy/local/pipeline/up.ts';
+import { predictModelDir } from '../../deploy/local/pipeline/model.ts';
 import type { StackFunction } from '../../runtime/stack/stack-file.ts';
 import { CdnfaasError, isCdnfaasError } from '../../lib/errors.ts';
 import { readGroupLag, type LagTarget } from '../../runtime/lag/reader.ts';

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CdnfaasError } from '../../../lib/errors.ts';
 import type { GatewayDeps } from '../deps.ts';
-import { readBody } from '../forward.ts';
+import { readBody } from '../forward-call.ts';
 import { describeCall, splitFunctionUrl, targetFunction } from './invoke.ts';
 
 type Request = FastifyRequest;

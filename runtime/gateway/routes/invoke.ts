@@ -5,7 +5,8 @@ import { CdnfaasError } from '../../../lib/errors.ts';
 import { isFunctionName, splitQualifiedName } from '../../provider/names.ts';
 import { defaultNamespace } from '../../provider/types.ts';
 import type { GatewayDeps } from '../deps.ts';
-import { forwardStreaming, prepareBody, type ForwardCall } from '../forward.ts';
+import { prepareBody, type ForwardCall } from '../forward-call.ts';
+import { forwardStreaming } from '../forward.ts';
 import { toCdnfaasError } from '../http-errors.ts';
 
 /** The parts of `/function/<name>[/<path>][?<query>]`, undecoded: the path is forwarded as sent. */
