@@ -1,5 +1,6 @@
 import uPlot from 'uplot';
 import type { ChartPanel } from '../view-model.ts';
+import { axisIncrs, byteAxisLabels } from './axis.ts';
 import { formatValue } from './format.ts';
 
 const palette = [
@@ -59,7 +60,11 @@ export class Chart {
             size: 70,
             // Counts (lag, replicas) step by whole numbers; the axis never shows 0.2 of a replica.
             ...(unit === 'count' ? { incrs: wholeSteps } : {}),
-            values: (_u, splits) => splits.map((v) => formatValue(v, unit)),
+            ...(axisIncrs(unit) ? { incrs: axisIncrs(unit) } : {}),
+            values: (_u, splits) =>
+              unit === 'bytes' || unit === 'bytes-per-second'
+                ? byteAxisLabels(splits, unit)
+                : splits.map((v) => formatValue(v, unit)),
           },
         ],
         series: [
