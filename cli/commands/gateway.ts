@@ -3,7 +3,12 @@ import { mountDashboard } from '../../dashboard/gateway-mount.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { createGateway, listenGateway } from '../../runtime/gateway/server.ts';
 import { openImageStore } from '../../runtime/images/store.ts';
+import { readyHealth } from '../../deploy/local/monitoring-service.ts';
+import { CdnfaasError } from '../../lib/errors.ts';
+import type { AlertingMode } from '../../runtime/scaling/gateway-rule.ts';
 import { loadConfig, projectRoot } from '../../system/config.ts';
+
+const alertingModes: AlertingMode[] = ['auto', 'gateway', 'off'];
 
 /** `cdnfaas gateway`: the OpenFaaS-compatible gateway and process provider in the foreground. */
 export function register(program: Command): void {
@@ -17,15 +22,39 @@ export function register(program: Command): void {
       'port to listen on (default: gateway.port of system/sources.yaml, or GATEWAY_PORT)',
       Number,
     )
-    .action(async (options: { port?: number }) => {
+    .option(
+      '--alerting <mode>',
+      'who evaluates APIHighInvocationRate for HTTP-called functions: auto (Prometheus and AlertManager when both answer, else the gateway), gateway, off (default: CDNFAAS_ALERTING or auto)',
+    )
+    .action(async (options: { port?: number; alerting?: string }) => {
       const config = loadConfig();
       const logger = createLogger({ service: 'gateway' });
       const port = options.port ?? config.gateway.port;
+      const mode = options.alerting ?? process.env.CDNFAAS_ALERTING ?? 'auto';
+      if (!alertingModes.includes(mode as AlertingMode)) {
+        throw new CdnfaasError(
+          'INVALID_INPUT',
+          `--alerting ${mode} is not one of ${alertingModes.join(', ')}`,
+          {
+            hint: 'use auto, gateway or off',
+          },
+        );
+      }
       const gateway = createGateway({
         home: config.home,
         projectRoot,
         images: openImageStore(config.home),
         logger,
+        alerting: {
+          mode: mode as AlertingMode,
+          externalAlerting: async () => {
+            const [prometheus, alertmanager] = await Promise.all([
+              readyHealth(`http://127.0.0.1:${config.prometheus.port}`),
+              readyHealth(`http://127.0.0.1:${config.alertmanager.port}`),
+            ]);
+            return prometheus.healthy && alertmanager.healthy;
+          },
+        },
       });
       mountDashboard(gateway, config, port, logger);
       const url = await listenGateway(gateway, '127.0.0.1', port);

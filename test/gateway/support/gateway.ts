@@ -44,6 +44,8 @@ export interface TestGatewayOptions {
   provider?: GatewayOptions['provider'];
   /** Reuse this home (its images and saved functions) instead of a fresh one; it is kept on stop. */
   home?: string;
+  /** The gateway's own APIHighInvocationRate evaluator (default off). */
+  alerting?: GatewayOptions['alerting'];
 }
 
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
@@ -57,6 +59,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     logger,
     closeGraceMs: 1_000,
     ...(options.limits === undefined ? {} : { limits: options.limits }),
+    ...(options.alerting === undefined ? {} : { alerting: options.alerting }),
     provider: {
       health: {
         startupIntervalMs: 5,
