@@ -4,7 +4,7 @@
  * there are, how many distinct points they become (exact, for this run) and the odds of a
  * collision (analytic, over all possible ids).
  *
- *   npx tsx functions/identity-report.ts ../shared/data/test_cdn.csv [--truncate-minute] [--shuffle SEED]
+ *   npx tsx scripts/identity-report.ts ../shared/data/test_cdn.csv [--truncate-minute] [--shuffle SEED]
  *     [--partitions 6] [--batch 1000]
  *
  * cdn_raw coordinates are assigned round-robin over the partitions (the replay sends without a
@@ -17,13 +17,13 @@ import type { ClientData } from '../contracts/client-data.ts';
 import type { RawRecord } from '../contracts/raw-record.ts';
 import { createRng, hashString } from '../lib/prng.ts';
 import { readCsvRecords } from '../simulator/csv-rows.ts';
-import { clientDataPoint } from './load-data/client-data-point.ts';
-import { predictionPoint } from './load-predictions/prediction-point.ts';
-import { sampleIdOf } from './provide/sample-id.ts';
-import { provideRecord } from './provide/stage.ts';
-import { collisionOdds, groupSizes } from './shared/identity-odds.ts';
-import { pointIdentity } from './shared/point.ts';
-import { parseInstant, nsPerMillisecond } from './shared/point-time.ts';
+import { clientDataPoint } from '../functions/load-data/client-data-point.ts';
+import { predictionPoint } from '../functions/load-predictions/prediction-point.ts';
+import { sampleIdOf } from '../functions/provide/sample-id.ts';
+import { provideRecord } from '../functions/provide/stage.ts';
+import { collisionOdds, groupSizes } from '../functions/shared/identity-odds.ts';
+import { pointIdentity } from '../functions/shared/point.ts';
+import { parseInstant, nsPerMillisecond } from '../functions/shared/point-time.ts';
 
 const { values: options, positionals } = parseArgs({
   allowPositionals: true,
@@ -37,7 +37,7 @@ const { values: options, positionals } = parseArgs({
 const csv = positionals[0];
 if (csv === undefined) {
   console.error(
-    'usage: npx tsx functions/identity-report.ts CSV [--truncate-minute] [--shuffle SEED] [--partitions N] [--batch N]',
+    'usage: npx tsx scripts/identity-report.ts CSV [--truncate-minute] [--shuffle SEED] [--partitions N] [--batch N]',
   );
   process.exit(2);
 }
