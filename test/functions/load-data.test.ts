@@ -1,39 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batchResponseSchema } from '../../contracts/batch.ts';
-import type { Handler } from '../../template/node20-ts/function.ts';
+import { describe, expect, it } from 'vitest';
 import { recordingContext } from '../../functions/shared/testing.ts';
-import {
-  countPoints,
-  createDatabase,
-  dropDatabase,
-  influxTarget,
-  loaderEnv,
-  selectRows,
-  uniqueDatabase,
-} from './support/influx.ts';
-import { batchEventOf, kafkaRecords, provided, rawRow, singleEventOf } from './support/records.ts';
+import { countPoints, selectRows } from './support/influx.ts';
+import { loaderUnderTest } from './support/loader.ts';
+import { kafkaRecords, provided, rawRow, singleEventOf } from './support/records.ts';
 
-const target = influxTarget();
-const database = uniqueDatabase('load_data');
-let handler: Handler;
-
-beforeAll(async () => {
-  await createDatabase(target, database);
-  Object.assign(process.env, loaderEnv(target, database));
-  handler = (await import('../../functions/load-data/handler.ts')).default;
-});
-
-afterAll(async () => {
-  await dropDatabase(target, database);
-});
-
-async function store(records: ReturnType<typeof kafkaRecords>) {
-  const context = recordingContext();
-  const response = batchResponseSchema.parse(await handler(batchEventOf(records), context));
-  expect(context.statusCode).toBe(200);
-  expect(response.results.every((result) => result.status === 'ok')).toBe(true);
-  return response;
-}
+const loader = loaderUnderTest('load-data');
+const { target, database, store } = loader;
 
 describe('load-data writes cdn_client_data', () => {
   it('stores a batch once even when it is delivered twice', async () => {
@@ -104,7 +76,7 @@ describe('load-data writes cdn_client_data', () => {
   it('stores an ad-hoc ClientData', async () => {
     const [value] = provided([rawRow({ timestamp: '2088-05-19 07:00:00', user_id: '99' })], 60_000);
     const context = recordingContext();
-    await handler(singleEventOf(value), context);
+    await loader.handler()(singleEventOf(value), context);
     expect(context.statusCode).toBe(200);
     const rows = await selectRows(
       target,

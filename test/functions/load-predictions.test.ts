@@ -1,32 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batchResponseSchema } from '../../contracts/batch.ts';
+import { describe, expect, it } from 'vitest';
 import type { Prediction } from '../../contracts/prediction.ts';
-import type { Handler } from '../../template/node20-ts/function.ts';
 import { recordingContext } from '../../functions/shared/testing.ts';
-import {
-  countPoints,
-  createDatabase,
-  dropDatabase,
-  influxTarget,
-  loaderEnv,
-  selectRows,
-  uniqueDatabase,
-} from './support/influx.ts';
-import { batchEventOf, kafkaRecords, singleEventOf } from './support/records.ts';
+import { countPoints, selectRows } from './support/influx.ts';
+import { loaderUnderTest } from './support/loader.ts';
+import { kafkaRecords, singleEventOf } from './support/records.ts';
 
-const target = influxTarget();
-const database = uniqueDatabase('load_predictions');
-let handler: Handler;
-
-beforeAll(async () => {
-  await createDatabase(target, database);
-  Object.assign(process.env, loaderEnv(target, database));
-  handler = (await import('../../functions/load-predictions/handler.ts')).default;
-});
-
-afterAll(async () => {
-  await dropDatabase(target, database);
-});
+const loader = loaderUnderTest('load-predictions');
+const { target, database, store } = loader;
 
 /** A predict batch: every prediction stamped in the same millisecond, as predict does. */
 function predictions(count: number, stamp: string, prefix: string): Prediction[] {
@@ -37,11 +17,6 @@ function predictions(count: number, stamp: string, prefix: string): Prediction[]
     tag: i % 50 === 0 ? 'anomaly' : 'normal',
     pipeline_type: 'cdn-kmeans@test',
   }));
-}
-
-async function store(records: ReturnType<typeof kafkaRecords>) {
-  const response = batchResponseSchema.parse(await handler(batchEventOf(records), recordingContext()));
-  expect(response.results.every((result) => result.status === 'ok')).toBe(true);
 }
 
 describe('load-predictions writes predictions', () => {
@@ -84,7 +59,7 @@ describe('load-predictions writes predictions', () => {
   it('stores an ad-hoc Prediction', async () => {
     const [prediction] = predictions(1, '2088-05-19T09:00:00.000Z', 'adhoc');
     const context = recordingContext();
-    await handler(singleEventOf(prediction), context);
+    await loader.handler()(singleEventOf(prediction), context);
     expect(context.statusCode).toBe(200);
     const rows = await selectRows(
       target,

@@ -1,0 +1,54 @@
+// A loader's handler under test against a database of its own: created before the file's tests,
+// dropped after, with the loader's environment pointing at it.
+import { afterAll, beforeAll, expect } from 'vitest';
+import { batchResponseSchema, type BatchResponse } from '../../../contracts/batch.ts';
+import { recordingContext } from '../../../functions/shared/testing.ts';
+import type { Handler } from '../../../template/node20-ts/function.ts';
+import {
+  createDatabase,
+  dropDatabase,
+  influxTarget,
+  loaderEnv,
+  uniqueDatabase,
+  type InfluxTarget,
+} from './influx.ts';
+import { batchEventOf, type kafkaRecords } from './records.ts';
+
+export interface LoaderUnderTest {
+  target: InfluxTarget;
+  database: string;
+  /** The handler, once the file's beforeAll has run. */
+  handler(): Handler;
+  /** Calls the handler with one batch and expects 200 with every record ok. */
+  store(records: ReturnType<typeof kafkaRecords>): Promise<BatchResponse>;
+}
+
+export function loaderUnderTest(name: 'load-data' | 'load-predictions'): LoaderUnderTest {
+  const target = influxTarget();
+  const database = uniqueDatabase(name.replace('-', '_'));
+  let handler: Handler | undefined;
+  beforeAll(async () => {
+    await createDatabase(target, database);
+    Object.assign(process.env, loaderEnv(target, database));
+    handler = (await import(`../../../functions/${name}/handler.ts`)).default as Handler;
+  });
+  afterAll(async () => {
+    await dropDatabase(target, database);
+  });
+  const loaded = (): Handler => {
+    if (handler === undefined) throw new Error(`${name}'s handler is read before beforeAll imported it`);
+    return handler;
+  };
+  return {
+    target,
+    database,
+    handler: loaded,
+    async store(records) {
+      const context = recordingContext();
+      const response = batchResponseSchema.parse(await loaded()(batchEventOf(records), context));
+      expect(context.statusCode).toBe(200);
+      expect(response.results.every((result) => result.status === 'ok')).toBe(true);
+      return response;
+    },
+  };
+}
