@@ -33,7 +33,6 @@ import {
   connectorFigures,
   gatewayFigures,
   pipelineFigures,
-  type Json,
 } from './reporting/from-benchmarks.ts';
 import { measureJavaEosAnchor } from './anchors/java-eos.ts';
 import { renderReport } from './reporting/markdown.ts';
@@ -43,8 +42,8 @@ import {
   type Anchors,
   type BenchReport,
   type EchoAnchorFigures,
-  type Measured,
 } from './reporting/model.ts';
+import type { Json, Measured } from './reporting/measured.ts';
 import { realTimeFigures, type RealTimeFigures } from './reporting/realtime.ts';
 import { measureAutoscaler } from './scenarios/autoscaler.ts';
 import { measureInfluxWrite } from './scenarios/influx-write.ts';

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { projectRoot } from '../../system/config.ts';
-import type { Json } from './from-benchmarks.ts';
+import type { Json } from './measured.ts';
 
 export interface ChildBenchmark {
   name: string;

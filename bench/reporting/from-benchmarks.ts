@@ -7,14 +7,10 @@ import {
   type ConnectorFigures,
   type GatewayFigures,
   type LimitValues,
-  type Measured,
   type PipelineFigures,
 } from './model.ts';
 
-// The other benchmarks' JSON has no shared schema: keys are read where they are expected, and a
-// key that is not there gives a missing figure, never a zero.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Json = Record<string, any>;
+import type { Json, Measured } from './measured.ts';
 
 const missing = (reason: string) => ({ status: 'missing' as const, reason });
 

@@ -2,7 +2,8 @@
 // MET / NOT MET, the CPU per process, the latency budget per stage, the anchors and the scaling
 // curve. Pure: the report in, Markdown lines out.
 import { markdownTable } from '../../chaos/tables.ts';
-import type { BenchReport, EchoAnchorFigures, Measured } from './model.ts';
+import type { Measured } from './measured.ts';
+import type { BenchReport, EchoAnchorFigures } from './model.ts';
 import { pathSumMs, predictionPath, targets, type StageBudget } from './realtime.ts';
 import { saturation, scalingVerdict } from './scaling.ts';
 

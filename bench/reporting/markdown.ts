@@ -1,7 +1,8 @@
 // bench/REPORT.md from the report: every figure beside the limit measured in the same run. Pure.
 import { markdownTable } from '../../chaos/tables.ts';
 import { renderRealTime } from './markdown-realtime.ts';
-import type { BenchReport, Measured, Ratio } from './model.ts';
+import type { Measured } from './measured.ts';
+import type { BenchReport, Ratio } from './model.ts';
 
 const int = (n: number | undefined) =>
   n === undefined || !Number.isFinite(n) ? 'n/a' : Math.round(n).toLocaleString('en-US');

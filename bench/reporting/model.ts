@@ -12,8 +12,7 @@ import type { ScalingResult } from '../scenarios/scaling.ts';
 import type { StageResult } from '../scenarios/stages.ts';
 import type { RealTimeFigures } from './realtime.ts';
 
-/** A part that was measured, or why it was not (never an invented figure). */
-export type Measured<T> = ({ status: 'measured' } & T) | { status: 'missing'; reason: string };
+import type { Measured } from './measured.ts';
 
 export interface Ratio {
   /** What the figure is compared with, in words. */

@@ -1,8 +1,7 @@
 // The real-time figures of bench/out/pipeline.json in the report's terms: idle and steady latency,
 // throughput, CPU per record with its breakdown, and the latency budget per stage. Pure: a JSON
 // object in, figures out; a key that is not there is a missing figure, never a zero.
-import type { Json } from './from-benchmarks.ts';
-import type { Measured } from './model.ts';
+import type { Json, Measured } from './measured.ts';
 
 /** What the system must reach, as the real-time issue states it. */
 export const targets = {

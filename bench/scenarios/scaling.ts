@@ -7,10 +7,8 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { backgroundPaths } from '../../deploy/local/pipeline/background.ts';
-import { servicesUp } from '../../deploy/local/index.ts';
 import { readRecord } from '../../deploy/local/processes.ts';
 import { CdnfaasError } from '../../lib/errors.ts';
 import { defaultSourcesFile, loadConfig, projectRoot } from '../../system/config.ts';
@@ -19,7 +17,6 @@ import { throughputPhase } from '../pipeline/phases.ts';
 import { pidListeningOn, startCpuSampler } from '../pipeline/process-cpu.ts';
 import { generatedRecords } from '../pipeline/workload.ts';
 import { startWriteProxy, type WriteProxy } from '../pipeline/write-proxy.ts';
-import { scalingSection } from '../reporting/markdown-realtime.ts';
 import type { ScalingRun } from '../reporting/scaling.ts';
 import type { StackYaml } from './stages.ts';
 
@@ -194,26 +191,4 @@ export function countsFrom(text: string | undefined, fallback: number[]): number
   if (counts.some((n) => !Number.isInteger(n) || n < 1))
     throw new CdnfaasError('INVALID_INPUT', `expected whole numbers separated by commas, not "${text}"`);
   return counts;
-}
-
-async function main(): Promise<void> {
-  const say = (line: string) => process.stderr.write(`${line}\n`);
-  const config = loadConfig();
-  await servicesUp(config, { onProgress: (event) => say(`  ${event.service}: ${event.message}`) });
-  const result = await measureScaling({
-    replicas: countsFrom(process.env.BENCH_SCALING_REPLICAS, [1, 2, 4]),
-    partitions: countsFrom(process.env.BENCH_SCALING_PARTITIONS, [6, 12]),
-    records: Number(process.env.BENCH_RECORDS ?? 40_000),
-    say,
-  });
-  process.stdout.write(`${scalingSection({ status: 'measured', ...result }).join('\n')}\n`);
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  main().catch((error: unknown) => {
-    process.stderr.write(
-      `bench:scaling failed: ${error instanceof CdnfaasError ? error.describe() : String((error as Error).stack ?? error)}\n`,
-    );
-    process.exit(1);
-  });
 }

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { register } from '../../cli/commands/connector.ts';
+import { registerConnectorCommand } from './command.ts';
 import { isCdnfaasError } from '../../lib/errors.ts';
 
 /**
@@ -7,7 +7,7 @@ import { isCdnfaasError } from '../../lib/errors.ts';
  * else of the CLI, so the bundle carries neither the gateway, training nor ONNX Runtime.
  */
 const program = new Command('cdnfaas').exitOverride();
-register(program);
+registerConnectorCommand(program);
 
 try {
   await program.parseAsync(process.argv);
