@@ -9,7 +9,8 @@ import { readTrainingCsv, type TrainingRecord } from './dataset.ts';
 import { scoreRecords } from './evaluate.ts';
 import { buildMetadata, writeModelBundle } from './export.ts';
 import { buildMetrics } from './metrics.ts';
-import { createScorer, loadModelBundle } from './model-bundle.ts';
+import { loadModelBundle } from './model-bundle.ts';
+import { createScorer } from './scorer.ts';
 import { defaultTrainOptions, trainModel, type TrainOptions } from './train.ts';
 
 /**

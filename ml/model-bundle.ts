@@ -111,5 +111,3 @@ export async function loadModelBundle(dir: string): Promise<ModelBundle> {
   }
   return { dir, modelPath, preprocessing, metadata };
 }
-
-export { createScorer, type Score, type Scorer, type ScorerOptions } from './scorer.ts';
