@@ -49,6 +49,7 @@ import { measureAutoscaler } from './scenarios/autoscaler.ts';
 import { measureInfluxWrite } from './scenarios/influx-write.ts';
 import { measureReplayBurst } from './scenarios/replay-burst.ts';
 import { measureScaling } from './scenarios/scaling.ts';
+import { measureHttpAutoscalingRun } from './scenarios/http-autoscaling-run.ts';
 import { measureRollback } from './scenarios/rollback.ts';
 import { measureStage } from './scenarios/stages.ts';
 import { clientDataOf, predictionsOf, rawValues } from './scenarios/workload.ts';
@@ -289,6 +290,10 @@ const scaling = await part('scaling curve: replicas per function x partitions', 
   }),
 );
 const autoscaler = await part('autoscaler reaction', () => measureAutoscaler(scale(40_000, 20_000), say));
+const httpAutoscaling = await part(
+  'HTTP autoscaling (APIHighInvocationRate, the gateway evaluating it)',
+  () => measureHttpAutoscalingRun(say),
+);
 const rollback = await part('rollback under load', () =>
   measureRollback({ rate: 100, seconds: scale(20, 8), rollbackAtSeconds: scale(8, 3), say }),
 );
@@ -308,6 +313,7 @@ const report: BenchReport = {
   stages,
   pipeline: fromJson(pipelineJson, (json) => pipelineFigures(json, values)),
   autoscaler,
+  httpAutoscaling,
   rollback,
   realTime,
   influxWrite,

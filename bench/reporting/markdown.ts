@@ -180,6 +180,16 @@ export function renderReport(report: BenchReport): string {
         ]
       : ['autoscaler reaction', missing(a)!, ''],
   );
+  const h = report.httpAutoscaling;
+  ops.push(
+    h.status === 'measured'
+      ? [
+          'HTTP autoscaling (APIHighInvocationRate)',
+          `${h.timeToMaxMs === undefined ? 'max not reached' : `${s(h.timeToMaxMs / 1000)} s to ${h.max} replicas`} under load, ${h.timeBackToMinMs === undefined ? 'min not reached' : `${s(h.timeBackToMinMs / 1000)} s back to ${h.min}`} after it; ${int(h.failed)} failed of ${int(h.requests)} calls`,
+          `${int(h.ratePerSecond)} calls/s to a function without a topic, scale min ${h.min}, max ${h.max}, factor ${h.factor} %; the gateway evaluating OpenFaaS's rule (10 s rate > 5/s per replica for 5 s, repeat 30 s); replicas ${h.steps.map((step) => step.replicas).join(' -> ')}`,
+        ]
+      : ['HTTP autoscaling', missing(h)!, ''],
+  );
   const r = report.rollback;
   ops.push(
     r.status === 'measured'

@@ -7,12 +7,15 @@ import type { JavaEosAnchor } from '../anchors/java-eos.ts';
 import type { AutoscalerResult } from '../scenarios/autoscaler.ts';
 import type { InfluxWriteLatency } from '../scenarios/influx-write.ts';
 import type { ReplayBurstResult } from '../scenarios/replay-burst.ts';
+import type { HttpAutoscalingResult } from '../scenarios/http-autoscaling.ts';
 import type { RollbackResult } from '../scenarios/rollback.ts';
 import type { ScalingResult } from '../scenarios/scaling.ts';
 import type { StageResult } from '../scenarios/stages.ts';
 import type { RealTimeFigures } from './realtime.ts';
 
 import type { Measured } from './measured.ts';
+
+export type HttpAutoscalingFigures = HttpAutoscalingResult & { min: number; max: number; factor: number };
 
 export interface Ratio {
   /** What the figure is compared with, in words. */
@@ -95,6 +98,8 @@ export interface BenchReport {
   pipeline: Measured<PipelineFigures>;
   autoscaler: Measured<AutoscalerResult>;
   rollback: Measured<RollbackResult>;
+  /** A function called over HTTP, scaled by the gateway's APIHighInvocationRate rule. */
+  httpAutoscaling: Measured<HttpAutoscalingFigures>;
   /** The figures from bench/out/pipeline.json: latency, throughput, CPU, stage budget. */
   realTime: RealTimeFigures;
   /** One InfluxDB write of a loader cycle's size, per loader (the budget's InfluxDB row). */

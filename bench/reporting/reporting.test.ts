@@ -220,6 +220,23 @@ describe('REPORT.md', () => {
         maxReplicas: 2,
         peakLag: 40_000,
       },
+      httpAutoscaling: {
+        status: 'measured',
+        min: 1,
+        max: 4,
+        factor: 50,
+        ratePerSecond: 40,
+        timeToMaxMs: 16_800,
+        timeBackToMinMs: 5_900,
+        steps: [
+          { atMs: 0, replicas: 1 },
+          { atMs: 6_000, replicas: 3 },
+          { atMs: 16_800, replicas: 4 },
+          { atMs: 40_000, replicas: 1 },
+        ],
+        requests: 1_400,
+        failed: 0,
+      },
       rollback: {
         status: 'measured',
         rate: 200,
@@ -257,6 +274,10 @@ describe('REPORT.md', () => {
     expect(text).toContain('| onnxruntime | missing: no model');
     expect(text).toContain('2.7 s to the scale decision, 3.6 s to a new replica serving');
     expect(text).toContain('0 failed of 3,000 calls; p99 200 ms before, 600 ms during (max 700 ms)');
+    expect(text).toContain(
+      '16.8 s to 4 replicas under load, 5.9 s back to 1 after it; 0 failed of 1,400 calls',
+    );
+    expect(text).toContain('replicas 1 -> 3 -> 4 -> 1');
     // Every section of the real-time issue is there, a missing part with its reason.
     expect(text).toContain('| steady 1,000 records/s: p99 | <= 250 ms | missing: timed out | n/a |');
     expect(text).toContain('missing: /x/test_cdn.csv does not exist');
