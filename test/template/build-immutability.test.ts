@@ -149,7 +149,7 @@ describe('cdnfaas build and cdnfaas images', () => {
 
     const table = cli('images');
     expect(table.stdout).toMatch(
-      /^IMAGE\s+DIGEST\s+FUNCTION\s+SIZE\s+CREATED\ncdnfaas\/greet:1\.0\.0\s+sha256:/,
+      /^IMAGE\s+DIGEST\s+FUNCTION\s+MODEL\s+SIZE\s+CREATED\ncdnfaas\/greet:1\.0\.0\s+sha256:/,
     );
   });
 
