@@ -78,6 +78,8 @@ describe('services up, status and down', () => {
     expect(down).toEqual([
       expect.objectContaining({ service: 'kafka', state: 'stopped', startedByCdnfaas: true, pid }),
       expect.objectContaining({ service: 'influxdb', state: 'not running (nothing started by cdnfaas)' }),
+      expect.objectContaining({ service: 'prometheus', state: 'not running (nothing started by cdnfaas)' }),
+      expect.objectContaining({ service: 'alertmanager', state: 'not running (nothing started by cdnfaas)' }),
     ]);
     expect(await isPortFree({ host: '127.0.0.1', port: Number(broker.split(':')[1]) })).toBe(true);
     expect(foreign.server.listening).toBe(true);
