@@ -11,7 +11,7 @@
  * With CI=true a missing Prometheus or AlertManager fails the test instead of skipping it.
  */
 import { existsSync } from 'node:fs';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { servicesDown, servicesUp } from '../../deploy/local/index.ts';
 import { alertmanagerBinary, prometheusBinary } from '../../deploy/local/monitoring-files.ts';
 import { freePort } from '../../lib/ports.ts';
@@ -88,8 +88,11 @@ const ci = process.env.CI === 'true' || process.env.CI === '1';
 describe.runIf(installed || ci)('HTTP autoscaling through Prometheus and AlertManager', () => {
   let config: SystemConfig | undefined;
   let env: Record<string, string> = {};
-  afterAll(async () => {
+  // Before the file's afterEach stops the gateway and removes its home, where the services'
+  // pid records live: stopped any later, they would outlive the test.
+  afterEach(async () => {
     if (config) await servicesDown(config, { only: ['prometheus', 'alertmanager'], env });
+    config = undefined;
   });
 
   it('APIHighInvocationRate fires, AlertManager posts to /system/alert, the function goes to max and back', async () => {
