@@ -157,6 +157,8 @@ describe('lag autoscaling through the gateway', () => {
     ]);
 
     const connector = await harness.startConnector({ autoscale: true });
+    // Watched from the start: a backlog may drain before the scale-out is even seen from here.
+    const watcher = watchScaling(connector.url);
     const [zeroOut, floorOut] = await Promise.all([
       until(harness, zero, (status) => status.availableReplicas === 4, 10_000),
       until(harness, floor, (status) => status.availableReplicas === 4, 10_000),
@@ -168,7 +170,6 @@ describe('lag autoscaling through the gateway', () => {
     // was made for the 5 s scale-down window, to zero (where allowed) once the lag stayed at zero
     // for the 5 s idle period. Judged on the autoscaler's own ticks: the test sees the lag reach
     // zero later than the autoscaler may have, so timing from the test's view says nothing.
-    const watcher = watchScaling(connector.url);
     const scaleDownAfterDrain = async (
       name: string,
       predicate: (status: { replicas: number; availableReplicas: number }) => boolean,
