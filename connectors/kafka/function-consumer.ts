@@ -1,20 +1,15 @@
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
-import { Partitioners } from 'kafkajs';
 import type { Logger } from '../../lib/logger.ts';
 import type { FunctionHealth } from './batch-verdicts.ts';
 import { groupIdFor, type FunctionSpec } from './function-spec.ts';
 import { startFunctionLoop, type FunctionLoop } from './function-loop.ts';
 import type { Gateway } from './gateway-client.ts';
+import { groupOffsets, type GroupOffsets } from './group-offsets.ts';
+import { outputPartitionCounts } from './output-partitions.ts';
 import { Limiter } from './limiter.ts';
 import { createStabilityDeps, waitForStableOffsets } from './offset-stability.ts';
 import { PartitionPosition, type PositionSnapshot } from './partition-position.ts';
-import {
-  createSinkPublisher,
-  createTransactionalPublisher,
-  producerRetry,
-  transactionTimeoutMs,
-  type Publisher,
-} from './publisher.ts';
+import { publisherFor, transactionTimeoutMs, type Publisher } from './publisher.ts';
 import { sleep, type RetryPolicy } from '../../lib/backoff.ts';
 import type { Telemetry } from './telemetry.ts';
 
@@ -81,6 +76,7 @@ export class FunctionConsumer {
   #lastHeartbeatAt = 0;
   #outputPartitions = new Map<string, number>();
   readonly #stability;
+  readonly #offsets: GroupOffsets;
 
   constructor(spec: FunctionSpec, deps: FunctionConsumerDeps) {
     this.#spec = spec;
@@ -88,6 +84,7 @@ export class FunctionConsumer {
     this.#groupId = groupIdFor(spec.name);
     this.#limiter = new Limiter(this.#inFlightLimit(spec));
     this.#stability = createStabilityDeps(deps.kafka, deps.admin);
+    this.#offsets = groupOffsets(deps.admin, this.#groupId, spec.topic);
     this.#consumer = deps.kafka.consumer({
       groupId: this.#groupId,
       allowAutoTopicCreation: false,
@@ -149,15 +146,19 @@ export class FunctionConsumer {
       );
       if (!payload.restart) this.#state = 'crashed';
     });
-    // A missing output topic is reported by the publish that needs it (asking for its metadata
-    // could create it); until it exists, outputs are partitioned by key.
-    const existing = new Set(spec.outputs.length > 0 ? await this.#deps.admin.listTopics() : []);
-    const outputs = spec.outputs.filter((topic) => existing.has(topic));
-    if (outputs.length > 0) {
-      const metadata = await this.#deps.admin.fetchTopicMetadata({ topics: outputs });
-      for (const topic of metadata.topics) this.#outputPartitions.set(topic.name, topic.partitions.length);
-    }
-    this.#publisher = await this.#createPublisher();
+    this.#outputPartitions = await outputPartitionCounts(this.#deps.admin, spec.outputs);
+    const { publisher, producer } = await publisherFor(this.#deps.kafka, this.#consumer, {
+      delivery: spec.delivery,
+      groupId: this.#groupId,
+      topic: spec.topic,
+      policy: this.#deps.policy,
+      onFailure: (attempt, delayMs, error) =>
+        this.#deps.telemetry.publishFailed(spec.name, spec.topic, -1, attempt, delayMs, error),
+      transactionalId: `${this.#groupId}-${this.#deps.instanceId}`,
+      committedOffsets: (partitions) => this.#offsets.committed(partitions),
+    });
+    this.#publisher = publisher;
+    this.#producer = producer;
     await this.#publisher.prepare();
     this.#loop = startFunctionLoop({
       spec: () => this.#spec,
@@ -197,33 +198,6 @@ export class FunctionConsumer {
       },
       'consuming',
     );
-  }
-
-  async #createPublisher(): Promise<Publisher> {
-    const spec = this.#spec;
-    const options = {
-      groupId: this.#groupId,
-      topic: spec.topic,
-      policy: this.#deps.policy,
-      onFailure: (attempt: number, delayMs: number, error: unknown) =>
-        this.#deps.telemetry.publishFailed(spec.name, spec.topic, -1, attempt, delayMs, error),
-    };
-    if (spec.delivery === 'sink') {
-      this.#producer = this.#deps.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        retry: producerRetry,
-        createPartitioner: Partitioners.DefaultPartitioner,
-      });
-      await this.#producer.connect();
-      return createSinkPublisher(this.#producer, this.#consumer, options);
-    }
-    return createTransactionalPublisher(this.#deps.kafka, {
-      ...options,
-      transactionalId: `${this.#groupId}-${this.#deps.instanceId}`,
-      committedOffsets: (partitions) => this.#committedOffsets(partitions),
-    });
   }
 
   #mayCommit(generation: number): boolean {
@@ -274,9 +248,10 @@ export class FunctionConsumer {
           transactionTimeoutMs * 2,
         );
         if (!this.#live(generation)) return;
-        const committed = await this.#committedOffsets(partitions);
+        const committed = await this.#offsets.committed(partitions);
         const missing = partitions.filter((partition) => !committed.has(partition));
-        const start = missing.length === 0 ? new Map<number, bigint>() : await this.#logStartOffsets(missing);
+        const start =
+          missing.length === 0 ? new Map<number, bigint>() : await this.#offsets.logStart(missing);
         if (!this.#live(generation)) return;
         for (const partition of partitions) {
           const offset = committed.get(partition) ?? start.get(partition) ?? 0n;
@@ -298,28 +273,6 @@ export class FunctionConsumer {
 
   #live(generation: number): boolean {
     return generation === this.#generation && this.#state !== 'stopping' && this.#state !== 'stopped';
-  }
-
-  async #committedOffsets(partitions: number[]): Promise<Map<number, bigint>> {
-    const [offsets] = await this.#deps.admin.fetchOffsets({
-      groupId: this.#groupId,
-      topics: [this.#spec.topic],
-    });
-    const wanted = new Set(partitions);
-    const committed = new Map<number, bigint>();
-    for (const entry of offsets?.partitions ?? [])
-      if (wanted.has(entry.partition) && entry.offset !== '-1')
-        committed.set(entry.partition, BigInt(entry.offset));
-    return committed;
-  }
-
-  async #logStartOffsets(partitions: number[]): Promise<Map<number, bigint>> {
-    const offsets = await this.#deps.admin.fetchTopicOffsets(this.#spec.topic);
-    return new Map(
-      offsets
-        .filter((entry) => partitions.includes(entry.partition))
-        .map((entry) => [entry.partition, BigInt(entry.low)]),
-    );
   }
 
   /**

@@ -1,12 +1,12 @@
 import { batchVerdicts, type FunctionHealth } from './batch-verdicts.ts';
 import { decideCycle, splitCycle } from './cycle-plan.ts';
+import { bufferedState, cycleTiming, positionCycle, takeCycle, type Cycle } from './cycle.ts';
 import type { FunctionSpec } from './function-spec.ts';
 import type { Gateway } from './gateway-client.ts';
 import type { Limiter } from './limiter.ts';
 import type { PartitionPosition } from './partition-position.ts';
-import { planPublish, type PartitionOffset } from './publish-plan.ts';
+import { planPublish } from './publish-plan.ts';
 import type { Publisher, PublishTiming } from './publisher.ts';
-import type { BufferedRecord } from './records.ts';
 import type { Verdict } from './resolve-batch.ts';
 import { isAborted, sleep, type RetryPolicy } from '../../lib/backoff.ts';
 import type { Telemetry } from './telemetry.ts';
@@ -42,15 +42,6 @@ export interface FunctionLoop {
   readonly publishing: number;
 }
 
-interface Cycle {
-  generation: number;
-  records: BufferedRecord[];
-  positionOnly: PartitionOffset[];
-  startedAt: number;
-}
-
-const ms = (from: number, to: number) => Math.max(0, to - from) / 1000;
-
 /**
  * The hot path of one function on this instance: cycles over every partition it owns. A cycle
  * takes what is buffered (up to a round of full batches over the function's slots), invokes
@@ -74,55 +65,6 @@ export function startFunctionLoop(deps: FunctionLoopDeps): FunctionLoop {
   let failedGeneration = -1;
   /** After a dropped cycle, position-only cycles wait until then, so a refusal is not retried in a spin. */
   let quietUntil = 0;
-
-  function buffered(positions: readonly PartitionPosition[]) {
-    let records = 0;
-    let bytes = 0;
-    let oldest = Infinity;
-    for (const position of positions) {
-      if (position.held) continue;
-      records += position.buffered;
-      bytes += position.bufferedBytes;
-      oldest = Math.min(oldest, position.oldestReceivedAt ?? Infinity);
-    }
-    return { records, bytes, oldestAgeMs: records === 0 ? 0 : Date.now() - oldest };
-  }
-
-  /** Takes up to a round of full batches, a batch's worth from each partition in turn. */
-  function take(spec: FunctionSpec, positions: readonly PartitionPosition[]): Cycle | undefined {
-    const generation = positions[0]?.generation;
-    if (generation === undefined) return undefined;
-    const limits = spec.batch;
-    let room = limits.maxRecords * deps.limiter.capacity;
-    const records: BufferedRecord[] = [];
-    for (let progress = true; progress && room > 0;) {
-      progress = false;
-      for (const position of positions) {
-        if (position.held || position.buffered === 0 || room === 0) continue;
-        const taken = position.take(Math.min(limits.maxRecords, room), limits.maxBytes);
-        for (const record of taken) records.push(record);
-        room -= taken.length;
-        progress = true;
-      }
-    }
-    for (const position of positions)
-      deps.telemetry.buffered(spec.name, position.partition, position.buffered);
-    return { generation, records, positionOnly: [], startedAt: Date.now() };
-  }
-
-  function positionCycle(positions: readonly PartitionPosition[]): Cycle | undefined {
-    const moved = positions.filter((position) => position.needsPositionCommit);
-    if (moved.length === 0) return undefined;
-    return {
-      generation: moved[0]!.generation,
-      records: [],
-      positionOnly: moved.map((position) => ({
-        partition: position.partition,
-        offset: position.fetched!.toString(),
-      })),
-      startedAt: Date.now(),
-    };
-  }
 
   async function invoke(
     spec: FunctionSpec,
@@ -196,31 +138,14 @@ export function startFunctionLoop(deps: FunctionLoopDeps): FunctionLoop {
     }
     for (const dead of plan.deadLetters)
       deps.telemetry.deadLettered(spec.name, dead.record, dead.reason, dead.by);
-    const done = Date.now();
-    let fetchWait = 0;
-    let batchWait = 0;
-    for (const record of cycle.records) {
-      fetchWait += Math.max(0, record.receivedAt - record.producedAt);
-      batchWait += Math.max(0, cycle.startedAt - record.receivedAt);
-    }
-    const count = Math.max(1, cycle.records.length);
+    const timings = cycleTiming(cycle, invoked, { startedAt: publishStarted, doneAt: Date.now(), timing });
     deps.telemetry.batchCommitted(
       spec.name,
       spec.topic,
       partitions,
       cycle.records.length,
       plan.outputRecords,
-      {
-        fetchWait: fetchWait / count / 1000,
-        batchWait: batchWait / count / 1000,
-        queued: invoked.queuedMs / 1000,
-        invoke: ms(cycle.startedAt, invoked.at) - invoked.queuedMs / 1000,
-        publishWait: ms(invoked.at, publishStarted),
-        produce: timing.produceMs / 1000,
-        commit: timing.commitMs / 1000,
-        publish: ms(publishStarted, done),
-        total: ms(cycle.startedAt, done),
-      },
+      timings,
     );
   }
 
@@ -286,7 +211,7 @@ export function startFunctionLoop(deps: FunctionLoopDeps): FunctionLoop {
     while (!stopping) {
       const spec = deps.spec();
       const positions = deps.positions();
-      const state = buffered(positions);
+      const state = bufferedState(positions);
       const decision = decideCycle(
         {
           buffered: state.records,
@@ -299,8 +224,11 @@ export function startFunctionLoop(deps: FunctionLoopDeps): FunctionLoop {
         spec.batch,
       );
       let cycle: Cycle | undefined;
-      if (decision.start) cycle = take(spec, positions);
-      else if (state.records === 0 && !invoking && publishing === 0 && Date.now() >= quietUntil)
+      if (decision.start) {
+        cycle = takeCycle(positions, spec.batch, spec.batch.maxRecords * deps.limiter.capacity);
+        for (const position of positions)
+          deps.telemetry.buffered(spec.name, position.partition, position.buffered);
+      } else if (state.records === 0 && !invoking && publishing === 0 && Date.now() >= quietUntil)
         cycle = positionCycle(positions);
       if (cycle === undefined) {
         const quiet = Math.max(0, quietUntil - Date.now());

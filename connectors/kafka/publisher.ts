@@ -211,3 +211,31 @@ export function createSinkPublisher(
     },
   };
 }
+
+/**
+ * The publisher a function's delivery needs: transactional for topic stages (one producer per
+ * function and instance), or sends and offset commits through the consumer for sinks (with an
+ * idempotent producer of its own for dead letters, returned so the consumer closes it).
+ */
+export async function publisherFor(
+  kafka: Kafka,
+  consumer: Consumer,
+  options: PublisherOptions & {
+    delivery: 'transactional' | 'sink';
+    transactionalId: string;
+    committedOffsets(partitions: number[]): Promise<Map<number, bigint>>;
+  },
+): Promise<{ publisher: Publisher; producer?: Producer }> {
+  if (options.delivery === 'sink') {
+    const producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      retry: producerRetry,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    await producer.connect();
+    return { publisher: createSinkPublisher(producer, consumer, options), producer };
+  }
+  return { publisher: createTransactionalPublisher(kafka, options) };
+}
