@@ -24,12 +24,24 @@ export interface AutoscalerOptions {
   now?: () => number;
 }
 
+/** A tick that asked the gateway for another replica count. */
+export interface ScaleChange {
+  at: string;
+  from: number;
+  to: number;
+  totalLag: number;
+}
+
 export interface FunctionScaling {
   function: string;
   current: number;
   decision: Decision;
   at: string;
+  /** The last changes (up to 20), so a reader polling now and then misses none of them. */
+  changes: ScaleChange[];
 }
+
+const changesKept = 20;
 
 /**
  * Every interval: the Kafka-triggered functions from the gateway, their group's lag from the
@@ -121,12 +133,13 @@ export class Autoscaler {
       memory: this.#memory.get(status.name) ?? emptyMemory,
     });
     this.#memory.set(status.name, decision.memory);
-    this.#last.set(status.name, {
-      function: status.name,
-      current: status.replicas,
-      decision,
-      at: new Date(now).toISOString(),
-    });
+    const at = new Date(now).toISOString();
+    const changes = this.#last.get(status.name)?.changes ?? [];
+    if (decision.replicas !== status.replicas) {
+      changes.push({ at, from: status.replicas, to: decision.replicas, totalLag: decision.totalLag });
+      if (changes.length > changesKept) changes.splice(0, changes.length - changesKept);
+    }
+    this.#last.set(status.name, { function: status.name, current: status.replicas, decision, at, changes });
     this.#desired.set({ function: status.name }, decision.replicas);
     if (decision.replicas === status.replicas) return;
     await this.#options.gateway.scaleFunction(status.name, decision.replicas, this.#stop.signal);

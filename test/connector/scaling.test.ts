@@ -45,6 +45,7 @@ interface ScalingView {
       totalLag: number;
       memory: { recommendations: { at: number; replicas: number }[] };
     };
+    changes: { at: string; from: number; to: number; totalLag: number }[];
   }[];
 }
 
@@ -75,6 +76,18 @@ function watchScaling(url: string): {
             recommended: entry.decision.recommended,
             totalLag: entry.decision.totalLag,
           });
+          // The ticks that changed the replica count are all kept by the autoscaler: a slow poll
+          // under load may miss a tick, never one of those.
+          for (const change of entry.changes) {
+            const changedAt = Date.parse(change.at);
+            seen.set(changedAt, {
+              at: changedAt,
+              current: change.from,
+              replicas: change.to,
+              recommended: seen.get(changedAt)?.recommended ?? change.to,
+              totalLag: change.totalLag,
+            });
+          }
           ticks.set(entry.function, seen);
           const held = recommendations.get(entry.function) ?? new Map<number, number>();
           for (const recommendation of entry.decision.memory.recommendations)
