@@ -23,6 +23,10 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 600_000,
           fileParallelism: false,
+          // Two timing-bound tests (the lag autoscaler's scale-down windows, Prometheus scrapes of
+          // the Grafana queries) failed in full runs on a loaded 2-core machine and pass alone; a
+          // test is run again, whole and with every assertion, before it counts as failed.
+          retry: 2,
         },
       },
     ],
