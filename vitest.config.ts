@@ -2,7 +2,11 @@ import { defineConfig } from 'vitest/config';
 
 // Unit tests sit beside the code (x.test.ts) and need no services. Integration tests live in
 // test/ and get real Kafka and InfluxDB from the global setup, which starts whatever is missing.
-const lastPass = process.env.CDNFAAS_TEST_PASS === 'last';
+const ownPass: Record<string, string> = {
+  scaling: 'test/connector/scaling.test.ts',
+  promql: 'test/dashboard/grafana-promql.test.ts',
+};
+const pass = process.env.CDNFAAS_TEST_PASS;
 
 export default defineConfig({
   test: {
@@ -20,11 +24,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          // The Grafana queries against a real Prometheus run in a second pass, after every other
-          // integration test: the whole system they start and scale disturbed the lag-scaling
-          // test when it ran later in the same pass (npm test runs both passes).
-          include: lastPass ? ['test/dashboard/grafana-promql.test.ts'] : ['test/**/*.test.ts'],
-          exclude: lastPass ? [] : ['test/dashboard/grafana-promql.test.ts'],
+          // Two tests run in passes of their own after the others (npm test runs all three): the
+          // lag-scaling test judges scale-down windows on the autoscaler's clock and failed in full
+          // passes on this 2-core machine while passing alone; the Grafana queries need a whole
+          // system and a real Prometheus of their own.
+          include: pass === undefined ? ['test/**/*.test.ts'] : [ownPass[pass]!],
+          exclude: pass === undefined ? Object.values(ownPass) : [],
           globalSetup: ['test/setup/services.ts'],
           testTimeout: 120_000,
           hookTimeout: 600_000,
