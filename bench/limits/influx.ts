@@ -13,7 +13,8 @@ export interface InfluxLimit {
   parallel: number;
 }
 
-async function influxQl(url: string, token: string, q: string): Promise<void> {
+/** One InfluxQL statement (create or drop the scratch database), refused with InfluxDB's answer. */
+export async function influxQl(url: string, token: string, q: string): Promise<void> {
   const response = await request(`${url}/query`, {
     method: 'POST',
     headers: { authorization: `Token ${token}`, 'content-type': 'application/x-www-form-urlencoded' },

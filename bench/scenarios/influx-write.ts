@@ -3,6 +3,7 @@
 // a scratch database. The loaders make this call inside their invoke.
 import { request } from 'undici';
 import { CdnfaasError } from '../../lib/errors.ts';
+import { influxQl } from '../limits/influx.ts';
 import { percentile } from '../pipeline/workload.ts';
 
 export interface InfluxWriteLatency {
@@ -10,20 +11,6 @@ export interface InfluxWriteLatency {
   requests: number;
   p50Ms: number;
   p99Ms: number;
-}
-
-async function influxQl(url: string, token: string, q: string): Promise<void> {
-  const response = await request(`${url}/query`, {
-    method: 'POST',
-    headers: { authorization: `Token ${token}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ q }).toString(),
-  });
-  const text = await response.body.text();
-  if (response.statusCode !== 200)
-    throw new CdnfaasError(
-      'UPSTREAM_FAILED',
-      `InfluxDB refused ${q}: ${response.statusCode} ${text.slice(0, 200)}`,
-    );
 }
 
 /** Request bodies of `size` lines each, `count` of them, cycling through `lines`. Pure. */
