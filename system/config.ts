@@ -11,16 +11,28 @@ export const defaultSourcesFile = join(projectRoot, 'system', 'sources.yaml');
 
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port, e.g. 127.0.0.1:9092');
 const port = z.number().int().min(1).max(65535);
-const topicName = z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'a Kafka topic name ([a-zA-Z0-9._-], 1-249 chars)');
+const topicName = z
+  .string()
+  .regex(/^[a-zA-Z0-9._-]{1,249}$/, 'a Kafka topic name ([a-zA-Z0-9._-], 1-249 chars)');
 
 export const sourcesSchema = z
   .object({
+    // Secure mode: Kafka only on SASL_SSL with SCRAM users, InfluxDB with auth, the dashboard
+    // behind the gateway's basic auth. Off by default for the one-machine start.
+    secure: z.boolean().default(false),
     kafka: z
       .object({
         brokers: z.array(hostPort).min(1),
         controllerPort: port.default(9093),
+        // How many KRaft nodes (each broker and controller) cdnfaas starts on this machine.
+        nodes: z.number().int().min(1).max(9).default(1),
+        // Controller ports per node; without it node i listens on controllerPort + 100 * i.
+        controllerPorts: z.array(port).min(1).optional(),
         defaultPartitions: z.number().int().min(1).max(1000).default(6),
-        topics: z.record(topicName, z.object({ partitions: z.number().int().min(1).max(1000).optional() }).strict()),
+        topics: z.record(
+          topicName,
+          z.object({ partitions: z.number().int().min(1).max(1000).optional() }).strict(),
+        ),
       })
       .strict(),
     influxdb: z
@@ -33,12 +45,21 @@ export const sourcesSchema = z
       .strict(),
     gateway: z.object({ port }).strict(),
     // Where `cdnfaas connector` serves /metrics, for Prometheus to scrape.
-    connector: z.object({ port: port.default(8082) }).strict().default({ port: 8082 }),
+    connector: z
+      .object({ port: port.default(8082) })
+      .strict()
+      .default({ port: 8082 }),
     // Prometheus and AlertManager (Debian's packages), started when installed: OpenFaaS's
     // APIHighInvocationRate alert scales HTTP-called functions through the gateway's /system/alert.
     // AlertManager's default 9093 is Kafka's controller port here, hence 9095.
-    prometheus: z.object({ port: port.default(9090) }).strict().default({ port: 9090 }),
-    alertmanager: z.object({ port: port.default(9095) }).strict().default({ port: 9095 }),
+    prometheus: z
+      .object({ port: port.default(9090) })
+      .strict()
+      .default({ port: 9090 }),
+    alertmanager: z
+      .object({ port: port.default(9095) })
+      .strict()
+      .default({ port: 9095 }),
   })
   .strict();
 
@@ -59,6 +80,56 @@ export interface SystemConfig extends Sources {
   /** True when INFLUX_URL names an external InfluxDB: cdnfaas starts none of its own. */
   externalInflux: boolean;
   topics: TopicSpec[];
+  /** The local KRaft nodes cdnfaas starts (unused with external brokers). */
+  kafkaNodes: KafkaNode[];
+}
+
+export interface KafkaNode {
+  /** KRaft node.id, from 1. */
+  id: number;
+  host: string;
+  port: number;
+  controllerPort: number;
+}
+
+/** Ports of further nodes when sources.yaml lists only the first: 9092, 9192, 9292, ... */
+export const nodePortStep = 100;
+
+/**
+ * The local nodes: node i takes the i-th configured broker address, or the first one's host and
+ * port + 100 * i; its controller the i-th of controllerPorts, or controllerPort + 100 * i. Pure.
+ */
+export function planKafkaNodes(
+  kafka: Pick<Sources['kafka'], 'brokers' | 'controllerPort' | 'nodes' | 'controllerPorts'>,
+): KafkaNode[] {
+  const [firstHost, firstPort] = splitHostPort(kafka.brokers[0]!);
+  return Array.from({ length: kafka.nodes }, (_, index) => {
+    const configured = kafka.brokers[index];
+    const [host, port] = configured
+      ? splitHostPort(configured)
+      : [firstHost, firstPort + nodePortStep * index];
+    const controllerPort = kafka.controllerPorts?.[index] ?? kafka.controllerPort + nodePortStep * index;
+    return { id: index + 1, host, port, controllerPort };
+  });
+}
+
+function splitHostPort(address: string): [string, number] {
+  const at = address.lastIndexOf(':');
+  return [address.slice(0, at), Number(address.slice(at + 1))];
+}
+
+/** CDNFAAS_SECURE=true|1|yes|on or false|0|no|off; anything else is refused with the variable named. */
+function parseBooleanVariable(name: string, value: string): boolean {
+  const normalised = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(normalised)) return true;
+  if (['false', '0', 'no', 'off', ''].includes(normalised)) return false;
+  throw new CdnfaasError(
+    'CONFIG_INVALID',
+    `environment variable ${name} = ${JSON.stringify(value)} is not a boolean`,
+    {
+      hint: `set ${name} to true or false`,
+    },
+  );
 }
 
 type Env = Record<string, string | undefined>;
@@ -69,6 +140,9 @@ function applyEnvironment(raw: Record<string, any>, env: Env): Record<string, an
   copy.kafka ??= {};
   copy.influxdb ??= {};
   copy.gateway ??= {};
+  if (env.CDNFAAS_SECURE !== undefined)
+    copy.secure = parseBooleanVariable('CDNFAAS_SECURE', env.CDNFAAS_SECURE);
+  if (env.KAFKA_NODES) copy.kafka.nodes = Number(env.KAFKA_NODES);
   if (env.KAFKA_BROKERS) copy.kafka.brokers = env.KAFKA_BROKERS.split(',').map((b) => b.trim());
   if (env.INFLUX_URL) copy.influxdb.url = env.INFLUX_URL;
   if (env.INFLUX_ORG) copy.influxdb.org = env.INFLUX_ORG;
@@ -76,11 +150,14 @@ function applyEnvironment(raw: Record<string, any>, env: Env): Record<string, an
   if (env.INFLUX_TOKEN_FILE) copy.influxdb.tokenFile = env.INFLUX_TOKEN_FILE;
   if (env.GATEWAY_PORT) copy.gateway.port = Number(env.GATEWAY_PORT);
   if (env.PROMETHEUS_PORT) copy.prometheus = { ...copy.prometheus, port: Number(env.PROMETHEUS_PORT) };
-  if (env.ALERTMANAGER_PORT) copy.alertmanager = { ...copy.alertmanager, port: Number(env.ALERTMANAGER_PORT) };
+  if (env.ALERTMANAGER_PORT)
+    copy.alertmanager = { ...copy.alertmanager, port: Number(env.ALERTMANAGER_PORT) };
   return copy;
 }
 
 const envNameForPath: Record<string, string> = {
+  secure: 'CDNFAAS_SECURE',
+  'kafka.nodes': 'KAFKA_NODES',
   'kafka.brokers': 'KAFKA_BROKERS',
   'influxdb.url': 'INFLUX_URL',
   'influxdb.org': 'INFLUX_ORG',
@@ -92,7 +169,10 @@ const envNameForPath: Record<string, string> = {
 };
 
 function valueAt(object: unknown, path: PropertyKey[]): unknown {
-  return path.reduce<unknown>((node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key], object);
+  return path.reduce<unknown>(
+    (node, key) => (node as Record<PropertyKey, unknown> | undefined)?.[key],
+    object,
+  );
 }
 
 function describeIssues(file: string, raw: unknown, issues: z.core.$ZodIssue[], env: Env): string {
@@ -102,7 +182,8 @@ function describeIssues(file: string, raw: unknown, issues: z.core.$ZodIssue[], 
       const topKey = issue.path.slice(0, 2).map(String).join('.');
       const envName = envNameForPath[topKey];
       const source = envName && env[envName] !== undefined ? `environment variable ${envName}` : file;
-      const value = issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : JSON.stringify(valueAt(raw, issue.path));
+      const value =
+        issue.code === 'unrecognized_keys' ? issue.keys.join(', ') : JSON.stringify(valueAt(raw, issue.path));
       return `${key} = ${value ?? 'missing'} (from ${source}): ${issue.message}`;
     })
     .join('\n');
@@ -139,20 +220,38 @@ export function loadConfig(options: LoadOptions = {}): SystemConfig {
   const merged = applyEnvironment(raw as Record<string, any>, env);
   const parsed = sourcesSchema.safeParse(merged);
   if (!parsed.success) {
-    throw new CdnfaasError('CONFIG_INVALID', `invalid configuration:\n${describeIssues(file, merged, parsed.error.issues, env)}`, {
-      hint: `fix the keys named above in ${file} or the environment variables that override them`,
-    });
+    throw new CdnfaasError(
+      'CONFIG_INVALID',
+      `invalid configuration:\n${describeIssues(file, merged, parsed.error.issues, env)}`,
+      {
+        hint: `fix the keys named above in ${file} or the environment variables that override them`,
+      },
+    );
   }
   const sources = parsed.data;
   const home = resolve(env.CDNFAAS_HOME ?? join(projectRoot, '.cdnfaas'));
-  const cacheDir = resolve(env.CDNFAAS_CACHE ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'cdnfaas'));
-  const tokenFile = isAbsolute(sources.influxdb.tokenFile) ? sources.influxdb.tokenFile : join(home, sources.influxdb.tokenFile);
+  const cacheDir = resolve(
+    env.CDNFAAS_CACHE ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'cdnfaas'),
+  );
+  const externalKafka = Boolean(env.KAFKA_BROKERS);
+  const kafkaNodes = planKafkaNodes(sources.kafka);
+  // Clients bootstrap from every local node, so any one of them being down does not matter.
+  // A configured list longer than the node count names someone else's cluster: kept as it is.
+  const brokers =
+    externalKafka || sources.kafka.brokers.length > kafkaNodes.length
+      ? sources.kafka.brokers
+      : kafkaNodes.map((node) => `${node.host}:${node.port}`);
+  const tokenFile = isAbsolute(sources.influxdb.tokenFile)
+    ? sources.influxdb.tokenFile
+    : join(home, sources.influxdb.tokenFile);
   return {
     ...sources,
+    kafka: { ...sources.kafka, brokers },
     influxdb: { ...sources.influxdb, tokenFile },
     home,
     cacheDir,
-    externalKafka: Boolean(env.KAFKA_BROKERS),
+    externalKafka,
+    kafkaNodes,
     externalInflux: Boolean(env.INFLUX_URL),
     topics: Object.entries(sources.kafka.topics).map(([name, spec]) => ({
       name,
@@ -165,9 +264,13 @@ export function loadConfig(options: LoadOptions = {}): SystemConfig {
 export function readInfluxToken(config: SystemConfig, env: Env = process.env): string {
   if (env.INFLUX_TOKEN) return env.INFLUX_TOKEN;
   if (!existsSync(config.influxdb.tokenFile)) {
-    throw new CdnfaasError('CONFIG_NOT_FOUND', `InfluxDB token file ${config.influxdb.tokenFile} does not exist`, {
-      hint: 'run `npx cdnfaas services up` to create it, or set INFLUX_TOKEN / INFLUX_TOKEN_FILE',
-    });
+    throw new CdnfaasError(
+      'CONFIG_NOT_FOUND',
+      `InfluxDB token file ${config.influxdb.tokenFile} does not exist`,
+      {
+        hint: 'run `npx cdnfaas services up` to create it, or set INFLUX_TOKEN / INFLUX_TOKEN_FILE',
+      },
+    );
   }
   return readFileSync(config.influxdb.tokenFile, 'utf8').trim();
 }

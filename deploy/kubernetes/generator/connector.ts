@@ -21,10 +21,16 @@ const influxSecretDir = '/var/openfaas/secrets';
  * The local-only keys (connector, prometheus, alertmanager ports) are left out: the cluster has
  * its own Prometheus, and the loader's defaults fill them.
  */
-export function clusterSources(sources: Sources): Omit<Sources, 'connector' | 'prometheus' | 'alertmanager'> {
+type ClusterSources = Omit<Sources, 'connector' | 'prometheus' | 'alertmanager' | 'secure' | 'kafka'> & {
+  kafka: Omit<Sources['kafka'], 'nodes' | 'controllerPorts'>;
+};
+
+export function clusterSources(sources: Sources): ClusterSources {
   // Only the keys of sources.yaml: the loaded config also carries machine-local paths (home, cache).
+  // The local node count does not apply to the cluster (Strimzi sizes it).
+  const { nodes: _nodes, controllerPorts: _controllerPorts, ...kafka } = sources.kafka;
   return {
-    kafka: { ...sources.kafka, brokers: [kafkaBootstrap] },
+    kafka: { ...kafka, brokers: [kafkaBootstrap] },
     influxdb: {
       ...sources.influxdb,
       url: influxUrl,
