@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Partitioners, type Kafka } from 'kafkajs';
 import { startConnectorService } from '../connectors/kafka/service.ts';
+import { plainConnection } from '../lib/kafka.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { GatewayProcess } from './connector-gateway.ts';
 import { bar } from './connector-progress.ts';
@@ -58,7 +59,7 @@ export async function latencyRun(options: LatencyOptions): Promise<LatencyResult
   });
   await gateway.waitForReady(name, replicas);
   const service = await startConnectorService({
-    brokers: options.brokers,
+    kafka: plainConnection(options.brokers),
     gatewayUrl: gateway.url,
     credentials: gateway.credentials,
     logger,

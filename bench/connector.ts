@@ -20,7 +20,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Partitioners, type Admin, type Kafka } from 'kafkajs';
 import { groupIdFor } from '../connectors/kafka/function-spec.ts';
-import { createKafka } from '../connectors/kafka/kafka-client.ts';
+import { createKafka, kafkaRetry } from '../lib/kafka.ts';
+import { kafkaConnection } from '../system/kafka-connection.ts';
 import { startConnectorService } from '../connectors/kafka/service.ts';
 import { servicesUp } from '../deploy/local/index.ts';
 import { createLogger } from '../lib/logger.ts';
@@ -118,7 +119,7 @@ async function connectorRun(
   });
   await gateway.waitForReady(name, replicas);
   const service = await startConnectorService({
-    brokers: loadConfig().kafka.brokers,
+    kafka: kafkaConnection(loadConfig()),
     gatewayUrl: gateway.url,
     credentials: gateway.credentials,
     logger,
@@ -171,7 +172,11 @@ async function main(): Promise<void> {
     stack: join(projectRoot, 'test/fixtures/stack.echo.yml'),
     function: 'echo',
   });
-  const kafka = createKafka(config.kafka.brokers, 'cdnfaas-bench', logger);
+  const kafka = createKafka(kafkaConnection(config), {
+    clientId: 'cdnfaas-bench',
+    logger,
+    retry: kafkaRetry.connector,
+  });
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -21,6 +21,7 @@ import * as prettier from 'prettier';
 import { join } from 'node:path';
 import { servicesUp } from '../deploy/local/index.ts';
 import { createKafka } from '../lib/kafka.ts';
+import { kafkaConnection } from '../system/kafka-connection.ts';
 import { loadConfig, projectRoot, readInfluxToken } from '../system/config.ts';
 import { measureInfluxLimit } from './limits/influx.ts';
 import { measureKafkaLimit } from './limits/kafka.ts';
@@ -86,7 +87,7 @@ const machine = await describeMachine(config.influxdb.url);
 say(
   `  ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, load average ${machine.loadAverage.start}`,
 );
-const kafka = createKafka(config.kafka.brokers, 'cdnfaas-bench-report');
+const kafka = createKafka(kafkaConnection(config), { clientId: 'cdnfaas-bench-report' });
 const admin = kafka.admin();
 await admin.connect();
 

@@ -30,6 +30,7 @@ import {
   readInfluxToken,
   type SystemConfig,
 } from '../system/config.ts';
+import { kafkaConnection } from '../system/kafka-connection.ts';
 import { pickSystemPorts, type SystemPorts } from './ports.ts';
 
 const run = promisify(execFile);
@@ -174,7 +175,9 @@ export async function startIsolatedSystem(options: SystemOptions): Promise<Isola
       user: credentials.user,
       password: credentials.password,
     };
-    const kafka = createKafka(config.kafka.brokers, 'cdnfaas-chaos', options.logger, {
+    const kafka = createKafka(kafkaConnection(config), {
+      clientId: 'cdnfaas-chaos',
+      logger: options.logger,
       retry: { retries: 12, initialRetryTime: 300, maxRetryTime: 5_000 },
     });
     admin = kafka.admin();

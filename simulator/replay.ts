@@ -1,11 +1,12 @@
 import type { RawRecord } from '../contracts/raw-record.ts';
-import { createKafka } from '../lib/kafka.ts';
+import { createKafka, type KafkaConnection } from '../lib/kafka.ts';
 import type { Logger } from '../lib/logger.ts';
 import { planReplay, type PlanOptions } from './replay-plan.ts';
 import { sendPaced, type SendPacedResult } from './send-paced.ts';
 
 export interface ReplayOptions extends PlanOptions {
-  brokers: string[];
+  /** Kafka's brokers and, in secure mode, TLS and SASL (system/kafka-connection.ts). */
+  kafka: KafkaConnection;
   topic: string;
   /** Records per produce request. */
   chunkSize?: number;
@@ -27,7 +28,7 @@ export async function replay(records: readonly RawRecord[], options: ReplayOptio
     value: JSON.stringify(record),
     dueMs,
   }));
-  const kafka = createKafka(options.brokers, 'cdnfaas-replay', options.logger);
+  const kafka = createKafka(options.kafka, { clientId: 'cdnfaas-replay', logger: options.logger });
   return sendPaced(kafka, options.topic, schedule, {
     chunkSize: options.chunkSize,
     onProgress: options.onProgress,

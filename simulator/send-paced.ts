@@ -3,7 +3,7 @@
 import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
 import { backoffDelay, sleep, type RetryPolicy } from '../lib/backoff.ts';
 import { CdnfaasError } from '../lib/errors.ts';
-import { restartTolerantRetry } from '../lib/kafka.ts';
+import { kafkaRetry } from '../lib/kafka.ts';
 import type { Logger } from '../lib/logger.ts';
 
 export interface ScheduledValue {
@@ -76,7 +76,7 @@ export async function sendPaced(
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      retry: restartTolerantRetry,
+      retry: kafkaRetry.restartTolerant,
     });
     try {
       await producer.connect();

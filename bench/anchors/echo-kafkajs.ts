@@ -1,11 +1,11 @@
 // The echo stage with kafkajs: one transactional producer, one transaction per fetched batch,
 // the batch's next offset sent to the transaction with sendOffsets.
 import type { Batch, Consumer, Producer } from 'kafkajs';
-import { createKafka } from '../../lib/kafka.ts';
+import { createKafka, plainConnection } from '../../lib/kafka.ts';
 import type { EchoCounters, EchoStage, EchoTopics } from './echo-figures.ts';
 
 export async function startKafkajsEcho(topics: EchoTopics, counters: EchoCounters): Promise<EchoStage> {
-  const kafka = createKafka(topics.brokers, `echo-kafkajs-${topics.groupId}`);
+  const kafka = createKafka(plainConnection(topics.brokers), { clientId: `echo-kafkajs-${topics.groupId}` });
   const producer = kafka.producer({
     transactionalId: topics.transactionalId,
     idempotent: true,

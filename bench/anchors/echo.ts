@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { CdnfaasError } from '../../lib/errors.ts';
-import { createKafka } from '../../lib/kafka.ts';
+import { createKafka, plainConnection } from '../../lib/kafka.ts';
 import {
   describeFigures,
   median,
@@ -43,7 +43,7 @@ const probes = 10;
 const fillChunk = 10_000;
 
 export async function measureEchoAnchors(options: EchoAnchorOptions): Promise<EchoAnchors> {
-  const kafka = createKafka(options.brokers, 'echo-anchor');
+  const kafka = createKafka(plainConnection(options.brokers), { clientId: 'echo-anchor' });
   const admin = kafka.admin();
   await admin.connect();
   try {

@@ -22,7 +22,7 @@ import { withFileLock } from '../../deploy/local/lock.ts';
 import { formatCommand, lastLines } from '../../deploy/local/log-tail.ts';
 import { missingTool, runLogged } from '../../deploy/local/run-command.ts';
 import { CdnfaasError } from '../../lib/errors.ts';
-import { createKafka } from '../../lib/kafka.ts';
+import { createKafka, plainConnection } from '../../lib/kafka.ts';
 import { loadConfig } from '../../system/config.ts';
 
 export interface JavaEosAnchor {
@@ -190,7 +190,9 @@ export async function buildAnchor(cacheDir: string, say: (line: string) => void)
 
 /** Fills the input topic evenly across partitions, in batches under the broker's 1 MB per partition. */
 async function fillTopic(brokers: string[], topic: string, records: number, partitions: number) {
-  const producer = createKafka(brokers, 'cdnfaas-bench-java-eos-fill').producer();
+  const producer = createKafka(plainConnection(brokers), {
+    clientId: 'cdnfaas-bench-java-eos-fill',
+  }).producer();
   await producer.connect();
   try {
     const chunk = 2_000 * partitions;
@@ -284,7 +286,7 @@ export async function measureJavaEosAnchor(options: JavaEosOptions): Promise<Jav
   const [input, output, group] = [`anchor_in_${id}`, `anchor_out_${id}`, `anchor_eos_${id}`];
   const maxSeconds = checkCount('maxSeconds', options.maxSeconds ?? 300, 1);
   const commitIntervalMs = checkCount('commitIntervalMs', options.commitIntervalMs ?? 0, 0);
-  const admin = createKafka(options.brokers, 'cdnfaas-bench-java-eos').admin();
+  const admin = createKafka(plainConnection(options.brokers), { clientId: 'cdnfaas-bench-java-eos' }).admin();
   await admin.connect();
   try {
     await admin.createTopics({

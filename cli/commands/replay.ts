@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfig } from '../../system/config.ts';
+import { kafkaConnection } from '../../system/kafka-connection.ts';
 import { createProgress } from '../../lib/progress.ts';
 import { readCsvRecords } from '../../simulator/csv-rows.ts';
 import { replay, type ReplayResult } from '../../simulator/replay.ts';
@@ -39,7 +40,7 @@ export function register(program: Command): void {
       process.once('SIGINT', () => abort.abort());
       process.once('SIGTERM', () => abort.abort());
       const result = await replay(records, {
-        brokers: config.kafka.brokers,
+        kafka: kafkaConnection(config),
         topic: options.topic,
         speed: options.speed,
         maxRate: options.maxRate,

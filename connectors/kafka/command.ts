@@ -5,6 +5,7 @@ import { CdnfaasError } from '../../lib/errors.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { credentialFiles } from '../../runtime/gateway/credentials.ts';
 import { loadConfig } from '../../system/config.ts';
+import { kafkaConnection } from '../../system/kafka-connection.ts';
 
 interface ConnectorFlags {
   gateway?: string;
@@ -64,7 +65,7 @@ export function registerConnectorCommand(program: Command): void {
         credentialsFromDirectory(flags.credentials ?? credentialFiles(config.home).dir),
       );
       const service = await startConnectorService({
-        brokers: config.kafka.brokers,
+        kafka: kafkaConnection(config),
         gatewayUrl: flags.gateway ?? process.env.OPENFAAS_URL ?? `http://127.0.0.1:${config.gateway.port}`,
         credentials,
         logger,

@@ -2,19 +2,20 @@ import { hostname } from 'node:os';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from '../../lib/logger.ts';
 import { CdnfaasError } from '../../lib/errors.ts';
+import { createKafka, kafkaRetry, type KafkaConnection } from '../../lib/kafka.ts';
 import { Autoscaler } from '../../runtime/autoscaler/autoscaler.ts';
 import { LagMonitor } from '../../runtime/lag/monitor.ts';
 import { Connector } from './connector.ts';
 import type { CredentialSource } from './credentials.ts';
 import { createGatewayClient } from './gateway-client.ts';
-import { createKafka } from './kafka-client.ts';
 import type { RetryPolicy } from '../../lib/backoff.ts';
 import { defaultRetryPolicy } from './retry.ts';
 import { buildServer } from './server.ts';
 import { createTelemetry } from './telemetry.ts';
 
 export interface ConnectorServiceOptions {
-  brokers: string[];
+  /** Kafka's brokers and, in secure mode, TLS and SASL (system/kafka-connection.ts). */
+  kafka: KafkaConnection;
   gatewayUrl: string;
   credentials: CredentialSource;
   logger: Logger;
@@ -52,14 +53,20 @@ export async function startConnectorService(options: ConnectorServiceOptions): P
   const { logger } = options;
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'cdnfaas_connector_' });
-  const kafka = createKafka(options.brokers, 'cdnfaas-connector', logger);
+  const kafka = createKafka(options.kafka, {
+    clientId: 'cdnfaas-connector',
+    logger,
+    connectionTimeout: 5_000,
+    requestTimeout: 30_000,
+    retry: kafkaRetry.connector,
+  });
   const admin = kafka.admin({ retry: { retries: 3 } });
   try {
     await admin.connect();
   } catch (error) {
     throw new CdnfaasError(
       'SERVICE_UNREACHABLE',
-      `Kafka at ${options.brokers.join(',')} did not answer: ${(error as Error).message}`,
+      `Kafka at ${options.kafka.brokers.join(',')} did not answer: ${(error as Error).message}`,
       {
         hint: 'start it with `npx cdnfaas services up`, or point KAFKA_BROKERS at a running broker',
         cause: error,
@@ -133,7 +140,7 @@ export async function startConnectorService(options: ConnectorServiceOptions): P
   monitor.start();
   autoscaler?.start();
   logger.info(
-    { url, gateway: options.gatewayUrl, brokers: options.brokers, autoscale: options.autoscale },
+    { url, gateway: options.gatewayUrl, brokers: options.kafka.brokers, autoscale: options.autoscale },
     'connector started',
   );
 

@@ -1,23 +1,22 @@
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import type { Consumer } from 'kafkajs';
+import { createKafka, type KafkaConnection } from '../../lib/kafka.ts';
 import type { DeadLetterCount } from './types.ts';
 
 /**
  * Exact record counts of the dead-letter topics. Their end offsets overcount: the connector
  * writes dead letters inside its transactions, and every commit leaves a marker that takes an
  * offset. So a read_committed consumer reads the topics from the start and counts what it gets
- * (kafkajs hands over no control records and no aborted ones). It commits nothing; its group,
+ * (kafkajs hands over no control records, and the client factory's filter no aborted ones). It commits nothing; its group,
  * named apart from the connector's `cdnfaas-*` groups, holds no offsets and Kafka forgets it.
  */
 export function createDeadLetterCounter(
-  brokers: string[],
+  connection: KafkaConnection,
   topics: string[],
 ): { counts: () => Promise<DeadLetterCount[]>; close: () => Promise<void> } {
-  const kafka = new Kafka({
+  const kafka = createKafka(connection, {
     clientId: 'cdnfaas-dashboard-dlq',
-    brokers,
     connectionTimeout: 1_000,
     retry: { retries: 2 },
-    logLevel: logLevel.NOTHING,
   });
   const counted = new Map<string, number>();
   let consumer: Consumer | undefined;

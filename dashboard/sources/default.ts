@@ -4,6 +4,7 @@ import { groupIdFor } from '../../connectors/kafka/function-spec.ts';
 import { clientDataMeasurement } from '../../functions/load-data/client-data-point.ts';
 import { predictionMeasurement } from '../../functions/load-predictions/prediction-point.ts';
 import type { SystemConfig } from '../../system/config.ts';
+import { kafkaConnection } from '../../system/kafka-connection.ts';
 import { connectorLag } from './connector.ts';
 import { createDeadLetterCounter } from './dead-letters.ts';
 import { gatewayFunctions, metricsFromUrl, type FunctionSummary, type GatewayAccess } from './gateway.ts';
@@ -81,7 +82,7 @@ export function createDefaultSources(options: DefaultSourceOptions): {
 } {
   const { config } = options;
   const timeoutMs = options.timeoutMs ?? 3000;
-  const admin = createDashboardAdmin(config.kafka.brokers);
+  const admin = createDashboardAdmin(kafkaConnection(config));
   const topics = config.topics.map((topic) => topic.name);
   const functions = options.functions ?? (options.gateway ? gatewayFunctions(options.gateway) : undefined);
   const metrics =
@@ -109,7 +110,7 @@ export function createDefaultSources(options: DefaultSourceOptions): {
     return cached.api;
   };
   const deadLetters = createDeadLetterCounter(
-    config.kafka.brokers,
+    kafkaConnection(config),
     topics.filter((topic) => topic.endsWith('.dlq')),
   );
   const sources: DashboardSources = {

@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { Admin } from 'kafkajs';
+import { createKafka, kafkaRetry, type KafkaConnection } from '../../lib/kafka.ts';
 import { readGroupLag, type LagTarget } from '../../runtime/lag/reader.ts';
 import type { GroupLag, TopicOffsets } from './types.ts';
 
@@ -9,17 +10,15 @@ export type { LagTarget };
  * because the next tick is the retry, and quiet, because the dashboard reports failures itself.
  * Connects on first use and again after a failure.
  */
-export function createDashboardAdmin(brokers: string[]): {
+export function createDashboardAdmin(connection: KafkaConnection): {
   use: <T>(call: (admin: Admin) => Promise<T>) => Promise<T>;
   close: () => Promise<void>;
 } {
-  const kafka = new Kafka({
+  const kafka = createKafka(connection, {
     clientId: 'cdnfaas-dashboard',
-    brokers,
     connectionTimeout: 1_000,
     requestTimeout: 3_000,
-    retry: { retries: 0 },
-    logLevel: logLevel.NOTHING,
+    retry: kafkaRetry.none,
   });
   let admin: Admin | undefined;
   let connecting: Promise<Admin> | undefined;

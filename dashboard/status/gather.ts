@@ -2,6 +2,7 @@ import type { Admin } from 'kafkajs';
 import { groupIdFor } from '../../connectors/kafka/function-spec.ts';
 import type { ServiceReport } from '../../deploy/local/index.ts';
 import type { SystemConfig } from '../../system/config.ts';
+import { kafkaConnection } from '../../system/kafka-connection.ts';
 import { describeFailure } from '../collector.ts';
 import { connectorLag } from '../sources/connector.ts';
 import { countedMeasurements } from '../sources/default.ts';
@@ -59,7 +60,7 @@ async function connectorGroups(admin: Admin): Promise<LagTarget[]> {
 /** Reads every source of `cdnfaas status`; a source that fails is reported in its section, never thrown. */
 export async function gatherStatus(options: StatusOptions): Promise<StatusReport> {
   const { config, timeoutMs } = options;
-  const admin = createDashboardAdmin(config.kafka.brokers);
+  const admin = createDashboardAdmin(kafkaConnection(config));
   const kafkaHint = 'start Kafka with `npx cdnfaas services up` (or point KAFKA_BROKERS at a running broker)';
   try {
     const credentials = options.credentials();

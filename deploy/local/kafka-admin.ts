@@ -1,14 +1,13 @@
 // Talking to a running Kafka: is it healthy, and are the configured topics there.
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import type { Admin } from 'kafkajs';
+import { createKafka, type KafkaConnection } from '../../lib/kafka.ts';
 import type { TopicSpec } from '../../system/config.ts';
 import type { HealthResult } from './health.ts';
 import { planTopics, type TopicPlan } from './plan.ts';
 
-function admin(brokers: string[], retries: number): Admin {
-  const kafka = new Kafka({
+function admin(connection: KafkaConnection, retries: number): Admin {
+  const kafka = createKafka(connection, {
     clientId: 'cdnfaas-services',
-    brokers,
-    logLevel: logLevel.NOTHING,
     connectionTimeout: 1_500,
     requestTimeout: 5_000,
     retry: { retries },
@@ -25,8 +24,8 @@ function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise
 }
 
 /** Healthy when a broker answers a metadata request (which needs the KRaft controller up). */
-export async function kafkaHealth(brokers: string[]): Promise<HealthResult> {
-  const client = admin(brokers, 0);
+export async function kafkaHealth(connection: KafkaConnection): Promise<HealthResult> {
+  const client = admin(connection, 0);
   try {
     const cluster = await withDeadline(
       client.connect().then(() => client.describeCluster()),
@@ -45,8 +44,8 @@ export async function kafkaHealth(brokers: string[]): Promise<HealthResult> {
 }
 
 /** Creates missing topics and adds partitions to short ones; running it twice changes nothing. */
-export async function ensureTopics(brokers: string[], topics: TopicSpec[]): Promise<TopicPlan> {
-  const client = admin(brokers, 5);
+export async function ensureTopics(connection: KafkaConnection, topics: TopicSpec[]): Promise<TopicPlan> {
+  const client = admin(connection, 5);
   await client.connect();
   try {
     const metadata = await client.fetchTopicMetadata();

@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SystemConfig } from '../../system/config.ts';
+import { kafkaConnection } from '../../system/kafka-connection.ts';
 import { formatHostPort, isLoopbackHost, parseHostPort } from './address.ts';
 import { describeTopicPlan, ensureTopics, kafkaHealth } from './kafka-admin.ts';
 import { javaLaunchArgs, kafkaVersion, newClusterId, renderKafkaProperties } from './kafka-files.ts';
@@ -71,7 +72,7 @@ export function createKafkaService(config: SystemConfig, options: ServiceOptions
     ],
     run: paths.run,
     version,
-    health: () => kafkaHealth(brokers),
+    health: () => kafkaHealth(kafkaConnection(config)),
 
     async start(onProgress) {
       const obtained = await obtainKafka({
@@ -127,7 +128,7 @@ export function createKafkaService(config: SystemConfig, options: ServiceOptions
     },
 
     async provision() {
-      return describeTopicPlan(await ensureTopics(brokers, config.topics));
+      return describeTopicPlan(await ensureTopics(kafkaConnection(config), config.topics));
     },
 
     async knownVersion() {

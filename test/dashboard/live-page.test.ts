@@ -11,7 +11,8 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuthHeader } from '../../lib/basic-auth.ts';
 import { groupIdFor } from '../../connectors/kafka/function-spec.ts';
-import { createKafka } from '../../connectors/kafka/kafka-client.ts';
+import { createKafka } from '../../lib/kafka.ts';
+import { kafkaConnection } from '../../system/kafka-connection.ts';
 import { buildServer } from '../../connectors/kafka/server.ts';
 import { providerFunctions } from '../../dashboard/gateway-mount.ts';
 import { registerDashboard } from '../../dashboard/plugin.ts';
@@ -54,7 +55,7 @@ describe('the live dashboard at /ui', () => {
   let connectorApi: FastifyInstance;
   let monitor: LagMonitor;
   let browser: Browser;
-  const kafka = createKafka(config.kafka.brokers, 'cdnfaas-dashboard-test', logger);
+  const kafka = createKafka(kafkaConnection(config), { clientId: 'cdnfaas-dashboard-test', logger });
   const admin = kafka.admin();
   let stream: { stop: () => Promise<number> } | undefined;
   let invoking: NodeJS.Timeout | undefined;
@@ -97,8 +98,8 @@ describe('the live dashboard at /ui', () => {
     });
     const connectorUrl = await connectorApi.listen({ host: '127.0.0.1', port: 0 });
 
-    const dashboardAdmin = createDashboardAdmin(config.kafka.brokers);
-    const deadLetters = createDeadLetterCounter(config.kafka.brokers, [dlqTopic]);
+    const dashboardAdmin = createDashboardAdmin(kafkaConnection(config));
+    const deadLetters = createDeadLetterCounter(kafkaConnection(config), [dlqTopic]);
     const influx = createQueryApi(config.influxdb.url, testInfluxToken(config), config.influxdb.org, 3000);
     registerDashboard(gateway.app, {
       intervalMs: 1000,

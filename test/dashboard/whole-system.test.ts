@@ -13,6 +13,7 @@ import { pipelineUp } from '../../deploy/local/pipeline/up.ts';
 import { readCsvRecords } from '../../simulator/csv-rows.ts';
 import { replay } from '../../simulator/replay.ts';
 import { loadConfig, type SystemConfig } from '../../system/config.ts';
+import { kafkaConnection } from '../../system/kafka-connection.ts';
 import { ensureChromium, openBrowser, panelState, screenshot, type Browser } from './support/browser.ts';
 
 describe('the dashboard of the whole running system', () => {
@@ -82,7 +83,7 @@ describe('the dashboard of the whole running system', () => {
     };
 
     const records = await readCsvRecords(sampleDataFile(config));
-    const replayed = await replay(records, { brokers: config.kafka.brokers, topic: 'cdn_raw' });
+    const replayed = await replay(records, { kafka: kafkaConnection(config), topic: 'cdn_raw' });
     expect(replayed.sent).toBe(records.length);
 
     const charted = ['throughput', 'clusters', 'lag', 'replicas'];

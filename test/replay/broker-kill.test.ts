@@ -14,6 +14,7 @@ import { createKafka } from '../../lib/kafka.ts';
 import { freePort } from '../../lib/ports.ts';
 import { readCsvRecords } from '../../simulator/csv-rows.ts';
 import { projectRoot } from '../../system/config.ts';
+import { kafkaConnection } from '../../system/kafka-connection.ts';
 import { readTopic } from '../connector/support/kafka.ts';
 import { tempConfig, type TempSetup } from '../services/support.ts';
 
@@ -109,7 +110,7 @@ describe('`cdnfaas replay` through a broker kill -9', () => {
     expect(resends, replayed.stdout).not.toBeNull();
     const resentRecords = Number(resends![2] ?? 0);
 
-    const kafka = createKafka(setup.config.kafka.brokers, 'replay-kill-test');
+    const kafka = createKafka(kafkaConnection(setup.config), { clientId: 'replay-kill-test' });
     const stored = (await readTopic(kafka, 'cdn_raw', rows, 30_000)).map((record) =>
       record.value!.toString('utf8'),
     );

@@ -1,16 +1,14 @@
 // Real Kafka from the global setup: the configured topics exist, and a consumer group's
 // committed offsets are what a restarted member resumes from.
 import { randomUUID } from 'node:crypto';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import type { Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKafka } from '../../lib/kafka.ts';
 import { loadConfig } from '../../system/config.ts';
+import { kafkaConnection } from '../../system/kafka-connection.ts';
 
 const config = loadConfig();
-const kafka = new Kafka({
-  clientId: 'cdnfaas-test',
-  brokers: config.kafka.brokers,
-  logLevel: logLevel.NOTHING,
-});
+const kafka = createKafka(kafkaConnection(config), { clientId: 'cdnfaas-test' });
 const admin = kafka.admin();
 
 beforeAll(() => admin.connect());

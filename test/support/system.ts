@@ -32,6 +32,7 @@ import {
 import { readStoredCounts, type StoredCounts } from '../../deploy/local/pipeline/stored.ts';
 import { readRecord } from '../../deploy/local/processes.ts';
 import { createKafka } from '../../lib/kafka.ts';
+import { kafkaConnection } from '../../system/kafka-connection.ts';
 import type { RawRecord } from '../../contracts/raw-record.ts';
 import { freePort } from '../../lib/ports.ts';
 import { buildStack, modelImageEnv } from '../../runtime/build/index.ts';
@@ -145,7 +146,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
   const config = loadConfig({ env: { ...process.env, ...env } });
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
   const connectorUrl = `http://127.0.0.1:${connectorPort}`;
-  const kafka = createKafka(config.kafka.brokers, `cdnfaas-system-${id}`);
+  const kafka = createKafka(kafkaConnection(config), { clientId: `cdnfaas-system-${id}` });
   const admin = kafka.admin();
   requireModel();
   const stackFile = options.stackFile ?? join(projectRoot, 'stack.yml');
@@ -248,7 +249,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
       admin,
       topic,
       replay: (records, replayOptions = {}) =>
-        replay(records, { ...replayOptions, brokers: config.kafka.brokers, topic: topic('cdn_raw') }),
+        replay(records, { ...replayOptions, kafka: kafkaConnection(config), topic: topic('cdn_raw') }),
       async produceRaw(values, name = 'cdn_raw') {
         const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
         await producer.connect();

@@ -8,6 +8,7 @@ import { readCsvRecords } from '../../../simulator/csv-rows.ts';
 import { replay } from '../../../simulator/replay.ts';
 import { createProgress } from '../../../lib/progress.ts';
 import { projectRoot, readInfluxToken, type SystemConfig } from '../../../system/config.ts';
+import { kafkaConnection } from '../../../system/kafka-connection.ts';
 import { servicesUp } from '../up.ts';
 import { startBackground } from './background.ts';
 import { deployFunction, upsertSecret, waitForReady, type GatewayAccess } from './deploy-stack.ts';
@@ -98,7 +99,7 @@ export async function pipelineUp(
     const records = await readCsvRecords(sample);
     const progress = createProgress('  replay', records.length);
     const result = await replay(records, {
-      brokers: config.kafka.brokers,
+      kafka: kafkaConnection(config),
       topic: 'cdn_raw',
       onProgress: (sent, total) => progress.update(sent, total),
     });

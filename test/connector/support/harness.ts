@@ -8,7 +8,8 @@ import {
   basicAuthHeader,
   type CredentialSource,
 } from '../../../connectors/kafka/credentials.ts';
-import { createKafka } from '../../../connectors/kafka/kafka-client.ts';
+import { createKafka, kafkaRetry } from '../../../lib/kafka.ts';
+import { kafkaConnection } from '../../../system/kafka-connection.ts';
 import {
   startConnectorService,
   type ConnectorService,
@@ -78,8 +79,12 @@ export async function startHarness(build: { stack: string; function: string }[])
   });
   const gatewayUrl = await listenGateway(gateway, '127.0.0.1', 0);
   const credentials = credentialsFromDirectory(gateway.credentialFiles.dir);
-  const brokers = loadConfig().kafka.brokers;
-  const kafka = createKafka(brokers, 'cdnfaas-connector-test', logger.child({ component: 'test-kafka' }));
+  const connection = kafkaConnection(loadConfig());
+  const kafka = createKafka(connection, {
+    clientId: 'cdnfaas-connector-test',
+    logger: logger.child({ component: 'test-kafka' }),
+    retry: kafkaRetry.connector,
+  });
   const admin = kafka.admin();
   await admin.connect();
   const services: ConnectorService[] = [];
@@ -106,7 +111,7 @@ export async function startHarness(build: { stack: string; function: string }[])
     credentials,
     kafka,
     admin,
-    brokers,
+    brokers: connection.brokers,
     logger,
     logFile,
     system,
@@ -155,7 +160,7 @@ export async function startHarness(build: { stack: string; function: string }[])
     },
     async startConnector(options = {}) {
       const service = await startConnectorService({
-        brokers,
+        kafka: connection,
         gatewayUrl,
         credentials,
         logger: logger.child({ component: 'connector' }),

@@ -1,6 +1,10 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { dropAbortedRecords, installAbortedRecordFilter, type FetchedRecord } from './aborted-records.ts';
+import {
+  dropAbortedRecords,
+  installAbortedRecordFilter,
+  type FetchedRecord,
+} from './kafka-aborted-records.ts';
 
 const require = createRequire(import.meta.url);
 
