@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultStart, generateRows } from '../simulator/generator/generate.ts';
 import { parseStart } from '../simulator/generator/timeline.ts';
 import { readTrainingCsv, type TrainingRecord } from './dataset.ts';
+import { trainedModel } from './compare-approaches.ts';
 import { scoreRecords } from './evaluate.ts';
 import { buildMetadata, writeModelBundle } from './export.ts';
 import { buildMetrics } from './metrics.ts';
@@ -26,6 +27,8 @@ async function trainExportScore(records: TrainingRecord[], options: TrainOptions
     fit: result.fit,
     threshold: result.threshold,
     thresholdPercentile: options.thresholdPercentile,
+    rarityThreshold: result.rarityThreshold,
+    expectedAnomalyRate: result.expectedAnomalyRate,
     preprocessing: result.preprocessing,
     trainingRows: result.split.trainRows,
     trainedAt: new Date(),
@@ -39,13 +42,14 @@ async function trainExportScore(records: TrainingRecord[], options: TrainOptions
     anomalyEvaluation: null,
     timing: { readSeconds: 0, trainSeconds: 0, totalSeconds: 0 },
   });
-  await writeModelBundle(dir, { fit: result.fit, preprocessing: result.preprocessing, metadata, metrics });
-  const trainer = scoreRecords(records, {
+  await writeModelBundle(dir, {
+    fit: result.fit,
     preprocessing: result.preprocessing,
-    centroids: result.fit.centroids,
-    k: result.fit.k,
-    threshold: result.threshold,
+    rarity: result.rarity,
+    metadata,
+    metrics,
   });
+  const trainer = scoreRecords(records, trainedModel(result));
   const scorer = await createScorer(dir);
   const onnx = (
     await Promise.all(
@@ -62,6 +66,7 @@ async function trainExportScore(records: TrainingRecord[], options: TrainOptions
     labelAgreement: share((i) => onnx[i]!.cluster === trainer[i]!.cluster),
     tagAgreement: share((i) => onnx[i]!.anomaly === trainer[i]!.anomaly),
     maxDistanceError: Math.max(...trainer.map((score, i) => Math.abs(score.distance - onnx[i]!.distance))),
+    maxRarityError: Math.max(...trainer.map((score, i) => Math.abs(score.rarity - onnx[i]!.rarity))),
   };
 }
 
@@ -88,6 +93,7 @@ describe('ONNX export agrees with the trainer', () => {
     expect(outcome.labelAgreement).toBeGreaterThanOrEqual(0.999);
     expect(outcome.tagAgreement).toBeGreaterThanOrEqual(0.999);
     expect(outcome.maxDistanceError).toBeLessThan(1e-4);
+    expect(outcome.maxRarityError).toBeLessThan(1e-3);
     const bundle = await loadModelBundle(outcome.dir);
     expect(bundle.metadata).toMatchObject({
       name: 'cdn-kmeans',

@@ -1,8 +1,9 @@
 import { featurize, type PartialFeatureRecord, type Preprocessing } from './features.ts';
+import { rarityScore, surprisalTable, type Rarity } from './rarity.ts';
 
 /**
- * Scores records the way predict does (featurize, nearest centroid, distance > threshold),
- * in float64; and measures the anomaly tag against known labels.
+ * Scores records the way predict does (featurize, nearest centroid, rarity score > its
+ * threshold), in float64; and measures the anomaly tag against known labels.
  */
 export interface TrainedModel {
   preprocessing: Preprocessing;
@@ -10,11 +11,14 @@ export interface TrainedModel {
   centroids: Float64Array;
   k: number;
   threshold: number;
+  rarity: Rarity;
+  rarityThreshold: number;
 }
 
 export interface ReferenceScore {
   cluster: number;
   distance: number;
+  rarity: number;
   anomaly: boolean;
 }
 
@@ -23,6 +27,7 @@ export function scoreRecords(
   model: TrainedModel,
 ): ReferenceScore[] {
   const { dimension } = model.preprocessing;
+  const table = surprisalTable(model.rarity);
   return records.map((record) => {
     const row = featurize(record, model.preprocessing);
     let cluster = 0;
@@ -39,7 +44,8 @@ export function scoreRecords(
       }
     }
     const distance = Math.sqrt(best);
-    return { cluster, distance, anomaly: distance > model.threshold };
+    const rarity = rarityScore(record, model.rarity, table);
+    return { cluster, distance, rarity, anomaly: rarity > model.rarityThreshold };
   });
 }
 

@@ -9,15 +9,28 @@ import type { Metrics } from './metrics.ts';
 import { modelFiles, type ModelMetadata } from './model-bundle.ts';
 import { renderModelCard } from './model-card.ts';
 import { buildKMeansGraph, encodeModel } from './onnx-graph.ts';
+import { surprisalTable, type Rarity } from './rarity.ts';
 
-export const graphNames = { input: 'features', label: 'label', distance: 'distance' } as const;
+export const graphNames = {
+  input: 'features',
+  rarityInput: 'rarity_slots',
+  label: 'label',
+  distance: 'distance',
+  rarity: 'rarity',
+} as const;
 
 /** A version that names the model's content: the same training gives the same version. */
-export function contentVersion(preprocessing: Preprocessing, fit: KMeansFit, threshold: number): string {
+export function contentVersion(
+  preprocessing: Preprocessing,
+  fit: KMeansFit,
+  threshold: number,
+  rarity?: { rarity: Rarity; threshold: number },
+): string {
   const hash = createHash('sha256');
   hash.update(JSON.stringify(preprocessing));
   hash.update(new Uint8Array(Float32Array.from(fit.centroids).buffer));
   hash.update(String(threshold));
+  if (rarity !== undefined) hash.update(`${JSON.stringify(rarity.rarity)}\0${rarity.threshold}`);
   return hash.digest('hex').slice(0, 10);
 }
 
@@ -27,26 +40,31 @@ export function buildMetadata(input: {
   fit: KMeansFit;
   threshold: number;
   thresholdPercentile: number;
+  rarityThreshold: number;
+  expectedAnomalyRate: number;
   preprocessing: Preprocessing;
   trainingRows: number;
   trainedAt: Date;
 }): ModelMetadata {
   return {
-    format: 'cdnfaas.model/v1',
+    format: 'cdnfaas.model/v2',
     name: input.name,
     version: input.version,
     k: input.fit.k,
     threshold: input.threshold,
     thresholdPercentile: input.thresholdPercentile,
+    rarityThreshold: input.rarityThreshold,
+    expectedAnomalyRate: input.expectedAnomalyRate,
     featureDimension: input.preprocessing.dimension,
     inputName: graphNames.input,
-    outputNames: { label: graphNames.label, distance: graphNames.distance },
+    rarityInputName: graphNames.rarityInput,
+    outputNames: { label: graphNames.label, distance: graphNames.distance, rarity: graphNames.rarity },
     trainedAt: input.trainedAt.toISOString(),
     trainingRows: input.trainingRows,
   };
 }
 
-export function modelBytes(fit: KMeansFit, metadata: ModelMetadata): Uint8Array {
+export function modelBytes(fit: KMeansFit, rarity: Rarity, metadata: ModelMetadata): Uint8Array {
   return encodeModel(
     buildKMeansGraph({
       centroids: fit.centroids,
@@ -55,7 +73,18 @@ export function modelBytes(fit: KMeansFit, metadata: ModelMetadata): Uint8Array 
       inputName: metadata.inputName,
       labelName: metadata.outputNames.label,
       distanceName: metadata.outputNames.distance,
-      metadata: { name: metadata.name, version: metadata.version, threshold: String(metadata.threshold) },
+      rarity: {
+        table: surprisalTable(rarity),
+        columns: rarity.columns.length,
+        inputName: metadata.rarityInputName,
+        outputName: metadata.outputNames.rarity,
+      },
+      metadata: {
+        name: metadata.name,
+        version: metadata.version,
+        threshold: String(metadata.threshold),
+        rarityThreshold: String(metadata.rarityThreshold),
+      },
     }),
   );
 }
@@ -63,11 +92,18 @@ export function modelBytes(fit: KMeansFit, metadata: ModelMetadata): Uint8Array 
 /** Writes every file of a model directory (see model-bundle.ts). */
 export async function writeModelBundle(
   dir: string,
-  bundle: { fit: KMeansFit; preprocessing: Preprocessing; metadata: ModelMetadata; metrics: Metrics },
+  bundle: {
+    fit: KMeansFit;
+    preprocessing: Preprocessing;
+    rarity: Rarity;
+    metadata: ModelMetadata;
+    metrics: Metrics;
+  },
 ): Promise<void> {
   try {
     await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, modelFiles.model), modelBytes(bundle.fit, bundle.metadata));
+    await writeFile(join(dir, modelFiles.model), modelBytes(bundle.fit, bundle.rarity, bundle.metadata));
+    await writeFile(join(dir, modelFiles.rarity), `${JSON.stringify(bundle.rarity)}\n`);
     await writeFile(
       join(dir, modelFiles.preprocessing),
       `${JSON.stringify(bundle.preprocessing, null, 2)}\n`,

@@ -1,4 +1,6 @@
+import type { Comparison } from './compare-approaches.ts';
 import type { AnomalyEvaluation } from './evaluate.ts';
+import { renderComparison } from './compare-approaches.ts';
 import type { ApproachReport, TrainOptions, TrainResult } from './train.ts';
 
 /** metrics.json: how k was chosen, the model beside the original approach, the anomaly check. */
@@ -14,7 +16,11 @@ export interface Metrics {
     heldOutFraction: number;
   };
   approaches: { model: ApproachReport; baseline: ApproachReport };
-  threshold: { percentile: number; distance: number };
+  threshold: { percentile: number; distance: number; rarity: number; expectedAnomalyRate: number };
+  /** The three anomaly approaches on the altered held-out benchmark (compare-approaches.ts). */
+  comparison: Comparison | null;
+  /** Share of benchmark rows whose cluster and tag the ONNX graph gives as the trainer does. */
+  onnxParity: number | null;
   anomalyEvaluation: (AnomalyEvaluation & { data: string; labels: string }) | null;
   timing: { readSeconds: number; trainSeconds: number; totalSeconds: number };
 }
@@ -26,6 +32,8 @@ export function buildMetrics(input: {
   result: TrainResult;
   options: TrainOptions;
   anomalyEvaluation: Metrics['anomalyEvaluation'];
+  comparison?: Comparison | null;
+  onnxParity?: number | null;
   timing: Metrics['timing'];
 }): Metrics {
   const { result, options } = input;
@@ -41,7 +49,14 @@ export function buildMetrics(input: {
       heldOutFraction: options.heldOutFraction,
     },
     approaches: { model: result.model, baseline: result.baseline },
-    threshold: { percentile: options.thresholdPercentile, distance: result.threshold },
+    threshold: {
+      percentile: options.thresholdPercentile,
+      distance: result.threshold,
+      rarity: result.rarityThreshold,
+      expectedAnomalyRate: result.expectedAnomalyRate,
+    },
+    comparison: input.comparison ?? null,
+    onnxParity: input.onnxParity ?? null,
     anomalyEvaluation: input.anomalyEvaluation,
     timing: input.timing,
   };
@@ -76,8 +91,12 @@ export function renderReport(metrics: Metrics): string {
   });
   lines.push(
     '',
-    `anomaly threshold: distance > ${fixed(metrics.threshold.distance, 4)} (p${metrics.threshold.percentile} of training distances)`,
+    `anomaly tag: rarity score > ${fixed(metrics.threshold.rarity, 4)} (p${metrics.threshold.percentile} of held-out scores; ${(metrics.threshold.expectedAnomalyRate * 100).toFixed(2)} % of held-out rows tagged)`,
+    `distance threshold (reported, not the tag): ${fixed(metrics.threshold.distance, 4)} (p${metrics.threshold.percentile} of training distances)`,
   );
+  if (metrics.comparison !== null) {
+    lines.push('', renderComparison(metrics.comparison, metrics.onnxParity ?? undefined));
+  }
   const evaluation = metrics.anomalyEvaluation;
   if (evaluation !== null) {
     lines.push(

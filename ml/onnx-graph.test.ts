@@ -52,3 +52,38 @@ describe('buildKMeansGraph', () => {
     ]);
   });
 });
+
+describe('buildKMeansGraph with the rarity score', () => {
+  const decoded = decodeModel(
+    encodeModel(
+      buildKMeansGraph({
+        centroids: Float64Array.from([0, 1]),
+        k: 1,
+        dimension: 2,
+        inputName: 'features',
+        labelName: 'label',
+        distanceName: 'distance',
+        rarity: {
+          table: Float64Array.from([0.5, 2, 7]),
+          columns: 2,
+          inputName: 'rarity_slots',
+          outputName: 'rarity',
+        },
+      }),
+    ),
+  );
+
+  it('takes int64 slots [N, columns] and sums the gathered surprisals into rarity [N]', () => {
+    const input = decoded.graph!.input![1]!;
+    expect(input.name).toBe('rarity_slots');
+    expect(input.type!.tensorType!.elemType).toBe(7); // INT64
+    expect(input.type!.tensorType!.shape!.dim!.map((dim) => dim.dimParam || Number(dim.dimValue))).toEqual([
+      'N',
+      2,
+    ]);
+    expect(decoded.graph!.node!.slice(-2).map((node) => node.opType)).toEqual(['Gather', 'ReduceSum']);
+    expect(decoded.graph!.output!.map((output) => output.name)).toEqual(['label', 'distance', 'rarity']);
+    const byName = new Map(decoded.graph!.initializer!.map((tensor) => [tensor.name, tensor]));
+    expect(byName.get('surprisal')!.floatData).toEqual([0.5, 2, 7]);
+  });
+});

@@ -12,6 +12,10 @@ const { onnx } = onnxProto;
  *   distance = Sqrt(Max(ReduceMin(squared), 0))  float32 [N]   (Euclidean, as the threshold)
  *
  * One MatMul per batch instead of N x K subtractions; the clamp at 0 absorbs float32 rounding.
+ * With `rarity`, a second input scores how rare each record's codes are (rarity.ts):
+ *
+ *   rarity_slots int64 [N, C]
+ *   rarity = ReduceSum(Gather(surprisal table, rarity_slots), axis 1)   float32 [N]
  */
 export interface KMeansGraphOptions {
   /** k x dimension, row-major. */
@@ -21,6 +25,8 @@ export interface KMeansGraphOptions {
   inputName: string;
   labelName: string;
   distanceName: string;
+  /** The rarity score: -ln p per table slot, and the names of its input and output. */
+  rarity?: { table: Float64Array; columns: number; inputName: string; outputName: string };
   /** Recorded in the model's metadata_props (name, version, threshold). */
   metadata?: Record<string, string>;
 }
@@ -29,6 +35,10 @@ export const onnxOpset = 13;
 
 function floatTensor(name: string, dims: number[], values: ArrayLike<number>): Onnx.ITensorProto {
   return { name, dims, dataType: onnx.TensorProto.DataType.FLOAT, floatData: Array.from(values) };
+}
+
+function int64Tensor(name: string, dims: number[], values: number[]): Onnx.ITensorProto {
+  return { name, dims, dataType: onnx.TensorProto.DataType.INT64, int64Data: values };
 }
 
 function valueInfo(name: string, elemType: number, dims: (number | string)[]): Onnx.IValueInfoProto {
@@ -115,6 +125,20 @@ export function buildKMeansGraph(options: KMeansGraphOptions): Onnx.IModelProto 
       valueInfo(options.distanceName, onnx.TensorProto.DataType.FLOAT, ['N']),
     ],
   };
+  const rarity = options.rarity;
+  if (rarity !== undefined) {
+    graph.initializer!.push(
+      floatTensor('surprisal', [rarity.table.length], rarity.table),
+      int64Tensor('sum_axis', [1], [1]),
+    );
+    graph.node!.push(
+      node('Gather', ['surprisal', rarity.inputName], ['surprisals'], [intAttribute('axis', 0)]),
+      // ReduceSum takes its axes as an input from opset 13 on.
+      node('ReduceSum', ['surprisals', 'sum_axis'], [rarity.outputName], [intAttribute('keepdims', 0)]),
+    );
+    graph.input!.push(valueInfo(rarity.inputName, onnx.TensorProto.DataType.INT64, ['N', rarity.columns]));
+    graph.output!.push(valueInfo(rarity.outputName, onnx.TensorProto.DataType.FLOAT, ['N']));
+  }
   return {
     irVersion: 7,
     producerName: 'cdnfaas',

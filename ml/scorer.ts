@@ -2,13 +2,16 @@ import type { InferenceSession } from 'onnxruntime-node';
 import { CdnfaasError } from '../lib/errors.ts';
 import { featurizeBatch, type PartialFeatureRecord } from './features.ts';
 import { loadModelBundle, type ModelBundle } from './model-bundle.ts';
+import { raritySlotsBatch } from './rarity.ts';
 
 export interface Score {
   /** Index of the nearest centroid, 0..k-1. */
   cluster: number;
   /** Euclidean distance to that centroid, in feature space. */
   distance: number;
-  /** distance > the model's threshold. */
+  /** How rare the record's codes are (rarity.ts): the sum of their surprisals. */
+  rarity: number;
+  /** rarity > the model's rarity threshold. */
   anomaly: boolean;
 }
 
@@ -50,14 +53,17 @@ export async function createScorer(
   }
   const { metadata, preprocessing } = bundle;
   const dimension = preprocessing.dimension;
+  const columns = bundle.rarity.columns.length;
 
   async function score(rows: readonly PartialFeatureRecord[]): Promise<Score[]> {
     if (rows.length === 0) return [];
     const input = new ort.Tensor('float32', featurizeBatch(rows, preprocessing), [rows.length, dimension]);
-    const output = await session.run({ [metadata.inputName]: input });
+    const slots = new ort.Tensor('int64', raritySlotsBatch(rows, bundle.rarity), [rows.length, columns]);
+    const output = await session.run({ [metadata.inputName]: input, [metadata.rarityInputName]: slots });
     const labels = output[metadata.outputNames.label]?.data as BigInt64Array | undefined;
     const distances = output[metadata.outputNames.distance]?.data as Float32Array | undefined;
-    if (labels === undefined || distances === undefined) {
+    const rarities = output[metadata.outputNames.rarity]?.data as Float32Array | undefined;
+    if (labels === undefined || distances === undefined || rarities === undefined) {
       throw new CdnfaasError(
         'INTERNAL',
         `ONNX model ${bundle.modelPath} did not produce its declared outputs`,
@@ -65,8 +71,13 @@ export async function createScorer(
     }
     const scores: Score[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
-      const distance = distances[i]!;
-      scores[i] = { cluster: Number(labels[i]!), distance, anomaly: distance > metadata.threshold };
+      const rarity = rarities[i]!;
+      scores[i] = {
+        cluster: Number(labels[i]!),
+        distance: distances[i]!,
+        rarity,
+        anomaly: rarity > metadata.rarityThreshold,
+      };
     }
     return scores;
   }

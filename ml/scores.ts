@@ -24,6 +24,27 @@ export function distanceMatrix(points: WeightedPoints): Float32Array {
   return matrix;
 }
 
+/**
+ * Pairwise Hamming distances over raw codes (how many of the 7 codes differ), count x count: the
+ * distance between CDN records that needs no encoding, so it scores every approach's clusters
+ * on the same ground.
+ */
+export function hammingMatrix(points: WeightedPoints): Float32Array {
+  const n = points.count;
+  const { values, dimension } = points;
+  const matrix = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      let differing = 0;
+      for (let d = 0; d < dimension; d++)
+        if (values[i * dimension + d] !== values[j * dimension + d]) differing++;
+      matrix[i * n + j] = differing;
+      matrix[j * n + i] = differing;
+    }
+  }
+  return matrix;
+}
+
 /** How many of two binary points' ones differ (their one-hot rows differ in twice as many places). */
 function differingHot(hot: Int32Array, hotPerPoint: number, i: number, j: number): number {
   let differing = 0;

@@ -9,6 +9,7 @@ import {
   type DistinctRecords,
   type WeightedPoints,
 } from './points.ts';
+import { buildRarity, rarityScores, type Rarity } from './rarity.ts';
 import { distanceMatrix, silhouette, thresholdAt } from './scores.ts';
 import { selectK, selectionRule, type KScore, type SpaceData } from './select-k.ts';
 import { buildPreprocessing, defaultVocabularyOptions, type VocabularyOptions } from './vocabulary.ts';
@@ -52,6 +53,15 @@ export interface TrainResult {
   preprocessing: Preprocessing;
   fit: KMeansFit;
   threshold: number;
+  /** The training split's distribution of every column (rarity.ts). */
+  rarity: Rarity;
+  /** Rarity scores above this are anomalies: the percentile of the held-out split's scores. */
+  rarityThreshold: number;
+  /** Share of the held-out split above rarityThreshold. */
+  expectedAnomalyRate: number;
+  /** The original system's approach, kept for comparison: k-means on raw codes and its p-th distance. */
+  baselineFit: KMeansFit;
+  baselineThreshold: number;
   split: {
     rows: number;
     trainRows: number;
@@ -192,10 +202,26 @@ export function trainModel(
   const weights = sampleSpaces.oneHot.weights;
 
   const trainDistances = assign(trainSpaces.oneHot, fit.centroids, fit.k).distances;
+  const baselineDistances = assign(trainSpaces.raw, baselineFit.centroids, baselineFit.k).distances;
+  // The rarity threshold comes from rows the counts have not seen: scored against their own
+  // split, every training row's codes would count at least once and look commoner than live ones.
+  const rarity = buildRarity(trainRecords);
+  const heldOutRarity = rarityScores(heldOutRecords, rarity);
+  const rarityThreshold = thresholdAt(
+    heldOutRarity,
+    new Float64Array(heldOutRarity.length).fill(1),
+    options.thresholdPercentile,
+  );
   return {
     preprocessing,
     fit,
     threshold: thresholdAt(trainDistances, trainSpaces.oneHot.weights, options.thresholdPercentile),
+    rarity,
+    rarityThreshold,
+    expectedAnomalyRate:
+      heldOutRarity.filter((score) => score > rarityThreshold).length / heldOutRarity.length,
+    baselineFit,
+    baselineThreshold: thresholdAt(baselineDistances, trainSpaces.raw.weights, options.thresholdPercentile),
     split: {
       rows: records.length,
       trainRows: trainRecords.length,

@@ -11,6 +11,7 @@ import * as train from './train.ts';
 import * as up from './up.ts';
 import * as k8s from './k8s.ts';
 import * as lint from './lint.ts';
+import * as models from './models.ts';
 import * as status from './status.ts';
 
 export interface CommandModule {
@@ -18,4 +19,19 @@ export interface CommandModule {
 }
 
 /** Every top-level command, one module each. */
-export const commandModules: CommandModule[] = [replay, generateData, services, lint, build, images, train, gateway, credentials, connector, k8s, status, up];
+export const commandModules: CommandModule[] = [
+  replay,
+  generateData,
+  services,
+  lint,
+  build,
+  images,
+  train,
+  models,
+  gateway,
+  credentials,
+  connector,
+  k8s,
+  status,
+  up,
+];

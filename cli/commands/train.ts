@@ -5,9 +5,10 @@ import { CdnfaasError } from '../../lib/errors.ts';
 import { createProgress } from '../../lib/progress.ts';
 import { readAnomalyLabels, readTrainingCsv } from '../../ml/dataset.ts';
 import { evaluateAnomalyTags, scoreRecords } from '../../ml/evaluate.ts';
-import { buildMetadata, contentVersion, installModel, writeModelBundle } from '../../ml/export.ts';
-import { buildMetrics, renderReport, type Metrics } from '../../ml/metrics.ts';
-import { defaultTrainOptions, trainModel, type TrainOptions } from '../../ml/train.ts';
+import { installModel } from '../../ml/export.ts';
+import { renderReport, type Metrics } from '../../ml/metrics.ts';
+import { defaultTrainOptions, type TrainOptions } from '../../ml/train.ts';
+import { runTraining } from '../../ml/training-run.ts';
 import { faasCliUpCommand, modelImages } from '../../runtime/build/index.ts';
 import { labelsPathFor } from '../../simulator/generator/write.ts';
 import { projectRoot } from '../../system/config.ts';
@@ -43,6 +44,7 @@ interface TrainCommandOptions {
   thresholdPercentile: number;
   evalData?: string;
   evalLabels?: string;
+  testData?: string;
   install?: string | boolean;
   report?: boolean;
 }
@@ -75,7 +77,10 @@ async function runTrain(options: TrainCommandOptions): Promise<void> {
     throw new CdnfaasError('INVALID_INPUT', `--k-min ${options.kMin} is above --k-max ${options.kMax}`);
   const started = performance.now();
   const records = await readTrainingCsv(options.data);
-  const read = performance.now();
+  const test =
+    options.testData === undefined
+      ? undefined
+      : { records: await readTrainingCsv(options.testData), name: options.testData };
   const trainOptions: TrainOptions = {
     ...defaultTrainOptions,
     kMin: options.kMin,
@@ -83,47 +88,23 @@ async function runTrain(options: TrainCommandOptions): Promise<void> {
     seed: options.seed,
     thresholdPercentile: options.thresholdPercentile,
   };
-  const kCount = options.kMax - options.kMin + 1;
-  const progress = createProgress('train', 2 * kCount);
-  let steps = 0;
-  const result = trainModel(records, trainOptions, () => progress.update(++steps));
-  progress.stop();
-  const trained = performance.now();
-
-  const version = options.version ?? contentVersion(result.preprocessing, result.fit, result.threshold);
-  const out = options.out ?? `models/${version}`;
-  const anomalyEvaluation = await evaluate(options, {
-    preprocessing: result.preprocessing,
-    centroids: result.fit.centroids,
-    k: result.fit.k,
-    threshold: result.threshold,
-  });
-  const metadata = buildMetadata({
-    name: options.name,
-    version,
-    fit: result.fit,
-    threshold: result.threshold,
-    thresholdPercentile: options.thresholdPercentile,
-    preprocessing: result.preprocessing,
-    trainingRows: result.split.trainRows,
-    trainedAt: new Date(),
-  });
-  const metrics = buildMetrics({
-    name: options.name,
-    version,
+  const progress = createProgress('train', 1);
+  const run = await runTraining({
+    records,
     dataFile: options.data,
-    result,
+    test,
+    name: options.name,
+    version: options.version,
+    out: options.out,
     options: trainOptions,
-    anomalyEvaluation,
-    timing: {
-      readSeconds: (read - started) / 1000,
-      trainSeconds: (trained - read) / 1000,
-      totalSeconds: (performance.now() - started) / 1000,
-    },
+    anomalyEvaluation: (model) => evaluate(options, model),
+    onStep: (done, total) => progress.update(done, total),
+    readSeconds: (performance.now() - started) / 1000,
   });
-  await writeModelBundle(out, { fit: result.fit, preprocessing: result.preprocessing, metadata, metrics });
+  progress.stop();
+  const { metadata, out } = run;
   console.log(
-    `model ${metadata.name}@${version} (k = ${metadata.k}, threshold ${metadata.threshold.toFixed(4)}) written to ${out}`,
+    `model ${metadata.name}@${metadata.version} (k = ${metadata.k}, rarity threshold ${metadata.rarityThreshold.toFixed(4)}) written to ${out}`,
   );
   if (options.install !== undefined && options.install !== false) {
     const target = options.install === true ? predictModelDir : options.install;
@@ -131,7 +112,7 @@ async function runTrain(options: TrainCommandOptions): Promise<void> {
     console.log(`installed into ${target}`);
     if (resolve(target) === resolve(projectRoot, predictModelDir)) printShipping();
   }
-  if (options.report === true) console.log(`\n${renderReport(metrics)}`);
+  if (options.report === true) console.log(`\n${renderReport(run.metrics)}`);
 }
 
 /**
@@ -180,6 +161,10 @@ export function register(program: Command): void {
       "labelled CSV (from generate-data) to measure the anomaly tag's precision and recall on",
     )
     .option('--eval-labels <csv>', 'labels of --eval-data (default <eval-data>.labels.csv)')
+    .option(
+      '--test-data <csv>',
+      'held-out CSV for the anomaly benchmark in the model card (default: the held-out split of --data)',
+    )
     .option('--install [dir]', `also copy the model into the predict function (default ${predictModelDir})`)
     .option('--report', 'print the metrics report')
     .action(runTrain);

@@ -79,15 +79,18 @@ describe('modelImageEnv', () => {
   let dir: string;
   let stackFile: string;
   const metadata = {
-    format: 'cdnfaas.model/v1',
+    format: 'cdnfaas.model/v2',
     name: 'cdn-kmeans',
     version: 'abcdef0123',
     k: 2,
     threshold: 1,
     thresholdPercentile: 99,
+    rarityThreshold: 20,
+    expectedAnomalyRate: 0.01,
     featureDimension: 3,
     inputName: 'features',
-    outputNames: { label: 'label', distance: 'distance' },
+    rarityInputName: 'rarity_slots',
+    outputNames: { label: 'label', distance: 'distance', rarity: 'rarity' },
     trainedAt: '2026-01-01T00:00:00.000Z',
     trainingRows: 10,
   };

@@ -16,7 +16,7 @@ export default async function setup(): Promise<void> {
     onProgress: (event) => process.stderr.write(`${formatProgress(event, Date.now() - started)}\n`),
   });
   const log = (line: string) => process.stderr.write(`integration setup:${line}\n`);
-  ensureModel(ensureSampleData(config, 20_000, log), log);
+  await ensureModel(ensureSampleData(config, 20_000, log), log);
   const summary = reports.map((report) => `${report.service} ${report.state.split(':')[0]}`).join(', ');
   process.stderr.write(
     `integration setup: ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${summary})\n`,

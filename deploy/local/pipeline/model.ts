@@ -1,8 +1,16 @@
 // The first run's sample data and model: generated and trained once, then reused.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { CdnfaasError } from '../../../lib/errors.ts';
+import { createProgress } from '../../../lib/progress.ts';
+import { readTrainingCsv } from '../../../ml/dataset.ts';
+import { installModel } from '../../../ml/export.ts';
+import { modelFiles } from '../../../ml/model-bundle.ts';
+import { readInstalledModel } from '../../../ml/model-digest.ts';
+import { raritySchema } from '../../../ml/rarity.ts';
+import { defaultTrainOptions } from '../../../ml/train.ts';
+import { runTraining } from '../../../ml/training-run.ts';
 import { projectRoot, type SystemConfig } from '../../../system/config.ts';
 
 /** The predict function bundles this folder into its image, so a model rollback is an image rollback. */
@@ -40,8 +48,99 @@ export function ensureSampleData(config: SystemConfig, rows: number, log: (line:
   return sample;
 }
 
-/** Trains a model on the sample data and installs it into predict, unless predict has one. */
-export function ensureModel(sample: string, log: (line: string) => void): void {
-  if (existsSync(join(predictModelDir, 'model.onnx'))) log(`  using the model in ${predictModelDir}`);
-  else runCli(['train', '--data', sample, '--install', predictModelDir], 'training');
+/** What is in predict's model folder, as far as `up` is concerned. */
+export type InstalledState =
+  | { state: 'missing' }
+  | { state: 'unusable'; reason: string }
+  | { state: 'usable'; model: string; trainedOn: string | undefined };
+
+export interface ModelDecision {
+  train: boolean;
+  /** The CSV to train on when `train`. */
+  data: string;
+  reason: string;
+}
+
+/**
+ * Whether `up` trains, and on what. Pure. A usable model is kept, unless the user names a
+ * training file (`--data`) that is not the one it was trained on; a missing model, or one this
+ * version of cdnfaas cannot load (an older format), is trained on that file, else on the sample.
+ */
+export function decideModel(
+  installed: InstalledState,
+  sample: string,
+  userData: string | undefined,
+): ModelDecision {
+  const data = userData ?? sample;
+  if (installed.state === 'missing') return { train: true, data, reason: 'no model installed' };
+  if (installed.state === 'unusable')
+    return { train: true, data, reason: `the installed model cannot be used (${installed.reason})` };
+  if (userData !== undefined && installed.trainedOn !== userData)
+    return {
+      train: true,
+      data,
+      reason: `the installed model ${installed.model} was trained on ${installed.trainedOn ?? 'another file'}`,
+    };
+  return { train: false, data, reason: `using the model ${installed.model} in ${predictModelDir}` };
+}
+
+/** Reads predict's model folder: missing, unusable (with why), or usable with the file it was trained on. */
+export function installedModelState(dir: string = predictModelDir): InstalledState {
+  let installed;
+  try {
+    installed = readInstalledModel(dir);
+  } catch (error) {
+    return { state: 'unusable', reason: (error as Error).message };
+  }
+  if (installed === undefined) return { state: 'missing' };
+  const rarity = raritySchema.safeParse(JSON.parse(readFileSync(join(dir, modelFiles.rarity), 'utf8')));
+  if (!rarity.success) return { state: 'unusable', reason: `${modelFiles.rarity} is malformed` };
+  let trainedOn: string | undefined;
+  try {
+    const metrics = JSON.parse(readFileSync(join(dir, modelFiles.metrics), 'utf8')) as {
+      data?: { file?: string };
+    };
+    trainedOn = metrics.data?.file === undefined ? undefined : resolve(projectRoot, metrics.data.file);
+  } catch {
+    trainedOn = undefined;
+  }
+  return { state: 'usable', model: installed.model, trainedOn };
+}
+
+/**
+ * Trains and installs predict's model when `decideModel` says so: on the user's CSV (`npm run up
+ * -- --data FILE.csv`), else on the sample data. Bad input stops here with the file, line and
+ * column, before anything is installed, so the installed model stays as it was.
+ */
+export async function ensureModel(
+  sample: string,
+  log: (line: string) => void,
+  userData?: string,
+): Promise<void> {
+  const wanted = userData === undefined ? undefined : resolve(userData);
+  const decision = decideModel(installedModelState(), sample, wanted);
+  if (!decision.train) {
+    log(`  ${decision.reason}`);
+    return;
+  }
+  log(`  ${decision.reason}: training on ${decision.data}`);
+  const records = await readTrainingCsv(decision.data);
+  const progress = createProgress('  train', 1);
+  try {
+    const run = await runTraining({
+      records,
+      dataFile: decision.data,
+      name: 'cdn-kmeans',
+      modelsRoot: join(projectRoot, 'models'),
+      options: defaultTrainOptions,
+      onStep: (done, total) => progress.update(done, total),
+    });
+    progress.stop();
+    await installModel(run.out, predictModelDir);
+    log(
+      `  installed ${run.metadata.name}@${run.metadata.version} (k = ${run.metadata.k}, expected anomaly rate ${(run.metadata.expectedAnomalyRate * 100).toFixed(2)} %) from ${run.out}`,
+    );
+  } finally {
+    progress.stop();
+  }
 }
