@@ -25,7 +25,7 @@ import { kafkaConnection } from '../system/kafka-connection.ts';
 import { startConnectorService } from '../connectors/kafka/service.ts';
 import { servicesUp } from '../deploy/local/index.ts';
 import { createLogger } from '../lib/logger.ts';
-import { readGroupLag } from '../runtime/lag/reader.ts';
+import { readGroupLag } from '../scaling/lag/reader.ts';
 import { loadConfig, projectRoot } from '../system/config.ts';
 import { startBaselineLoop } from './connector-baseline.ts';
 import { startGatewayProcess, type GatewayProcess } from './connector-gateway.ts';

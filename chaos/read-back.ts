@@ -8,7 +8,7 @@ import { InfluxDB } from '@influxdata/influxdb-client';
 import type { Admin } from 'kafkajs';
 import { groupIdFor } from '../connectors/kafka/function-spec.ts';
 import { CdnfaasError } from '../lib/errors.ts';
-import { readGroupLag } from '../runtime/lag/reader.ts';
+import { readGroupLag } from '../scaling/lag/reader.ts';
 import { readInfluxToken, type SystemConfig } from '../system/config.ts';
 import type { ReadRecord } from './reconcile.ts';
 

@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Partitioners } from 'kafkajs';
 import { groupIdFor } from '../../connectors/kafka/function-spec.ts';
-import { readGroupLag } from '../../runtime/lag/reader.ts';
+import { readGroupLag } from '../../scaling/lag/reader.ts';
 import { startSystem } from '../../test/support/system.ts';
 import { rawValues } from './workload.ts';
 

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Partitioners } from 'kafkajs';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { groupIdFor } from '../../connectors/kafka/function-spec.ts';
-import { readGroupLag } from '../../runtime/lag/reader.ts';
+import { readGroupLag } from '../../scaling/lag/reader.ts';
 import { projectRoot } from '../../system/config.ts';
 import { startBackground, stopBackground } from '../../deploy/local/pipeline/background.ts';
 import type { SystemConfig } from '../../system/config.ts';

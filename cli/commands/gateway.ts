@@ -5,7 +5,7 @@ import { createGateway, listenGateway } from '../../runtime/gateway/server.ts';
 import { openImageStore } from '../../runtime/images/store.ts';
 import { readyHealth } from '../../deploy/local/monitoring-service.ts';
 import { CdnfaasError } from '../../lib/errors.ts';
-import type { AlertingMode } from '../../runtime/scaling/gateway-rule.ts';
+import type { AlertingMode } from '../../scaling/http/gateway-rule.ts';
 import { loadConfig, projectRoot } from '../../system/config.ts';
 
 const alertingModes: AlertingMode[] = ['auto', 'gateway', 'off'];

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { capacityTable, planCapacity, ratesFromReport } from '../../deploy/kubernetes/generator/capacity.ts';
-import { readFunctionSettings } from '../../runtime/lint/function-settings.ts';
+import { readFunctionSettings } from '../../tools/lint/function-settings.ts';
 import { CdnfaasError } from '../../lib/errors.ts';
 import {
   findDrift,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CdnfaasError } from '../../lib/errors.ts';
-import { formatReport, rules } from '../../runtime/lint/lint.ts';
-import { lintFile } from '../../runtime/lint/lint-file.ts';
+import { formatReport, rules } from '../../tools/lint/lint.ts';
+import { lintFile } from '../../tools/lint/lint-file.ts';
 import { defaultStackFile } from '../../runtime/stack/stack-file.ts';
 import { loadConfig } from '../../system/config.ts';
 

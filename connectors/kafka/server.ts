@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
-import type { FunctionScaling } from '../../runtime/autoscaler/autoscaler.ts';
-import type { GroupReport } from '../../runtime/lag/monitor.ts';
+import type { FunctionScaling } from '../../scaling/autoscaler/autoscaler.ts';
+import type { GroupReport } from '../../scaling/lag/monitor.ts';
 import type { FunctionConsumerSnapshot } from './function-consumer.ts';
 
 export interface ServerDeps {

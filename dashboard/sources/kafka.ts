@@ -1,6 +1,6 @@
 import type { Admin } from 'kafkajs';
 import { createKafka, kafkaRetry, type KafkaConnection } from '../../lib/kafka.ts';
-import { readGroupLag, type LagTarget } from '../../runtime/lag/reader.ts';
+import { readGroupLag, type LagTarget } from '../../scaling/lag/reader.ts';
 import type { GroupLag, TopicOffsets } from './types.ts';
 
 export type { LagTarget };

@@ -12,8 +12,8 @@ import { ensureCredentials, type CredentialFiles } from './credentials.ts';
 import { defaultLimits, type GatewayLimits } from './deps.ts';
 import { readGatewayInfo } from './info.ts';
 import { GatewayMetrics } from './metrics.ts';
-import { GatewayRateRule, type AlertingMode } from '../scaling/gateway-rule.ts';
-import type { RateRuleSettings } from '../scaling/rate-rule.ts';
+import { GatewayRateRule, type AlertingMode } from '../../scaling/http/gateway-rule.ts';
+import type { RateRuleSettings } from '../../scaling/http/rate-rule.ts';
 
 export interface GatewayOptions {
   /** The cdnfaas home: credentials, secrets, replica state and function logs live under it. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupIdFor } from '../../connectors/kafka/function-spec.ts';
 import { dlqHeader } from '../../connectors/kafka/publish-plan.ts';
-import { readGroupLag } from '../../runtime/lag/reader.ts';
+import { readGroupLag } from '../../scaling/lag/reader.ts';
 import { createTopics, produce, readTopic, waitForZeroLag } from './support/kafka.ts';
 import { stageStack, startHarness, uniqueName, type Harness } from './support/harness.ts';
 

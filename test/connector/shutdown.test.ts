@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../lib/ports.ts';
 import { groupIdFor } from '../../connectors/kafka/function-spec.ts';
-import { readGroupLag } from '../../runtime/lag/reader.ts';
+import { readGroupLag } from '../../scaling/lag/reader.ts';
 import { projectRoot } from '../../system/config.ts';
 import { createTopics, produce, readTopic, waitForZeroLag } from './support/kafka.ts';
 import { stageStack, startHarness, uniqueName, type Harness } from './support/harness.ts';

@@ -27,7 +27,7 @@ import { buildStack } from '../../runtime/build/index.ts';
 import { ensureCredentials } from '../../runtime/gateway/credentials.ts';
 import { createGateway, listenGateway, type Gateway } from '../../runtime/gateway/server.ts';
 import { LocalImageStore } from '../../runtime/images/store.ts';
-import { LagMonitor } from '../../runtime/lag/monitor.ts';
+import { LagMonitor } from '../../scaling/lag/monitor.ts';
 import { loadConfig, projectRoot } from '../../system/config.ts';
 import { ensureChromium, openBrowser, panelState, screenshot, type Browser } from './support/browser.ts';
 import {

@@ -8,7 +8,7 @@ import { readStoredCounts, type StoredCounts } from '../../deploy/local/pipeline
 import { predictModelDir } from '../../deploy/local/pipeline/model.ts';
 import type { StackFunction } from '../../runtime/stack/stack-file.ts';
 import { CdnfaasError, isCdnfaasError } from '../../lib/errors.ts';
-import { readGroupLag, type LagTarget } from '../../runtime/lag/reader.ts';
+import { readGroupLag, type LagTarget } from '../../scaling/lag/reader.ts';
 import { readInfluxToken, type SystemConfig } from '../../system/config.ts';
 
 /** A name no other run uses: short, lowercase, valid as function-name suffix and topic prefix. */

@@ -5,9 +5,9 @@ import { clientDataPoint } from '../../../functions/load-data/client-data-point.
 import { predictionPoint } from '../../../functions/load-predictions/prediction-point.ts';
 import type { PointSpec } from '../../../functions/shared/point.ts';
 import { createLogger } from '../../../lib/logger.ts';
-import { Autoscaler } from '../../../runtime/autoscaler/autoscaler.ts';
+import { Autoscaler } from '../../../scaling/autoscaler/autoscaler.ts';
 import { GatewayMetrics } from '../../../runtime/gateway/metrics.ts';
-import { LagMonitor } from '../../../runtime/lag/monitor.ts';
+import { LagMonitor } from '../../../scaling/lag/monitor.ts';
 
 /**
  * What the running system actually writes, read from the code that writes it rather than

@@ -1,4 +1,4 @@
-import { ceLimits } from '../../../runtime/lint/ce-limits.ts';
+import { ceLimits } from '../../../tools/lint/ce-limits.ts';
 
 /**
  * Partitions and replicas for a target input rate, from measured per-replica throughput.

@@ -2,7 +2,7 @@
 import { homedir } from 'node:os';
 import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { readFunctionSettings } from '../../../runtime/lint/function-settings.ts';
+import { readFunctionSettings } from '../../../tools/lint/function-settings.ts';
 import { projectRoot, sourcesSchema } from '../../../system/config.ts';
 import { consumerGroupFor, kafkaBootstrap } from './cluster.ts';
 import { functionsFile, generateManifests } from './generate.ts';

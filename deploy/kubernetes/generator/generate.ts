@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { CdnfaasError } from '../../../lib/errors.ts';
-import { readFunctionSettings } from '../../../runtime/lint/function-settings.ts';
+import { readFunctionSettings } from '../../../tools/lint/function-settings.ts';
 import type { StackFile } from '../../../runtime/stack/stack-file.ts';
 import type { Sources, TopicSpec } from '../../../system/config.ts';
 import { cluster, partOf } from './cluster.ts';

@@ -1,4 +1,4 @@
-import type { FunctionSettings } from '../../../runtime/lint/function-settings.ts';
+import type { FunctionSettings } from '../../../tools/lint/function-settings.ts';
 import { cluster, consumerGroupFor, kafkaBootstrap, partOf } from './cluster.ts';
 import type { Manifest } from './manifest.ts';
 

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { alertPayloadSchema } from '../../scaling/alert-scaling.ts';
-import { applyAlerts } from '../../scaling/apply.ts';
+import { alertPayloadSchema } from '../../../scaling/http/alert-scaling.ts';
+import { applyAlerts } from '../../../scaling/http/apply.ts';
 import type { GatewayDeps } from '../deps.ts';
 import { parseBody } from '../wire.ts';
 

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Partitioners, type Admin, type IHeaders, type Kafka } from 'kafkajs';
-import { readGroupLag } from '../../../runtime/lag/reader.ts';
+import { readGroupLag } from '../../../scaling/lag/reader.ts';
 import { uniqueName } from './harness.ts';
 
 export interface ConsumedRecord {

@@ -9,7 +9,7 @@
  * two evaluators would step each function twice); `off` never evaluates.
  */
 import type { Logger } from '../../lib/logger.ts';
-import type { FunctionProvider } from '../provider/types.ts';
+import type { FunctionProvider } from '../../runtime/provider/types.ts';
 import { applyAlerts } from './apply.ts';
 import {
   evaluateRateRule,

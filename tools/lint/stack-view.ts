@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
-import { substituteEnvironment } from '../stack/envsubst.ts';
-import { stackSchema } from '../stack/schema.ts';
+import { substituteEnvironment } from '../../runtime/stack/envsubst.ts';
+import { stackSchema } from '../../runtime/stack/schema.ts';
 
 /**
  * A lenient view of a stack file for linting: it reads whatever is there, the way faas-cli

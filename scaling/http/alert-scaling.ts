@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { positiveInteger, keys, type FunctionStatus } from '../../connectors/kafka/function-spec.ts';
 import { CdnfaasError } from '../../lib/errors.ts';
-import { defaultNamespace } from '../provider/types.ts';
+import { defaultNamespace } from '../../runtime/provider/types.ts';
 
 /** OpenFaaS's defaults (faas gateway/scaling/defaults.go). */
 export const alertScalingDefaults = {

@@ -4,7 +4,7 @@
  */
 import { CdnfaasError, isCdnfaasError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
-import type { FunctionProvider } from '../provider/types.ts';
+import type { FunctionProvider } from '../../runtime/provider/types.ts';
 import { planAlertActions, type AlertAction, type AlertStatus } from './alert-scaling.ts';
 
 export interface AlertInput {
