@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FunctionSpec } from './function-spec.ts';
-import { dlqHeader, planPublish } from './publish-plan.ts';
+import { deadLetterMaxBytes, dlqHeader, planPublish } from './publish-plan.ts';
 import { recordSize, type BufferedRecord } from './records.ts';
 import type { Verdict } from './resolve-batch.ts';
 
@@ -78,6 +78,26 @@ describe('planPublish', () => {
       [dlqHeader.sourceOffset]: '11',
       [dlqHeader.deadLetteredAt]: '2026-01-01T00:00:00.000Z',
     });
+  });
+
+  it('leaves the value out of a dead letter the dead-letter topic could not take, and says so', () => {
+    const huge = 'x'.repeat(deadLetterMaxBytes);
+    const plan = planPublish(
+      spec,
+      [record(20, huge), record(21, 'y'.repeat(deadLetterMaxBytes - 1_000))],
+      [
+        { status: 'rejected', reason: 'too big', by: 'connector' },
+        { status: 'rejected', reason: 'not JSON', by: 'connector' },
+      ],
+    );
+    const [omitted, kept] = plan.topicMessages[0]!.messages;
+    expect(omitted!.value).toBeNull();
+    expect(omitted!.key).toEqual(Buffer.from('k20'));
+    expect(omitted!.headers![dlqHeader.valueOmittedBytes]).toBe(String(deadLetterMaxBytes));
+    expect(omitted!.headers![dlqHeader.sourceOffset]).toBe('20');
+    expect((kept!.value as Buffer).length).toBe(deadLetterMaxBytes - 1_000);
+    expect(kept!.headers![dlqHeader.valueOmittedBytes]).toBeUndefined();
+    expect(plan.deadLetters).toHaveLength(2);
   });
 
   it('publishes nothing but the offset when every record was consumed without output', () => {

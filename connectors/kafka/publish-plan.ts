@@ -2,6 +2,7 @@ import type { IHeaders, TopicMessages } from 'kafkajs';
 import { dlqTopicFor, type FunctionSpec } from './function-spec.ts';
 import { commitOffsetOf } from './partition-position.ts';
 import type { BufferedRecord } from './records.ts';
+import { messageBytes } from './request-chunks.ts';
 import type { RejectedBy, Verdict } from './resolve-batch.ts';
 
 /** Headers on every dead-letter record: enough to find the source record and replay it. */
@@ -14,7 +15,17 @@ export const dlqHeader = {
   sourcePartition: 'cdnfaas-source-partition',
   sourceOffset: 'cdnfaas-source-offset',
   deadLetteredAt: 'cdnfaas-dead-lettered-at',
+  /** Set when the value was left out (see deadLetterMaxBytes): the value's size in bytes. */
+  valueOmittedBytes: 'cdnfaas-value-omitted-bytes',
 } as const;
+
+/**
+ * Largest dead letter (key, value and headers) that keeps the record's value. The connector
+ * creates `<topic>.dlq` with the broker's default max.message.bytes (1 MiB), while an input topic
+ * may take larger records: a dead letter the broker refuses would be retried forever and stall
+ * the partition. Beyond this size the value is left out; the source coordinates lead back to it.
+ */
+export const deadLetterMaxBytes = 1_000_000;
 
 /** The next offset to consume of one input partition, committed with a cycle's messages. */
 export interface PartitionOffset {
@@ -52,7 +63,8 @@ function deadLetterHeaders(
 /**
  * What one finished cycle publishes: each output value to every output topic in record order
  * (to the input's partition number when `outputPartitions` knows the topic's count),
- * each rejected record (its original key and bytes) to `<topic>.dlq`, and for every input
+ * each rejected record (its original key and bytes, the bytes left out beyond deadLetterMaxBytes)
+ * to `<topic>.dlq`, and for every input
  * partition the offset to commit: past its last record, or `positionOnly` for partitions that
  * only moved past transaction markers. Records of one partition come in offset order; the
  * partitions may interleave. Pure: the publisher only sends it.
@@ -83,11 +95,17 @@ export function planPublish(
       return;
     }
     deadLetters.push({ record, reason: verdict.reason, by: verdict.by });
-    dlqMessages.push({
-      key: record.key,
-      value: record.value,
-      headers: deadLetterHeaders(spec, record, verdict.reason, verdict.by, now),
-    });
+    const headers = deadLetterHeaders(spec, record, verdict.reason, verdict.by, now);
+    const whole = { key: record.key, value: record.value, headers };
+    dlqMessages.push(
+      messageBytes(whole) <= deadLetterMaxBytes
+        ? whole
+        : {
+            key: record.key,
+            value: null,
+            headers: { ...headers, [dlqHeader.valueOmittedBytes]: String(record.value?.length ?? 0) },
+          },
+    );
   });
   const topicMessages: TopicMessages[] = [];
   if (outputs.length > 0) {
