@@ -152,7 +152,7 @@ export function register(program: Command): void {
     )
     .option(
       '--threshold-percentile <p>',
-      'training-distance percentile above which a record is an anomaly',
+      'percentile of the held-out rarity scores above which a record is an anomaly (also of the reported distance threshold)',
       percentile,
       defaultTrainOptions.thresholdPercentile,
     )

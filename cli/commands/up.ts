@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { CdnfaasError } from '../../lib/errors.ts';
 import { pipelineDown } from '../../deploy/local/pipeline/down.ts';
 import { pipelineUp } from '../../deploy/local/pipeline/up.ts';
 import { loadConfig } from '../../system/config.ts';
@@ -12,10 +14,22 @@ export function register(program: Command): void {
     )
     .option('--no-replay', 'leave the pipeline running without replaying the sample data')
     .option('--rows <n>', 'rows of sample data to generate on the first run', Number, 20_000)
-    .action(async (options: { replay: boolean; rows: number }) => {
+    .option(
+      '--data <csv>',
+      'train the model on this CSV (header as the published data) instead of the generated sample data',
+    )
+    .action(async (options: { replay: boolean; rows: number; data?: string }) => {
+      if (options.data !== undefined && !existsSync(options.data))
+        throw new CdnfaasError('INVALID_INPUT', `--data ${options.data}: file does not exist`, {
+          hint: 'give the path of a training CSV, e.g. ../shared/data/train_cdn.csv',
+        });
       const config = loadConfig();
       const started = Date.now();
-      const { dashboardUrl } = await pipelineUp(config, { replay: options.replay, sampleRows: options.rows });
+      const { dashboardUrl } = await pipelineUp(config, {
+        replay: options.replay,
+        sampleRows: options.rows,
+        trainingData: options.data,
+      });
       console.log(`
 cdnfaas is up (${((Date.now() - started) / 1000).toFixed(0)} s).
 

@@ -1,8 +1,8 @@
 // The first run's sample data and model: generated and trained once, then reused.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { CdnfaasError } from '../../../lib/errors.ts';
+import { dirname, join, resolve } from 'node:path';
+import { CdnfaasError, isCdnfaasError } from '../../../lib/errors.ts';
 import { createProgress } from '../../../lib/progress.ts';
 import { readTrainingCsv } from '../../../ml/dataset.ts';
 import { installModel } from '../../../ml/export.ts';
@@ -116,31 +116,42 @@ export async function ensureModel(
   sample: string,
   log: (line: string) => void,
   userData?: string,
+  modelDir: string = predictModelDir,
 ): Promise<void> {
   const wanted = userData === undefined ? undefined : resolve(userData);
-  const decision = decideModel(installedModelState(), sample, wanted);
+  const decision = decideModel(installedModelState(modelDir), sample, wanted);
   if (!decision.train) {
     log(`  ${decision.reason}`);
     return;
   }
   log(`  ${decision.reason}: training on ${decision.data}`);
-  const records = await readTrainingCsv(decision.data);
-  const progress = createProgress('  train', 1);
+  let progress: ReturnType<typeof createProgress> | undefined;
   try {
+    const records = await readTrainingCsv(decision.data);
+    const bar = (progress = createProgress('  train', 1));
     const run = await runTraining({
       records,
       dataFile: decision.data,
       name: 'cdn-kmeans',
-      modelsRoot: join(projectRoot, 'models'),
+      // The project's models/ (as cdnfaas train) for predict's folder, else beside the folder given.
+      modelsRoot:
+        modelDir === predictModelDir ? join(projectRoot, 'models') : join(dirname(modelDir), 'models'),
       options: defaultTrainOptions,
-      onStep: (done, total) => progress.update(done, total),
+      onStep: (done, total) => bar.update(done, total),
     });
-    progress.stop();
-    await installModel(run.out, predictModelDir);
+    bar.stop();
+    await installModel(run.out, modelDir);
     log(
       `  installed ${run.metadata.name}@${run.metadata.version} (k = ${run.metadata.k}, expected anomaly rate ${(run.metadata.expectedAnomalyRate * 100).toFixed(2)} %) from ${run.out}`,
     );
+  } catch (error) {
+    if (!isCdnfaasError(error, 'INVALID_INPUT')) throw error;
+    // up has no training options of its own: the model can be trained with them, then up reuses it.
+    throw new CdnfaasError('INVALID_INPUT', `training on ${decision.data}: ${error.message}`, {
+      hint: `${error.hint ?? 'fix the file'}; or train it yourself (npx cdnfaas train --data ${decision.data} --install [--k-max N]) and run up with the same --data; the installed model is unchanged`,
+      cause: error,
+    });
   } finally {
-    progress.stop();
+    progress?.stop();
   }
 }

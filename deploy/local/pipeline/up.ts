@@ -20,6 +20,8 @@ export { predictModelDir, sampleDataFile } from './model.ts';
 export interface UpOptions {
   stackFile?: string;
   sampleRows?: number;
+  /** A CSV to train the first model on instead of the generated sample (`npm run up -- --data FILE.csv`). */
+  trainingData?: string;
   /** Skip the replay of sample data (the pipeline is left running and empty). */
   replay?: boolean;
   log?: (line: string) => void;
@@ -49,7 +51,7 @@ export async function pipelineUp(
   const sample = ensureSampleData(config, options.sampleRows ?? 20_000, log);
 
   step(3, 'model');
-  ensureModel(sample, log);
+  await ensureModel(sample, log, options.trainingData);
   // predict is built and deployed as the tag that names its model (PREDICT_TAG, PREDICT_MODEL),
   // so running up again reuses the image and a retrain adds one; no tag ever moves.
   const env = modelImageEnv(stackFile, baseEnv);
