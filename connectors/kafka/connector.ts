@@ -82,9 +82,18 @@ export class Connector {
         this.#report(status.name, 'function has invalid annotations; not consuming for it', error);
       }
     }
+    // Listed on every pass: an input topic deleted under its consumer makes kafkajs crash and
+    // restart that consumer every 200 ms for as long as the topic is gone.
+    const topics = new Set(await this.#options.admin.listTopics());
     for (const [name, consumer] of this.#consumers) {
       const spec = wanted.get(name);
-      if (spec === undefined) {
+      if (spec !== undefined && !topics.has(spec.topic)) {
+        this.#options.logger.error(
+          { function: name, topic: spec.topic },
+          'input topic was deleted; stopping its consumer until the topic exists again',
+        );
+        await this.#remove(name, consumer, 0);
+      } else if (spec === undefined) {
         this.#options.logger.info(
           { function: name },
           'function removed or no longer Kafka-triggered; stopping its consumer',
@@ -103,10 +112,7 @@ export class Connector {
     this.#wanted = wanted;
     if (this.#stop.signal.aborted) return;
     const missing = [...wanted.values()].filter((spec) => !this.#consumers.has(spec.name));
-    if (missing.length > 0) {
-      const topics = new Set(await this.#options.admin.listTopics());
-      for (const spec of missing) await this.#add(spec, topics);
-    }
+    for (const spec of missing) await this.#add(spec, topics);
     this.#lastSync = new Date();
   }
 
