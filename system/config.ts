@@ -29,6 +29,18 @@ export const sourcesSchema = z
         // Controller ports per node; without it node i listens on controllerPort + 100 * i.
         controllerPorts: z.array(port).min(1).optional(),
         defaultPartitions: z.number().int().min(1).max(1000).default(6),
+        // How clients authenticate (issue 14): SASL_SSL with SCRAM-SHA-512, the CA that signed the
+        // brokers' certificates, and the user and password read from files (never inline).
+        security: z
+          .object({
+            protocol: z.enum(['PLAINTEXT', 'SASL_SSL']),
+            mechanism: z.enum(['SCRAM-SHA-512']).optional(),
+            caFile: z.string().min(1).optional(),
+            userFile: z.string().min(1).optional(),
+            passwordFile: z.string().min(1).optional(),
+          })
+          .strict()
+          .optional(),
         topics: z.record(
           topicName,
           z.object({ partitions: z.number().int().min(1).max(1000).optional() }).strict(),
