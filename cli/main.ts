@@ -1,12 +1,14 @@
 import { Command, CommanderError } from 'commander';
 import { isCdnfaasError } from '../lib/errors.ts';
 import { commandModules } from './commands/index.ts';
+import { registerSystemMode } from './system-mode.ts';
 
 const program = new Command('cdnfaas')
   .description('Real-time clustering of CDN client-error records on OpenFaaS, Kafka and InfluxDB')
   .showHelpAfterError()
   .exitOverride();
 
+registerSystemMode(program);
 for (const module of commandModules) module.register(program);
 
 try {

@@ -7,6 +7,7 @@ import {
   renderKafkaLog4j2,
   renderKafkaPom,
   renderKafkaProperties,
+  replicationFor,
 } from './kafka-files.ts';
 
 function parseProperties(text: string): Map<string, string> {
@@ -51,6 +52,50 @@ describe('renderKafkaProperties', () => {
   it('sets the default partitions and no rebalance delay', () => {
     expect(props.get('num.partitions')).toBe('6');
     expect(props.get('group.initial.rebalance.delay.ms')).toBe('0');
+  });
+});
+
+describe('renderKafkaProperties for a three-node cluster', () => {
+  const voters = [1, 2, 3].map((id) => ({ id, host: '127.0.0.1', controllerPort: 9093 + 100 * (id - 1) }));
+  const props = parseProperties(
+    renderKafkaProperties({
+      host: '127.0.0.1',
+      port: 9192,
+      controllerPort: 9193,
+      dataDir: '/home/kafka-cluster/node-2/data',
+      defaultPartitions: 6,
+      nodeId: 2,
+      voters,
+    }),
+  );
+
+  it('names this node and every controller of the quorum', () => {
+    expect(props.get('node.id')).toBe('2');
+    expect(props.get('controller.quorum.voters')).toBe('1@127.0.0.1:9093,2@127.0.0.1:9193,3@127.0.0.1:9293');
+    expect(props.get('listeners')).toBe('PLAINTEXT://127.0.0.1:9192,CONTROLLER://127.0.0.1:9193');
+  });
+
+  it('replicates everything three times and needs two in-sync replicas for a write', () => {
+    for (const key of [
+      'default.replication.factor',
+      'offsets.topic.replication.factor',
+      'transaction.state.log.replication.factor',
+    ])
+      expect(props.get(key), key).toBe('3');
+    expect(props.get('min.insync.replicas')).toBe('2');
+    expect(props.get('transaction.state.log.min.isr')).toBe('2');
+    expect(props.get('unclean.leader.election.enable')).toBe('false');
+  });
+});
+
+describe('replicationFor', () => {
+  it.each([
+    [1, 1, 1],
+    [2, 2, 1],
+    [3, 3, 2],
+    [5, 3, 2],
+  ])('%i nodes: factor %i, min.insync.replicas %i', (nodes, factor, minInsync) => {
+    expect(replicationFor(nodes)).toEqual({ factor, minInsync });
   });
 });
 

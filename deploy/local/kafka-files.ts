@@ -69,12 +69,22 @@ export function renderKafkaLog4j2(): string {
   ].join('\n');
 }
 
+export interface KafkaVoter {
+  id: number;
+  host: string;
+  controllerPort: number;
+}
+
 export interface KafkaPropertiesInput {
   host: string;
   port: number;
   controllerPort: number;
   dataDir: string;
   defaultPartitions: number;
+  /** This node's KRaft id (1 when alone). */
+  nodeId?: number;
+  /** Every controller of the cluster, this node included (this node alone when absent). */
+  voters?: KafkaVoter[];
 }
 
 /** Backslashes are escapes in .properties files; Java accepts forward slashes on every OS. */
@@ -82,13 +92,26 @@ function propertiesPath(path: string): string {
   return path.replace(/\\/g, '/');
 }
 
-/** A single-node KRaft broker+controller with replication factor 1 for every internal topic. */
+/**
+ * Replication for a cluster of `nodes`: three copies where there are three brokers, and writes
+ * acknowledged by all in-sync replicas need two of them (acks=all with min.insync.replicas=2), so
+ * one node may fail without losing an acknowledged record or stopping writes. One node: 1 and 1.
+ */
+export function replicationFor(nodes: number): { factor: number; minInsync: number } {
+  const factor = Math.min(3, nodes);
+  return { factor, minInsync: Math.max(1, factor - 1) };
+}
+
+/** A KRaft node that is broker and controller; internal topics replicated across the cluster. */
 export function renderKafkaProperties(input: KafkaPropertiesInput): string {
   const { host, port, controllerPort } = input;
+  const nodeId = input.nodeId ?? 1;
+  const voters = input.voters ?? [{ id: nodeId, host, controllerPort }];
+  const { factor, minInsync } = replicationFor(voters.length);
   const properties: Array<[string, string | number]> = [
     ['process.roles', 'broker,controller'],
-    ['node.id', 1],
-    ['controller.quorum.voters', `1@${host}:${controllerPort}`],
+    ['node.id', nodeId],
+    ['controller.quorum.voters', voters.map((v) => `${v.id}@${v.host}:${v.controllerPort}`).join(',')],
     ['listeners', `PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`],
     ['advertised.listeners', `PLAINTEXT://${host}:${port}`],
     ['controller.listener.names', 'CONTROLLER'],
@@ -96,16 +119,18 @@ export function renderKafkaProperties(input: KafkaPropertiesInput): string {
     ['listener.security.protocol.map', 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT'],
     ['log.dirs', propertiesPath(input.dataDir)],
     ['num.partitions', input.defaultPartitions],
-    // One broker: internal topics cannot have more than one replica.
-    ['offsets.topic.replication.factor', 1],
+    // Internal topics get as many replicas as the cluster can hold (one broker: one).
+    ['offsets.topic.replication.factor', factor],
     ['offsets.topic.num.partitions', 10],
-    ['transaction.state.log.replication.factor', 1],
-    ['transaction.state.log.min.isr', 1],
+    ['transaction.state.log.replication.factor', factor],
+    ['transaction.state.log.min.isr', minInsync],
     ['transaction.state.log.num.partitions', 10],
-    ['share.coordinator.state.topic.replication.factor', 1],
-    ['share.coordinator.state.topic.min.isr', 1],
-    ['default.replication.factor', 1],
-    ['min.insync.replicas', 1],
+    ['share.coordinator.state.topic.replication.factor', factor],
+    ['share.coordinator.state.topic.min.isr', minInsync],
+    ['default.replication.factor', factor],
+    ['min.insync.replicas', minInsync],
+    // A replica that was out of sync never becomes leader: an acknowledged record is never lost.
+    ['unclean.leader.election.enable', 'false'],
     // Tests and the connector join groups constantly; the 3 s default delay only slows them.
     ['group.initial.rebalance.delay.ms', 0],
     ['log.retention.hours', 168],

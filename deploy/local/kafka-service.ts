@@ -1,11 +1,19 @@
-// Kafka as a managed service: single-node KRaft from the cached jars, storage formatted on first start.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+// Kafka as managed services: one KRaft node (broker and controller) per process, from the cached
+// jars, storage formatted on first start; `kafka.nodes` of them form a cluster on this machine.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { join } from 'node:path';
-import type { SystemConfig } from '../../system/config.ts';
+import type { KafkaNode, SystemConfig } from '../../system/config.ts';
 import { kafkaConnection } from '../../system/kafka-connection.ts';
 import { formatHostPort, isLoopbackHost, parseHostPort } from './address.ts';
 import { describeTopicPlan, ensureTopics, kafkaHealth } from './kafka-admin.ts';
-import { javaLaunchArgs, kafkaVersion, newClusterId, renderKafkaProperties } from './kafka-files.ts';
+import {
+  javaLaunchArgs,
+  kafkaVersion,
+  newClusterId,
+  renderKafkaProperties,
+  replicationFor,
+} from './kafka-files.ts';
 import { obtainKafka } from './kafka-obtain.ts';
 import { kafkaPaths } from './layout.ts';
 import type { ManagedService, ServiceOptions } from './managed.ts';
@@ -15,6 +23,8 @@ import { runLogged } from './run-command.ts';
 
 const javaInstallHint = 'install Java 17+ (Debian: apt-get install openjdk-17-jre-headless) or set JAVA_HOME';
 const heap = { min: '256m', max: '768m' };
+// Three JVMs share the machine in a cluster; each needs less than a lone broker's share.
+const clusterNodeHeap = { min: '128m', max: '512m' };
 
 function javaCommand(env: Record<string, string | undefined>): string {
   const javaHome = env.JAVA_HOME;
@@ -22,22 +32,57 @@ function javaCommand(env: Record<string, string | undefined>): string {
   return javaHome && existsSync(join(javaHome, 'bin', exe)) ? join(javaHome, 'bin', exe) : 'java';
 }
 
-export function createKafkaService(config: SystemConfig, options: ServiceOptions = {}): ManagedService {
+/**
+ * The cluster's id, shared by every node: made once and kept beside the nodes' folders. The nodes
+ * start together, so the first to write it wins and the others read it.
+ */
+function clusterId(file: string): string {
+  mkdirSync(dirname(file), { recursive: true });
+  try {
+    writeFileSync(file, `${newClusterId()}\n`, { flag: 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+/** One managed service per local KRaft node (one with external brokers). */
+export function createKafkaServices(config: SystemConfig, options: ServiceOptions = {}): ManagedService[] {
+  const external = config.externalKafka || !isLoopbackHost(parseHostPort(config.kafka.brokers[0]!).host);
+  const count = external ? 1 : config.kafkaNodes.length;
+  return Array.from({ length: count }, (_, index) => createKafkaService(config, options, index + 1));
+}
+
+/** The managed service of local node `nodeId` (1 when alone). */
+export function createKafkaService(
+  config: SystemConfig,
+  options: ServiceOptions = {},
+  nodeId = 1,
+): ManagedService {
   const version = options.version ?? kafkaVersion;
   const env = options.env ?? process.env;
   const brokers = config.kafka.brokers;
-  const broker = parseHostPort(brokers[0]!);
-  const controller = { host: broker.host, port: config.kafka.controllerPort };
-  const paths = kafkaPaths(config.cacheDir, config.home, version);
+  const nodes = config.kafkaNodes;
+  const node: KafkaNode = nodes[nodeId - 1]!;
+  const clustered = nodes.length > 1;
+  const broker = { host: node.host, port: node.port };
+  const controller = { host: node.host, port: node.controllerPort };
+  const paths = kafkaPaths(config.cacheDir, config.home, version, { id: nodeId, nodes: nodes.length });
   const java = javaCommand(env);
   const external = config.externalKafka || !isLoopbackHost(broker.host);
+  const nodeAddress = formatHostPort(broker);
+  const label = clustered ? `node ${nodeId} of ${nodes.length}` : 'Kafka';
 
   async function formatStorage(
     classpathArgs: string[],
     onProgress: Parameters<ManagedService['start']>[0],
   ): Promise<void> {
     if (existsSync(paths.formattedMarker)) return;
-    onProgress({ service: 'kafka', kind: 'step', message: `formatting KRaft storage in ${paths.dataDir}` });
+    onProgress({
+      service: 'kafka',
+      kind: 'step',
+      message: `formatting KRaft storage of ${label} in ${paths.dataDir}`,
+    });
     await runLogged({
       command: java,
       args: [
@@ -45,7 +90,7 @@ export function createKafkaService(config: SystemConfig, options: ServiceOptions
         'kafka.tools.StorageTool',
         'format',
         '-t',
-        newClusterId(),
+        clustered ? clusterId(paths.clusterIdFile) : newClusterId(),
         '-c',
         paths.properties,
         '--ignore-formatted',
@@ -62,17 +107,23 @@ export function createKafkaService(config: SystemConfig, options: ServiceOptions
 
   return {
     name: 'kafka',
-    address: brokers.join(','),
+    address: external ? brokers.join(',') : nodeAddress,
     external,
     externalVariable: 'KAFKA_BROKERS',
-    portKeys: 'kafka.brokers and kafka.controllerPort',
+    portKeys: clustered
+      ? 'kafka.brokers and kafka.controllerPort(s); node i adds 100 * i'
+      : 'kafka.brokers and kafka.controllerPort',
     ports: [
       { ...broker, role: 'broker' },
       { ...controller, role: 'KRaft controller' },
     ],
     run: paths.run,
     version,
-    health: () => kafkaHealth(kafkaConnection(config)),
+    // A node of a cluster is healthy once it answers and has registered as a broker.
+    health: () =>
+      external
+        ? kafkaHealth(kafkaConnection(config))
+        : kafkaHealth({ ...kafkaConnection(config), brokers: [nodeAddress] }, clustered ? nodeId : undefined),
 
     async start(onProgress) {
       const obtained = await obtainKafka({
@@ -91,10 +142,16 @@ export function createKafkaService(config: SystemConfig, options: ServiceOptions
           controllerPort: controller.port,
           dataDir: paths.dataDir,
           defaultPartitions: config.kafka.defaultPartitions,
+          nodeId,
+          voters: nodes.map((voter) => ({
+            id: voter.id,
+            host: voter.host,
+            controllerPort: voter.controllerPort,
+          })),
         }),
       );
       const classpathArgs = javaLaunchArgs({
-        heap,
+        heap: clustered ? clusterNodeHeap : heap,
         libsDir: obtained.libsDir,
         log4j2File: obtained.log4j2File,
       });
@@ -103,7 +160,7 @@ export function createKafkaService(config: SystemConfig, options: ServiceOptions
       onProgress({
         service: 'kafka',
         kind: 'step',
-        message: `starting Kafka ${version} on ${formatHostPort(broker)} (log: ${paths.run.logFile})`,
+        message: `starting ${clustered ? `Kafka node ${nodeId} of ${nodes.length}` : 'Kafka'} ${version} on ${nodeAddress} (log: ${paths.run.logFile})`,
       });
       const process = await spawnDetached({
         command: java,
@@ -128,7 +185,15 @@ export function createKafkaService(config: SystemConfig, options: ServiceOptions
     },
 
     async provision() {
-      return describeTopicPlan(await ensureTopics(kafkaConnection(config), config.topics));
+      // The first node creates the topics for the cluster, once every node has registered.
+      if (!external && nodeId > 1) return `${label} serves as broker and controller`;
+      const replication = replicationFor(external ? 1 : nodes.length);
+      const plan = await ensureTopics(kafkaConnection(config), config.topics, {
+        replicationFactor: external ? undefined : replication.factor,
+        minInsyncReplicas: external ? undefined : replication.minInsync,
+        brokers: external ? 1 : nodes.length,
+      });
+      return describeTopicPlan(plan);
     },
 
     async knownVersion() {

@@ -20,10 +20,17 @@ function runPaths(home: string, service: string): RunPaths {
   };
 }
 
-export function kafkaPaths(cacheDir: string, home: string, version: string) {
+/**
+ * A single node keeps its files in <home>/kafka; the nodes of a cluster each in
+ * <home>/kafka-cluster/node-<id>, so a cluster never meets the single node's data (formatted for
+ * another quorum, topics with one replica).
+ */
+export function kafkaPaths(cacheDir: string, home: string, version: string, node = { id: 1, nodes: 1 }) {
   const cache = join(cacheDir, 'kafka', version);
-  const run = runPaths(home, 'kafka');
+  const clusterDir = join(home, 'kafka-cluster');
+  const run = node.nodes === 1 ? runPaths(home, 'kafka') : nodeRunPaths(clusterDir, node.id);
   return {
+    clusterIdFile: join(clusterDir, 'cluster-id'),
     cache,
     pom: join(cache, 'pom.xml'),
     libs: join(cache, 'libs'),
@@ -35,6 +42,16 @@ export function kafkaPaths(cacheDir: string, home: string, version: string) {
     formattedMarker: join(run.dir, 'data', 'meta.properties'),
     formatLog: join(run.dir, 'format.log'),
     properties: join(run.dir, 'server.properties'),
+  };
+}
+
+function nodeRunPaths(clusterDir: string, id: number): RunPaths {
+  const dir = join(clusterDir, `node-${id}`);
+  return {
+    dir,
+    logFile: join(dir, 'kafka.log'),
+    pidFile: join(dir, 'kafka.pid'),
+    recordFile: join(dir, 'kafka.started-by-cdnfaas.json'),
   };
 }
 

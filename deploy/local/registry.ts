@@ -4,9 +4,13 @@ import { CdnfaasError } from '../../lib/errors.ts';
 import type { SystemConfig } from '../../system/config.ts';
 import { formatHostPort, type HostPort } from './address.ts';
 import { createInfluxService } from './influx-service.ts';
-import { createKafkaService } from './kafka-service.ts';
+import { createKafkaServices } from './kafka-service.ts';
 import type { ManagedService, ServiceOptions } from './managed.ts';
-import { createAlertmanagerService, createPrometheusService, type MonitoringOptions } from './monitoring-service.ts';
+import {
+  createAlertmanagerService,
+  createPrometheusService,
+  type MonitoringOptions,
+} from './monitoring-service.ts';
 import { conflictingPorts, decideStart, type StartDecision } from './plan.ts';
 import { busyPorts } from './ports.ts';
 import { isRecordedProcessRunning, readRecord, removeRecord, type ServiceRecord } from './processes.ts';
@@ -45,7 +49,7 @@ export function selected(options: ServicesOptions, name: ServiceName): boolean {
 export function managedServices(config: SystemConfig, options: ServicesOptions): ManagedService[] {
   const env = options.env ?? process.env;
   const all = [
-    createKafkaService(config, { env, ...options.kafka }),
+    ...createKafkaServices(config, { env, ...options.kafka }),
     createInfluxService(config, { env, ...options.influxdb }),
     createPrometheusService(config, { env, ...options.prometheus }),
     createAlertmanagerService(config, { env, ...options.alertmanager }),
@@ -60,7 +64,7 @@ export function managedServices(config: SystemConfig, options: ServicesOptions):
       'CONFIG_INVALID',
       `the ${first.owner} and the ${second.owner} would both use port ${first.port}`,
       {
-        hint: 'give each its own port in system/sources.yaml (kafka.brokers, kafka.controllerPort, influxdb.url, prometheus.port, alertmanager.port; InfluxDB also binds its HTTP port + 2)',
+        hint: 'give each its own port in system/sources.yaml (kafka.brokers, kafka.controllerPort, kafka.nodes (node i adds 100 * i), influxdb.url, prometheus.port, alertmanager.port; InfluxDB also binds its HTTP port + 2)',
       },
     );
   }
