@@ -13,6 +13,8 @@ export const cluster = {
     cdnfaas: 'cdnfaas',
     /** The Strimzi Kafka cluster and its topics (the Strimzi operator watches this namespace). */
     kafka: 'kafka',
+    /** KEDA's operator, which reads the consumer groups' lag from Kafka. */
+    keda: 'keda',
   },
   kafka: {
     name: 'cdnfaas',
@@ -24,11 +26,17 @@ export const cluster = {
     storage: '50Gi',
     replicationFactor: 3,
     minInsyncReplicas: 2,
-    /** The plain internal listener; Strimzi names its Service <cluster>-kafka-bootstrap. */
-    port: 9092,
+    /**
+     * The one client listener: TLS with SCRAM-SHA-512 users (no plaintext listener at all).
+     * Strimzi names its Service <cluster>-kafka-bootstrap and the CA Secret <cluster>-cluster-ca-cert.
+     */
+    listener: 'tls',
+    port: 9093,
   },
   gatewayUrl: 'http://gateway.openfaas.svc.cluster.local:8080',
   influxdb: { image: 'influxdb:2.7.12', storage: '20Gi', port: 8086 },
+  /** KEDA's operator pods (its Helm chart's label), the only other Kafka client than the connector. */
+  kedaOperatorLabels: { app: 'keda-operator' },
   grafana: { image: 'grafana/grafana:11.6.0', port: 3000 },
   /** OpenFaaS's chart runs Prometheus in its namespace; Grafana reads the function metrics there. */
   prometheusUrl: 'http://prometheus.openfaas.svc.cluster.local:9090',
@@ -72,4 +80,19 @@ export const secrets = {
     tokenKey: 'admin-token',
   },
   grafanaAdmin: { name: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' },
+  /**
+   * A Kafka user's SCRAM password, the same Secret in the kafka namespace (Strimzi's User Operator
+   * reads it for the KafkaUser) and in the namespace of the user's pods (Secrets are namespaced).
+   */
+  kafkaUser: (user: string) => ({ name: `${user}-kafka`, userKey: 'user', passwordKey: 'password' }),
+  /** The cluster CA certificate Strimzi generates, copied to the client namespaces (README). */
+  kafkaClusterCa: { name: 'cdnfaas-cluster-ca-cert', key: 'ca.crt' },
+  /** KEDA's Kafka credentials in openfaas-fn, for the TriggerAuthentication. */
+  kedaKafka: { name: 'cdnfaas-keda-kafka', userKey: 'username', passwordKey: 'password', caKey: 'ca' },
+} as const;
+
+/** The Kafka users Strimzi creates (KafkaUser resources) and who uses them. */
+export const kafkaUsers = {
+  connector: 'cdnfaas-connector',
+  keda: 'cdnfaas-keda',
 } as const;

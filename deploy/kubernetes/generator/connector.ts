@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import type { Sources } from '../../../system/config.ts';
-import { appLabels, cluster, influxUrl, kafkaBootstrap, secrets } from './cluster.ts';
+import { appLabels, cluster, influxUrl, kafkaBootstrap, kafkaUsers, secrets } from './cluster.ts';
 import type { Manifest } from './manifest.ts';
 
 /**
@@ -15,6 +15,9 @@ const namespace = cluster.namespaces.openfaas;
 const configDir = '/etc/cdnfaas';
 const gatewaySecretDir = '/var/secrets/gateway';
 const influxSecretDir = '/var/openfaas/secrets';
+const kafkaSecretDir = '/var/secrets/kafka';
+const kafkaCaDir = '/var/secrets/kafka-ca';
+const kafkaSecret = secrets.kafkaUser(kafkaUsers.connector);
 
 /**
  * system/sources.yaml as the cluster sees it: same topics, in-cluster addresses, secrets as files.
@@ -22,15 +25,28 @@ const influxSecretDir = '/var/openfaas/secrets';
  * its own Prometheus, and the loader's defaults fill them.
  */
 type ClusterSources = Omit<Sources, 'connector' | 'prometheus' | 'alertmanager' | 'secure' | 'kafka'> & {
-  kafka: Omit<Sources['kafka'], 'nodes' | 'controllerPorts'>;
+  kafka: Omit<Sources['kafka'], 'nodes' | 'controllerPorts' | 'security'> & {
+    security: NonNullable<Sources['kafka']['security']>;
+  };
 };
 
 export function clusterSources(sources: Sources): ClusterSources {
   // Only the keys of sources.yaml: the loaded config also carries machine-local paths (home, cache).
   // The local node count does not apply to the cluster (Strimzi sizes it).
-  const { nodes: _nodes, controllerPorts: _controllerPorts, ...kafka } = sources.kafka;
+  const { nodes: _nodes, controllerPorts: _controllerPorts, security: _security, ...kafka } = sources.kafka;
   return {
-    kafka: { ...kafka, brokers: [kafkaBootstrap] },
+    kafka: {
+      ...kafka,
+      brokers: [kafkaBootstrap],
+      // The cluster's Kafka serves only TLS with SCRAM users, whatever the local setting.
+      security: {
+        protocol: 'SASL_SSL',
+        mechanism: 'SCRAM-SHA-512',
+        caFile: `${kafkaCaDir}/${secrets.kafkaClusterCa.key}`,
+        userFile: `${kafkaSecretDir}/${kafkaSecret.userKey}`,
+        passwordFile: `${kafkaSecretDir}/${kafkaSecret.passwordKey}`,
+      },
+    },
     influxdb: {
       ...sources.influxdb,
       url: influxUrl,
@@ -102,6 +118,8 @@ export function connectorDeployment(image: string): Manifest {
                 { name: 'config', mountPath: configDir, readOnly: true },
                 { name: 'gateway-auth', mountPath: gatewaySecretDir, readOnly: true },
                 { name: 'influxdb-token', mountPath: influxSecretDir, readOnly: true },
+                { name: 'kafka-user', mountPath: kafkaSecretDir, readOnly: true },
+                { name: 'kafka-ca', mountPath: kafkaCaDir, readOnly: true },
                 { name: 'tmp', mountPath: '/tmp' },
               ],
               readinessProbe: probe('/healthz'),
@@ -119,6 +137,9 @@ export function connectorDeployment(image: string): Manifest {
             { name: 'gateway-auth', secret: { secretName: secrets.gatewayBasicAuth.name } },
             // Optional: only needed if the connector writes to InfluxDB itself.
             { name: 'influxdb-token', secret: { secretName: secrets.influxToken.name, optional: true } },
+            // The connector's SCRAM user and password, and the CA that signed the brokers' certificates.
+            { name: 'kafka-user', secret: { secretName: kafkaSecret.name } },
+            { name: 'kafka-ca', secret: { secretName: secrets.kafkaClusterCa.name } },
             { name: 'tmp', emptyDir: {} },
           ],
         },

@@ -4,8 +4,8 @@ import { parse, parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { readFunctionSettings } from '../../../tools/lint/function-settings.ts';
 import { projectRoot, sourcesSchema } from '../../../system/config.ts';
-import { consumerGroupFor, kafkaBootstrap } from './cluster.ts';
-import { functionsFile, generateManifests } from './generate.ts';
+import { consumerGroupFor, kafkaBootstrap, kafkaUsers, secrets } from './cluster.ts';
+import { functionsFile, generateManifests, influxWriters } from './generate.ts';
 import { findDrift, manifestsDir, readInputs } from './io.ts';
 import { createValidator } from './validate.ts';
 
@@ -63,7 +63,7 @@ describe('the generated Kubernetes manifests', () => {
   });
 
   it('hold a KEDA ScaledObject per Kafka-triggered function with its topic, group, lag target and bounds', () => {
-    const scaled = objects('keda-scaledobjects.yaml');
+    const scaled = objects('keda-scaledobjects.yaml').filter((o) => o.kind === 'ScaledObject');
     const triggered = inputs.stack.functions.filter((fn) => fn.annotations.topic !== undefined);
     expect(scaled.map((s) => s.metadata.name).sort()).toEqual(triggered.map((fn) => fn.name).sort());
     for (const fn of triggered) {
@@ -124,7 +124,7 @@ describe('the generated Kubernetes manifests', () => {
         .filter((v: any) => v.secret)
         .map((v: any) => v.secret.secretName)
         .sort(),
-    ).toEqual(['basic-auth', 'influxdb-token']);
+    ).toEqual(['basic-auth', 'cdnfaas-cluster-ca-cert', 'cdnfaas-connector-kafka', 'influxdb-token']);
     // Credentials reach the container as Secret references or files, never as literal values.
     for (const env of pod.containers[0].env) {
       if (/PASSWORD|TOKEN|USER/.test(env.name))
@@ -154,5 +154,99 @@ describe('the generated Kubernetes manifests', () => {
     };
     for (const d of inputs.dashboards) collect(JSON.parse(d.json));
     for (const uid of referenced) expect(uids.has(uid), `dashboards use data source ${uid}`).toBe(true);
+  });
+
+  describe('let no one in without credentials (issue 14)', () => {
+    const kafka = objects('kafka.yaml').find((o) => o.kind === 'Kafka')!;
+    const users = objects('kafka-users.yaml');
+    const [configMap, deployment] = objects('connector.yaml');
+
+    it('serve Kafka clients only on a TLS listener with SCRAM-SHA-512, simple authorization and a user operator', () => {
+      const listeners = kafka.spec.kafka.listeners;
+      expect(listeners).toHaveLength(1);
+      expect(listeners[0]).toMatchObject({ tls: true, authentication: { type: 'scram-sha-512' } });
+      expect(kafkaBootstrap.endsWith(`:${listeners[0].port}`)).toBe(true);
+      expect(kafka.spec.kafka.authorization).toEqual({ type: 'simple' });
+      expect(kafka.spec.entityOperator.userOperator).toEqual({});
+    });
+
+    it('let only the connector and KEDA through the Kafka listener', () => {
+      const peers = kafka.spec.kafka.listeners[0].networkPolicyPeers;
+      expect(
+        peers.map((p: any) => [
+          p.namespaceSelector.matchLabels['kubernetes.io/metadata.name'],
+          p.podSelector.matchLabels,
+        ]),
+      ).toEqual([
+        ['openfaas', deployment!.spec.selector.matchLabels],
+        ['keda', { app: 'keda-operator' }],
+      ]);
+    });
+
+    it('create SCRAM KafkaUsers for the connector and KEDA, passwords from Secrets, KEDA read-only', () => {
+      expect(users.map((u) => u.metadata.name)).toEqual([kafkaUsers.connector, kafkaUsers.keda]);
+      for (const user of users) {
+        expect(user.metadata.labels['strimzi.io/cluster']).toBe(kafka.metadata.name);
+        expect(user.spec.authentication).toEqual({
+          type: 'scram-sha-512',
+          password: { valueFrom: { secretKeyRef: { name: `${user.metadata.name}-kafka`, key: 'password' } } },
+        });
+      }
+      const connectorAcls = users[0]!.spec.authorization.acls;
+      expect(connectorAcls).toContainEqual({
+        resource: { type: 'transactionalId', name: 'cdnfaas-', patternType: 'prefix' },
+        operations: ['Write', 'Describe'],
+      });
+      const kedaOperations = users[1]!.spec.authorization.acls.flatMap((acl: any) => acl.operations);
+      expect(new Set(kedaOperations)).toEqual(new Set(['Describe']));
+    });
+
+    it('give the connector SASL_SSL settings whose files are mounted from its Secrets', () => {
+      const security = parse(configMap!.data['sources.yaml']).kafka.security;
+      expect(security).toMatchObject({ protocol: 'SASL_SSL', mechanism: 'SCRAM-SHA-512' });
+      const pod = deployment!.spec.template.spec;
+      const secretOf = (file: string): string => {
+        const mount = pod.containers[0].volumeMounts.find((m: any) => file.startsWith(`${m.mountPath}/`));
+        expect(mount, file).toBeDefined();
+        const volume = pod.volumes.find((v: any) => v.name === mount.name);
+        return `${volume.secret.secretName}/${file.slice(mount.mountPath.length + 1)}`;
+      };
+      const own = secrets.kafkaUser(kafkaUsers.connector);
+      expect(secretOf(security.userFile)).toBe(`${own.name}/${own.userKey}`);
+      expect(secretOf(security.passwordFile)).toBe(`${own.name}/${own.passwordKey}`);
+      expect(secretOf(security.caFile)).toBe(`${secrets.kafkaClusterCa.name}/${secrets.kafkaClusterCa.key}`);
+    });
+
+    it('scale on lag over SASL/TLS through a TriggerAuthentication beside the ScaledObjects', () => {
+      const keda = objects('keda-scaledobjects.yaml');
+      const auth = keda.find((o) => o.kind === 'TriggerAuthentication')!;
+      expect(auth.spec.secretTargetRef.map((r: any) => r.parameter).sort()).toEqual([
+        'ca',
+        'password',
+        'username',
+      ]);
+      for (const scaled of keda.filter((o) => o.kind === 'ScaledObject')) {
+        expect(scaled.metadata.namespace).toBe(auth.metadata.namespace);
+        const trigger = scaled.spec.triggers[0];
+        expect(trigger.metadata).toMatchObject({ sasl: 'scram_sha512', tls: 'enable' });
+        expect(trigger.metadata).not.toHaveProperty('password');
+        expect(trigger.authenticationRef).toEqual({ name: auth.metadata.name });
+      }
+    });
+
+    it('let only the functions holding the InfluxDB token, and Grafana, reach InfluxDB', () => {
+      const [policy] = objects('network-policies.yaml');
+      const influx = objects('influxdb.yaml').find((o) => o.kind === 'StatefulSet')!;
+      expect(policy!.spec.podSelector.matchLabels).toEqual(influx.spec.selector.matchLabels);
+      const [functions, grafana] = policy!.spec.ingress[0].from;
+      expect(functions.podSelector.matchExpressions[0].values).toEqual(['load-data', 'load-predictions']);
+      expect(influxWriters(inputs.stack).sort()).toEqual(['load-data', 'load-predictions']);
+      expect(grafana.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'grafana' });
+      // InfluxDB 2.x is set up with an admin user and token from a Secret: auth is always on.
+      const env = influx.spec.template.spec.containers[0].env;
+      expect(
+        env.find((e: any) => e.name === 'DOCKER_INFLUXDB_INIT_ADMIN_TOKEN').valueFrom.secretKeyRef.name,
+      ).toBe('influxdb-auth');
+    });
   });
 });

@@ -3,7 +3,7 @@ import { CdnfaasError } from '../../../lib/errors.ts';
 import { readFunctionSettings } from '../../../tools/lint/function-settings.ts';
 import type { StackFile } from '../../../runtime/stack/stack-file.ts';
 import type { Sources, TopicSpec } from '../../../system/config.ts';
-import { cluster, partOf } from './cluster.ts';
+import { cluster, partOf, secrets } from './cluster.ts';
 import { connectorConfigMap, connectorDeployment, connectorService } from './connector.ts';
 import { renderFunctionResources } from './functions.ts';
 import {
@@ -17,7 +17,9 @@ import {
   type Datasource,
 } from './grafana.ts';
 import { influxdbService, influxdbStatefulSet } from './influxdb.ts';
-import { scaledObject } from './keda.ts';
+import { kafkaTriggerAuthentication, scaledObject } from './keda.ts';
+import { connectorKafkaUser, kedaKafkaUser } from './kafka-users.ts';
+import { influxdbNetworkPolicy } from './network-policies.ts';
 import { generatedHeader, renderManifests, type Manifest } from './manifest.ts';
 import { kafkaCluster, kafkaNodePool, kafkaTopics } from './strimzi.ts';
 
@@ -56,6 +58,11 @@ export function scaledObjects(stack: StackFile): Manifest[] {
   });
 }
 
+/** The functions stack.yml gives the InfluxDB token: the only ones InfluxDB answers. */
+export function influxWriters(stack: StackFile): string[] {
+  return stack.functions.filter((fn) => fn.secrets.includes(secrets.influxToken.name)).map((fn) => fn.name);
+}
+
 /** Every generated file under deploy/kubernetes/manifests, by file name, rendered. Pure. */
 export function generateManifests(inputs: GeneratorInputs): Map<string, string> {
   const influx = inputs.sources.influxdb;
@@ -63,6 +70,7 @@ export function generateManifests(inputs: GeneratorInputs): Map<string, string> 
     ['namespaces.yaml', [namespace(cluster.namespaces.cdnfaas), namespace(cluster.namespaces.kafka)]],
     ['kafka.yaml', [kafkaNodePool(), kafkaCluster()]],
     ['kafka-topics.yaml', kafkaTopics(inputs.sources.topics)],
+    ['kafka-users.yaml', [connectorKafkaUser(), kedaKafkaUser()]],
     ['influxdb.yaml', [influxdbStatefulSet(influx), influxdbService()]],
     [
       'grafana.yaml',
@@ -78,7 +86,8 @@ export function generateManifests(inputs: GeneratorInputs): Map<string, string> 
       'connector.yaml',
       [connectorConfigMap(inputs.sources), connectorDeployment(inputs.connectorImage), connectorService()],
     ],
-    ['keda-scaledobjects.yaml', scaledObjects(inputs.stack)],
+    ['keda-scaledobjects.yaml', [kafkaTriggerAuthentication(), ...scaledObjects(inputs.stack)]],
+    ['network-policies.yaml', [influxdbNetworkPolicy(influxWriters(inputs.stack))]],
   ];
   const rendered = new Map(files.map(([file, manifests]) => [file, renderManifests(manifests)]));
   const kustomization = {

@@ -1,6 +1,31 @@
 import type { FunctionSettings } from '../../../tools/lint/function-settings.ts';
-import { cluster, consumerGroupFor, kafkaBootstrap, partOf } from './cluster.ts';
+import { cluster, consumerGroupFor, kafkaBootstrap, partOf, secrets } from './cluster.ts';
 import type { Manifest } from './manifest.ts';
+
+/** The TriggerAuthentication every function's kafka trigger refers to, beside the ScaledObjects. */
+export const triggerAuthenticationName = 'cdnfaas-kafka';
+
+/** KEDA's Kafka user, its password and the cluster CA, from the cdnfaas-keda-kafka Secret in openfaas-fn. */
+export function kafkaTriggerAuthentication(): Manifest {
+  const secret = secrets.kedaKafka;
+  const ref = (parameter: string, key: string) => ({ parameter, name: secret.name, key });
+  return {
+    apiVersion: 'keda.sh/v1alpha1',
+    kind: 'TriggerAuthentication',
+    metadata: {
+      name: triggerAuthenticationName,
+      namespace: cluster.namespaces.functions,
+      labels: { ...partOf },
+    },
+    spec: {
+      secretTargetRef: [
+        ref('username', secret.userKey),
+        ref('password', secret.passwordKey),
+        ref('ca', secret.caKey),
+      ],
+    },
+  };
+}
 
 /**
  * A KEDA ScaledObject per Kafka-triggered function, with the bounds and lag target the local
@@ -42,7 +67,12 @@ export function scaledObject(
         // Lag on a partition whose offset does not move (a record being retried) does not drive scale-out.
         excludePersistentLag: 'true',
         version: cluster.keda.kafkaProtocolVersion,
+        // Kafka serves only TLS with SCRAM users; the user, password and CA come from the
+        // TriggerAuthentication (Secrets), never from this object.
+        sasl: 'scram_sha512',
+        tls: 'enable',
       },
+      authenticationRef: { name: triggerAuthenticationName },
     },
   ];
   return {

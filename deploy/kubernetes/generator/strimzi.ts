@@ -1,5 +1,6 @@
 import { cluster, partOf } from './cluster.ts';
 import type { Manifest } from './manifest.ts';
+import { kafkaClientPeers } from './network-policies.ts';
 
 /** Strimzi resources: a KRaft Kafka cluster on one dual-role KafkaNodePool, and a KafkaTopic per topic. */
 
@@ -47,7 +48,20 @@ export function kafkaCluster(): Manifest {
       kafka: {
         version: cluster.kafka.version,
         metadataVersion: cluster.kafka.metadataVersion,
-        listeners: [{ name: 'plain', port: cluster.kafka.port, type: 'internal', tls: false }],
+        // The only client listener: TLS, SCRAM-SHA-512 users. Strimzi turns networkPolicyPeers into
+        // a NetworkPolicy, so only the connector and KEDA's operator reach it.
+        listeners: [
+          {
+            name: cluster.kafka.listener,
+            port: cluster.kafka.port,
+            type: 'internal',
+            tls: true,
+            authentication: { type: 'scram-sha-512' },
+            networkPolicyPeers: kafkaClientPeers(),
+          },
+        ],
+        // Each user may do what its KafkaUser's ACLs list, nothing else.
+        authorization: { type: 'simple' },
         config: {
           'offsets.topic.replication.factor': cluster.kafka.replicationFactor,
           'transaction.state.log.replication.factor': cluster.kafka.replicationFactor,
@@ -58,7 +72,7 @@ export function kafkaCluster(): Manifest {
           'auto.create.topics.enable': false,
         },
       },
-      entityOperator: { topicOperator: {} },
+      entityOperator: { topicOperator: {}, userOperator: {} },
     },
   };
 }

@@ -1,10 +1,13 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- the tests read and mutate nested manifest objects */
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { kafkaTopic } from './strimzi.ts';
 import { scaledObject } from './keda.ts';
 import { functionResource } from './functions.ts';
 import { connectorDeployment } from './connector.ts';
+import { connectorKafkaUser } from './kafka-users.ts';
+import { kafkaTriggerAuthentication } from './keda.ts';
+import { influxdbNetworkPolicy } from './network-policies.ts';
+import { kafkaCluster, kafkaTopic } from './strimzi.ts';
 import { renderGoYaml } from './go-yaml.ts';
 import { createValidator } from './validate.ts';
 
@@ -28,6 +31,10 @@ describe('offline validation catches broken manifests', () => {
     expect(check(goodScaledObject())).toEqual([]);
     expect(check(goodDeployment())).toEqual([]);
     expect(check(kafkaTopic({ name: 'cdn_raw', partitions: 6 }))).toEqual([]);
+    expect(check(kafkaCluster())).toEqual([]);
+    expect(check(connectorKafkaUser())).toEqual([]);
+    expect(check(kafkaTriggerAuthentication())).toEqual([]);
+    expect(check(influxdbNetworkPolicy(['load-data']))).toEqual([]);
   });
 
   it.each<[string, () => unknown, RegExp]>([
@@ -107,6 +114,60 @@ describe('offline validation catches broken manifests', () => {
       'a KafkaTopic with zero partitions',
       () => kafkaTopic({ name: 'cdn_raw', partitions: 0 }),
       /partitions must be >= 1/,
+    ],
+    [
+      'a KafkaUser ACL with an operation Kafka does not have',
+      () => {
+        const u = connectorKafkaUser() as any;
+        u.spec.authorization.acls[0].operations.push('Consume');
+        return u;
+      },
+      /operations\/5 must be equal to one of the allowed values/,
+    ],
+    [
+      'a KafkaUser topic ACL without a name',
+      () => {
+        const u = connectorKafkaUser() as any;
+        delete u.spec.authorization.acls[0].resource.name;
+        return u;
+      },
+      /must have required property 'name'/,
+    ],
+    [
+      'a Kafka listener with a SASL mechanism Strimzi does not offer',
+      () => {
+        const k = kafkaCluster() as any;
+        k.spec.kafka.listeners[0].authentication.type = 'scram-sha-256';
+        return k;
+      },
+      /authentication\/type must be equal to one of the allowed values/,
+    ],
+    [
+      'a Kafka listener peer with a misspelt selector',
+      () => {
+        const k = kafkaCluster() as any;
+        k.spec.kafka.listeners[0].networkPolicyPeers[0].podSelectr = {};
+        return k;
+      },
+      /additional properties \(podSelectr\)/,
+    ],
+    [
+      'a TriggerAuthentication secret reference without its key',
+      () => {
+        const a = kafkaTriggerAuthentication() as any;
+        delete a.spec.secretTargetRef[1].key;
+        return a;
+      },
+      /must have required property 'key'/,
+    ],
+    [
+      'a NetworkPolicy with a misspelt field',
+      () => {
+        const p = influxdbNetworkPolicy(['load-data']) as any;
+        p.spec.ingres = p.spec.ingress;
+        return p;
+      },
+      /additional properties \(ingres\)/,
     ],
     [
       'a kind without a schema',

@@ -19,6 +19,7 @@ export const vendoredKinds = [
   'serviceaccount-v1',
   'deployment-apps-v1',
   'statefulset-apps-v1',
+  'networkpolicy-networking-v1',
 ] as const;
 
 type Json = Record<string, unknown>;
