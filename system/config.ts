@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CdnfaasError } from '../lib/errors.ts';
+import { modeVariables } from './mode.ts';
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const defaultSourcesFile = join(projectRoot, 'system', 'sources.yaml');
@@ -208,7 +209,9 @@ export interface LoadOptions {
 
 /** Reads system/sources.yaml (or the given file), applies the environment and validates it. */
 export function loadConfig(options: LoadOptions = {}): SystemConfig {
-  const env = options.env ?? process.env;
+  const given = options.env ?? process.env;
+  // The mode `up` was started in, unless a variable says otherwise (see mode.ts).
+  const env = { ...modeVariables(resolve(given.CDNFAAS_HOME ?? join(projectRoot, '.cdnfaas'))), ...given };
   const file = resolve(options.file ?? env.CDNFAAS_SOURCES ?? defaultSourcesFile);
   if (!existsSync(file)) {
     throw new CdnfaasError('CONFIG_NOT_FOUND', `configuration file ${file} does not exist`, {
