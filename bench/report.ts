@@ -22,7 +22,8 @@ import { join } from 'node:path';
 import { servicesUp } from '../deploy/local/index.ts';
 import { createKafka } from '../lib/kafka.ts';
 import { kafkaConnection } from '../system/kafka-connection.ts';
-import { loadConfig, projectRoot, readInfluxToken } from '../system/config.ts';
+import { loadConfig, projectRoot } from '../system/config.ts';
+import { readInfluxAdminToken } from '../system/influx-credentials.ts';
 import { measureInfluxLimit } from './limits/influx.ts';
 import { measureKafkaLimit } from './limits/kafka.ts';
 import { describeMachine, endLoadAverage } from './limits/machine.ts';
@@ -113,7 +114,7 @@ const predictionLines = predictionsOf(data, new Date()).map((prediction, offset)
 const influxLimit = await part('limit: InfluxDB line-protocol writes (cdn_client_data points)', () =>
   measureInfluxLimit({
     url: config.influxdb.url,
-    token: readInfluxToken(config),
+    token: readInfluxAdminToken(config),
     lines: () => clientDataLines,
     linesPerRequest: 5_000,
     parallel: 4,
@@ -123,7 +124,7 @@ const influxLimit = await part('limit: InfluxDB line-protocol writes (cdn_client
 const influxPredictionsLimit = await part('limit: InfluxDB line-protocol writes (predictions points)', () =>
   measureInfluxLimit({
     url: config.influxdb.url,
-    token: readInfluxToken(config),
+    token: readInfluxAdminToken(config),
     lines: () => predictionLines,
     linesPerRequest: 5_000,
     parallel: 4,
@@ -265,7 +266,7 @@ for (const [name, lines] of [
       : await part(`InfluxDB write of one ${name} cycle`, () =>
           measureInfluxWrite({
             url: config.influxdb.url,
-            token: readInfluxToken(config),
+            token: readInfluxAdminToken(config),
             lines,
             linesPerRequest: stage.records / stage.cycles,
             requests: scale(200, 50),

@@ -4,7 +4,8 @@ import { formatStatus } from '../../dashboard/status/format.ts';
 import { gatherStatus } from '../../dashboard/status/gather.ts';
 import { servicesStatus } from '../../deploy/local/index.ts';
 import { credentialFiles } from '../../runtime/gateway/credentials.ts';
-import { loadConfig, readInfluxToken } from '../../system/config.ts';
+import { loadConfig } from '../../system/config.ts';
+import { readInfluxQueryToken } from '../../system/influx-credentials.ts';
 
 interface StatusFlags {
   gateway?: string;
@@ -37,7 +38,7 @@ export function register(program: Command): void {
           process.env,
           credentialsFromDirectory(credentialFiles(config.home).dir),
         ),
-        influxToken: () => readInfluxToken(config),
+        influxToken: () => readInfluxQueryToken(config),
         services: () => servicesStatus(config),
         timeoutMs: Number(flags.timeout) > 0 ? Number(flags.timeout) : 3000,
       });

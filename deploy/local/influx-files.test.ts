@@ -29,6 +29,18 @@ describe('renderInfluxConfig', () => {
     expect(text).toContain("wal-dir = '/home/u/.cdnfaas/influxdb/wal'");
   });
 
+  it('asks for credentials only in secure mode', () => {
+    expect(text).not.toContain('auth-enabled');
+    const secure = renderInfluxConfig({
+      host: '127.0.0.1',
+      httpPort: 1,
+      rpcPort: 3,
+      dataDir: '/d',
+      authEnabled: true,
+    });
+    expect(secure).toMatch(/^\[http\][^[]*^ {2}auth-enabled = true$/m);
+  });
+
   it('writes Windows paths as TOML literal strings', () => {
     const windows = renderInfluxConfig({
       host: '127.0.0.1',

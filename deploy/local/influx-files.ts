@@ -22,6 +22,8 @@ export interface InfluxConfigInput {
   /** The backup/restore RPC port; influxd always binds one. */
   rpcPort: number;
   dataDir: string;
+  /** Secure mode: every query and write needs a user's credentials (users made by influx-auth.ts). */
+  authEnabled?: boolean;
 }
 
 /** The RPC port sits next to the HTTP port (8086 -> 8088), as in InfluxDB's own defaults. */
@@ -58,7 +60,7 @@ bind-address = "${input.host}:${input.rpcPort}"
   log-enabled = false
   # Flux serves /api/v2/query, which @influxdata/influxdb-client uses next to /api/v2/write.
   flux-enabled = true
-`;
+${input.authEnabled === true ? '  # Secure mode: no query or write without a user (`Token user:password` on the v2 API).\n  auth-enabled = true\n' : ''}`;
 }
 
 /** The module version recorded in a Go binary, from `go version -m <binary>` output. */

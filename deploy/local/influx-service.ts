@@ -2,6 +2,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { isCdnfaasError } from '../../lib/errors.ts';
 import { readInfluxToken, type SystemConfig } from '../../system/config.ts';
+import { influxCredentialFile } from '../../system/influx-credentials.ts';
+import { ensureInfluxUsers } from './influx-auth.ts';
 import { hostPortOfUrl, isLoopbackHost } from './address.ts';
 import { influxRpcPort, influxdbVersion, renderInfluxConfig } from './influx-files.ts';
 import { ensureDatabase, ensureTokenFile, influxHealth, influxVersion } from './influx-http.ts';
@@ -50,6 +52,7 @@ export function createInfluxService(config: SystemConfig, options: ServiceOption
           httpPort: http.port,
           rpcPort: rpc.port,
           dataDir: paths.run.dir,
+          authEnabled: config.secure,
         }),
       );
       const args = ['run', '-config', paths.config];
@@ -81,6 +84,19 @@ export function createInfluxService(config: SystemConfig, options: ServiceOption
     },
 
     async provision(onProgress) {
+      if (config.secure && !external) {
+        const written = await ensureInfluxUsers({
+          url,
+          database: config.influxdb.bucket,
+          files: {
+            admin: influxCredentialFile(config, 'admin'),
+            writer: influxCredentialFile(config, 'writer'),
+            reader: influxCredentialFile(config, 'reader'),
+          },
+        });
+        const wrote = written.length > 0 ? `; wrote credentials to ${written.join(', ')}` : '';
+        return `database ${config.influxdb.bucket} ready, auth on (admin, writer, reader users)${wrote}`;
+      }
       // A local InfluxDB has no auth: a placeholder token file lets clients read it like a real secret.
       const wroteToken = !external && ensureTokenFile(config.influxdb.tokenFile);
       let token: string | undefined;

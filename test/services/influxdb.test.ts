@@ -4,6 +4,7 @@ import { InfluxDB, Point } from '@influxdata/influxdb-client';
 import { describe, expect, it } from 'vitest';
 import { influxdbVersion } from '../../deploy/local/index.ts';
 import { loadConfig, readInfluxToken } from '../../system/config.ts';
+import { readInfluxQueryToken } from '../../system/influx-credentials.ts';
 
 const config = loadConfig();
 const { url, org, bucket } = config.influxdb;
@@ -34,7 +35,8 @@ describe('InfluxDB started by deploy/local', () => {
     }
     await writer.close();
 
-    const rows = await client
+    // The writer's token writes; reading takes the reader's (the same token without secure mode).
+    const rows = await new InfluxDB({ url, token: readInfluxQueryToken(config) })
       .getQueryApi(org)
       .collectRows<{ _time: string; host_id: string; _value: number }>(
         `from(bucket: "${bucket}") |> range(start: -10m) |> filter(fn: (r) => r._measurement == "${measurement}" and r._field == "value")`,

@@ -9,7 +9,8 @@ import { predictModelDir } from '../../deploy/local/pipeline/model.ts';
 import type { StackFunction } from '../../runtime/stack/stack-file.ts';
 import { CdnfaasError, isCdnfaasError } from '../../lib/errors.ts';
 import { readGroupLag, type LagTarget } from '../../scaling/lag/reader.ts';
-import { readInfluxToken, type SystemConfig } from '../../system/config.ts';
+import type { SystemConfig } from '../../system/config.ts';
+import { readInfluxAdminToken } from '../../system/influx-credentials.ts';
 
 /** A name no other run uses: short, lowercase, valid as function-name suffix and topic prefix. */
 export function runIdentity(label: string): { id: string; database: string } {
@@ -22,10 +23,13 @@ export function runIdentity(label: string): { id: string; database: string } {
   return { id, database: `cdnfaas_${id.replace(/-/g, '_')}` };
 }
 
-/** The InfluxDB token of the services; an external InfluxDB 1.x without auth takes any token. */
+/**
+ * The InfluxDB token of the services (the admin's in secure mode: test systems write to databases
+ * of their own); an external InfluxDB 1.x without auth takes any token.
+ */
 export function tokenForTests(config: SystemConfig): string {
   try {
-    return readInfluxToken(config);
+    return readInfluxAdminToken(config);
   } catch (error) {
     if (!isCdnfaasError(error, 'CONFIG_NOT_FOUND') || !config.externalInflux) throw error;
     return 'no-auth';

@@ -1,7 +1,8 @@
 // How many records and predictions InfluxDB holds: the pipeline's end-to-end progress.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InfluxDB } from '@influxdata/influxdb-client';
-import { readInfluxToken, type SystemConfig } from '../../../system/config.ts';
+import type { SystemConfig } from '../../../system/config.ts';
+import { readInfluxQueryToken } from '../../../system/influx-credentials.ts';
 
 export interface StoredCounts {
   clientData: number;
@@ -18,7 +19,7 @@ export function countQuery(bucket: string, measurement: string): string {
 }
 
 export async function readStoredCounts(config: SystemConfig): Promise<StoredCounts> {
-  const api = new InfluxDB({ url: config.influxdb.url, token: readInfluxToken(config) }).getQueryApi(
+  const api = new InfluxDB({ url: config.influxdb.url, token: readInfluxQueryToken(config) }).getQueryApi(
     config.influxdb.org,
   );
   const count = async (measurement: string) => {

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isCdnfaasError } from '../../../lib/errors.ts';
-import { loadConfig, readInfluxToken } from '../../../system/config.ts';
+import { loadConfig } from '../../../system/config.ts';
+import { readInfluxAdminToken } from '../../../system/influx-credentials.ts';
 
 /** The InfluxDB the integration tests write to: system config (INFLUX_URL overrides it). */
 export interface InfluxTarget {
@@ -15,7 +16,8 @@ export function influxTarget(): InfluxTarget {
   const config = loadConfig();
   let token: string;
   try {
-    token = readInfluxToken(config);
+    // Tests create databases of their own: the admin's credentials in secure mode.
+    token = readInfluxAdminToken(config);
   } catch (error) {
     // An external InfluxDB 1.x without auth has no token file and accepts any token.
     if (!isCdnfaasError(error, 'CONFIG_NOT_FOUND') || !config.externalInflux) throw error;
