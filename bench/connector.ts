@@ -19,7 +19,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Partitioners, type Admin, type Kafka } from 'kafkajs';
-import { groupIdFor } from '../connectors/kafka/function-spec.ts';
+import { groupIdFor } from '../contracts/kafka-names.ts';
 import { createKafka, kafkaRetry } from '../lib/kafka.ts';
 import { kafkaConnection } from '../system/kafka-connection.ts';
 import { startConnectorService } from '../connectors/kafka/service.ts';

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InfluxDB } from '@influxdata/influxdb-client';
 import type { Admin } from 'kafkajs';
-import { groupIdFor } from '../connectors/kafka/function-spec.ts';
+import { groupIdFor } from '../contracts/kafka-names.ts';
 import { CdnfaasError } from '../lib/errors.ts';
 import { readGroupLag } from '../scaling/lag/reader.ts';
 import { readInfluxToken, type SystemConfig } from '../system/config.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../lib/logger.ts';
-import type { FunctionStatus } from '../runtime/provider/types.ts';
+import type { FunctionStatus } from '../contracts/openfaas/function.ts';
 import { readInfluxToken, type SystemConfig } from '../system/config.ts';
 import { registerDashboard } from './plugin.ts';
 import { countedMeasurements, createDefaultSources } from './sources/default.ts';

@@ -2,7 +2,7 @@
 // until the gateway is asked for a second replica, and until that replica serves.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Partitioners } from 'kafkajs';
-import { groupIdFor } from '../../connectors/kafka/function-spec.ts';
+import { groupIdFor } from '../../contracts/kafka-names.ts';
 import { readGroupLag } from '../../scaling/lag/reader.ts';
 import { startSystem } from '../../test/support/system.ts';
 import { rawValues } from './workload.ts';

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Partitioners } from 'kafkajs';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { groupIdFor } from '../../connectors/kafka/function-spec.ts';
+import { groupIdFor } from '../../contracts/kafka-names.ts';
 import { readGroupLag } from '../../scaling/lag/reader.ts';
 import { projectRoot } from '../../system/config.ts';
 import { startBackground, stopBackground } from '../../deploy/local/pipeline/background.ts';

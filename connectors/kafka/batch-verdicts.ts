@@ -1,5 +1,5 @@
-import type { FunctionSpec } from './function-spec.ts';
-import type { Gateway } from './gateway-client.ts';
+import type { Subscription } from './subscription.ts';
+import type { GatewayClient } from './gateway-client.ts';
 import type { Limiter } from './limiter.ts';
 import { encodeRecord, type BufferedRecord, type WireRecord } from './records.ts';
 import { resolveBatch, type Verdict } from './resolve-batch.ts';
@@ -12,7 +12,7 @@ export interface FunctionHealth {
 }
 
 export interface BatchVerdictDeps {
-  gateway: Gateway;
+  gateway: GatewayClient;
   limiter: Limiter;
   telemetry: Telemetry;
   policy: RetryPolicy;
@@ -29,7 +29,7 @@ export interface BatchVerdictDeps {
  */
 export async function batchVerdicts(
   batch: readonly BufferedRecord[],
-  spec: FunctionSpec,
+  spec: Subscription,
   deps: BatchVerdictDeps,
   clock: { acquired: number },
 ): Promise<Verdict[]> {

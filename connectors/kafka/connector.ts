@@ -2,21 +2,16 @@ import type { Admin, Kafka } from 'kafkajs';
 import { isCdnfaasError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { FunctionConsumer, type FunctionConsumerSnapshot } from './function-consumer.ts';
-import {
-  dlqTopicFor,
-  groupIdFor,
-  sameSubscription,
-  toFunctionSpec,
-  type FunctionSpec,
-} from './function-spec.ts';
-import type { Gateway } from './gateway-client.ts';
+import { dlqTopicFor, groupIdFor } from '../../contracts/kafka-names.ts';
+import { sameSubscription, toSubscription, type Subscription } from './subscription.ts';
+import type { GatewayClient } from './gateway-client.ts';
 import { sleep, type RetryPolicy } from '../../lib/backoff.ts';
 import type { Telemetry } from './telemetry.ts';
 
 export interface ConnectorOptions {
   kafka: Kafka;
   admin: Admin;
-  gateway: Gateway;
+  gateway: GatewayClient;
   telemetry: Telemetry;
   logger: Logger;
   policy: RetryPolicy;
@@ -40,7 +35,7 @@ export class Connector {
   readonly #options: ConnectorOptions;
   readonly #consumers = new Map<string, FunctionConsumer>();
   /** Every Kafka-triggered function of the last discovery, consumed or not (e.g. its topic is missing). */
-  #wanted = new Map<string, FunctionSpec>();
+  #wanted = new Map<string, Subscription>();
   /** Last problem logged per function, so a persisting one is logged once, not every tick. */
   readonly #reported = new Map<string, string>();
   readonly #stop = new AbortController();
@@ -73,10 +68,10 @@ export class Connector {
   async sync(): Promise<void> {
     const statuses = await this.#options.gateway.listFunctions(this.#stop.signal);
     this.#reported.delete('(gateway)');
-    const wanted = new Map<string, FunctionSpec>();
+    const wanted = new Map<string, Subscription>();
     for (const status of statuses) {
       try {
-        const spec = toFunctionSpec(status);
+        const spec = toSubscription(status);
         if (spec !== undefined) wanted.set(spec.name, spec);
       } catch (error) {
         this.#report(status.name, 'function has invalid annotations; not consuming for it', error);
@@ -116,7 +111,7 @@ export class Connector {
     this.#lastSync = new Date();
   }
 
-  async #add(spec: FunctionSpec, topics: Set<string>): Promise<void> {
+  async #add(spec: Subscription, topics: Set<string>): Promise<void> {
     if (!topics.has(spec.topic)) {
       this.#report(
         spec.name,

@@ -1,4 +1,4 @@
-import type { BatchLimits } from './function-spec.ts';
+import type { BatchLimits } from './subscription.ts';
 
 /**
  * The pure decisions of the cycle loop (function-loop.ts): when the next cycle starts, and how

@@ -1,9 +1,10 @@
 import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import type { Logger } from '../../lib/logger.ts';
 import type { FunctionHealth } from './batch-verdicts.ts';
-import { groupIdFor, type FunctionSpec } from './function-spec.ts';
+import { groupIdFor } from '../../contracts/kafka-names.ts';
+import { type Subscription as FunctionSpec } from './subscription.ts';
 import { startFunctionLoop, type FunctionLoop } from './function-loop.ts';
-import type { Gateway } from './gateway-client.ts';
+import type { GatewayClient as Gateway } from './gateway-client.ts';
 import { groupOffsets, type GroupOffsets } from './group-offsets.ts';
 import { outputPartitionCounts } from './output-partitions.ts';
 import { Limiter } from './limiter.ts';

@@ -1,8 +1,8 @@
 import type { KafkaMessage } from 'kafkajs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { FunctionSpec } from './function-spec.ts';
+import type { Subscription } from './subscription.ts';
 import { startFunctionLoop, type FunctionLoop, type FunctionLoopDeps } from './function-loop.ts';
-import type { Gateway } from './gateway-client.ts';
+import type { GatewayClient } from './gateway-client.ts';
 import type { InvokeOutcome } from './invoke-outcome.ts';
 import { Limiter } from './limiter.ts';
 import { PartitionPosition } from './partition-position.ts';
@@ -11,7 +11,7 @@ import type { Publisher, PublishResult } from './publisher.ts';
 import type { WireRecord } from './records.ts';
 import type { Telemetry } from './telemetry.ts';
 
-const spec: FunctionSpec = {
+const spec: Subscription = {
   name: 'echo',
   image: 'echo:1',
   topic: 'in',
@@ -90,7 +90,7 @@ function harness(
   const plans: PublishPlan[] = [];
   const releases: ((result: PublishResult) => void)[] = [];
   const counts = { dropped: 0, faults: 0 };
-  const gateway: Gateway = {
+  const gateway: GatewayClient = {
     listFunctions: async () => [],
     scaleFunction: async () => undefined,
     invokeBatch: async (_name, records) => {

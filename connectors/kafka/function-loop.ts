@@ -1,8 +1,8 @@
 import { batchVerdicts, type FunctionHealth } from './batch-verdicts.ts';
 import { decideCycle, splitCycle } from './cycle-plan.ts';
 import { bufferedState, cycleTiming, positionCycle, takeCycle, type Cycle } from './cycle.ts';
-import type { FunctionSpec } from './function-spec.ts';
-import type { Gateway } from './gateway-client.ts';
+import type { Subscription as FunctionSpec } from './subscription.ts';
+import type { GatewayClient as Gateway } from './gateway-client.ts';
 import type { Limiter } from './limiter.ts';
 import type { PartitionPosition } from './partition-position.ts';
 import { planPublish } from './publish-plan.ts';

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { batchContentType } from '../../contracts/batch.ts';
 import { CdnfaasError } from '../../lib/errors.ts';
 import { basicAuthHeader, type CredentialSource } from './credentials.ts';
-import { functionStatusSchema, type FunctionStatus } from './function-spec.ts';
+import { functionStatusSchema, type FunctionStatus } from '../../contracts/openfaas/function.ts';
 import { classifyResponse, type InvokeOutcome } from './invoke-outcome.ts';
 import { batchBody, type WireRecord } from './records.ts';
 
@@ -19,7 +19,7 @@ export interface GatewayClientOptions {
  * The OpenFaaS REST API as the connector and autoscaler use it: list functions, scale one,
  * invoke one with a batch. Only documented routes, so a real OpenFaaS gateway works the same.
  */
-export interface Gateway {
+export interface GatewayClient {
   listFunctions(signal?: AbortSignal): Promise<FunctionStatus[]>;
   scaleFunction(name: string, replicas: number, signal?: AbortSignal): Promise<void>;
   invokeBatch(
@@ -33,7 +33,7 @@ export interface Gateway {
 
 const functionListSchema = z.array(functionStatusSchema);
 
-export function createGatewayClient(options: GatewayClientOptions): Gateway {
+export function createGatewayClient(options: GatewayClientOptions): GatewayClient {
   const base = new URL(options.url);
   const dispatcher = new Agent({
     connections: options.connections ?? 256,

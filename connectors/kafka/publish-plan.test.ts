@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { FunctionSpec } from './function-spec.ts';
+import type { Subscription } from './subscription.ts';
 import { deadLetterMaxBytes, dlqHeader, planPublish } from './publish-plan.ts';
 import { recordSize, type BufferedRecord } from './records.ts';
 import type { Verdict } from './resolve-batch.ts';
 
-const spec: FunctionSpec = {
+const spec: Subscription = {
   name: 'provide',
   image: 'cdnfaas/provide:0.2.0',
   topic: 'cdn_raw',

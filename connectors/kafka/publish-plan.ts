@@ -1,5 +1,6 @@
 import type { IHeaders, TopicMessages } from 'kafkajs';
-import { dlqTopicFor, type FunctionSpec } from './function-spec.ts';
+import { dlqTopicFor } from '../../contracts/kafka-names.ts';
+import { type Subscription } from './subscription.ts';
 import { commitOffsetOf } from './partition-position.ts';
 import type { BufferedRecord } from './records.ts';
 import { messageBytes } from './request-chunks.ts';
@@ -42,7 +43,7 @@ export interface PublishPlan {
 }
 
 function deadLetterHeaders(
-  spec: FunctionSpec,
+  spec: Subscription,
   record: BufferedRecord,
   reason: string,
   by: RejectedBy,
@@ -70,7 +71,7 @@ function deadLetterHeaders(
  * partitions may interleave. Pure: the publisher only sends it.
  */
 export function planPublish(
-  spec: FunctionSpec,
+  spec: Subscription,
   records: readonly BufferedRecord[],
   verdicts: readonly Verdict[],
   positionOnly: readonly PartitionOffset[] = [],

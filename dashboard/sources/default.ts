@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import type { QueryApi } from '@influxdata/influxdb-client';
-import { groupIdFor } from '../../connectors/kafka/function-spec.ts';
+import { groupIdFor } from '../../contracts/kafka-names.ts';
 import { clientDataMeasurement } from '../../functions/load-data/client-data-point.ts';
 import { predictionMeasurement } from '../../functions/load-predictions/prediction-point.ts';
 import type { SystemConfig } from '../../system/config.ts';

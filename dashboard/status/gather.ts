@@ -1,5 +1,5 @@
 import type { Admin } from 'kafkajs';
-import { groupIdFor } from '../../connectors/kafka/function-spec.ts';
+import { groupIdFor } from '../../contracts/kafka-names.ts';
 import type { ServiceReport } from '../../deploy/local/index.ts';
 import type { SystemConfig } from '../../system/config.ts';
 import { kafkaConnection } from '../../system/kafka-connection.ts';

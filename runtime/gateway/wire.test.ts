@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { isCdnfaasError } from '../../lib/errors.ts';
-import type { FunctionStatus } from '../provider/types.ts';
-import { functionDeploymentSchema, parseBody, secretSchema, toFunctionSpec, toWireStatus } from './wire.ts';
+import type { FunctionStatus } from '../../contracts/openfaas/function.ts';
+import { functionDeploymentSchema, secretSchema } from '../../contracts/openfaas/requests.ts';
+import { parseBody, toFunctionSpec, toWireStatus } from './wire.ts';
 
 const body = (value: unknown) => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
 

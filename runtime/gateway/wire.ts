@@ -1,49 +1,13 @@
 /**
- * Request bodies of the OpenFaaS REST API (faas-provider types/*.go), validated once at the edge.
- * Go decodes absent and null alike and ignores unknown fields, so these schemas do the same:
- * faas-cli sends `"labels":null` when a function has none.
+ * The OpenFaaS REST API's bodies at the gateway's edge: parsed against the schemas of
+ * contracts/openfaas/requests.ts, turned into the provider's FunctionSpec, and the status
+ * encoded as faas-provider encodes it.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { FunctionDeployment, FunctionDeploymentResources } from '../../contracts/openfaas/requests.ts';
 import { CdnfaasError } from '../../lib/errors.ts';
 import { assertNamespace } from '../provider/names.ts';
-import type { FunctionSpec, FunctionStatus } from '../provider/types.ts';
-
-const stringMap = z.record(z.string(), z.string()).nullish();
-const resources = z.object({ memory: z.string().nullish(), cpu: z.string().nullish() }).nullish();
-
-export const functionDeploymentSchema = z.object({
-  service: z.string(),
-  image: z.string(),
-  namespace: z.string().nullish(),
-  envProcess: z.string().nullish(),
-  envVars: stringMap,
-  constraints: z.array(z.string()).nullish(),
-  secrets: z.array(z.string()).nullish(),
-  labels: stringMap,
-  annotations: stringMap,
-  limits: resources,
-  requests: resources,
-  readOnlyRootFilesystem: z.boolean().nullish(),
-});
-
-export const scaleServiceRequestSchema = z.object({
-  serviceName: z.string(),
-  replicas: z.number().int().min(0),
-  namespace: z.string().nullish(),
-});
-
-export const deleteFunctionRequestSchema = z.object({
-  functionName: z.string(),
-  namespace: z.string().nullish(),
-});
-
-export const secretSchema = z.object({
-  name: z.string(),
-  namespace: z.string().nullish(),
-  value: z.string().nullish(),
-  /** Go encodes []byte as base64. */
-  rawValue: z.base64().nullish(),
-});
+import type { FunctionSpec, FunctionStatus } from '../../contracts/openfaas/function.ts';
 
 /** Parses a JSON body against a schema; malformed JSON and schema errors are INVALID_INPUT naming the field. */
 export function parseBody<T>(body: unknown, schema: z.ZodType<T>, what: string): T {
@@ -72,7 +36,7 @@ export function parseBody<T>(body: unknown, schema: z.ZodType<T>, what: string):
   return parsed.data;
 }
 
-function resourcesOf(value: z.infer<typeof resources>): FunctionSpec['limits'] {
+function resourcesOf(value: FunctionDeploymentResources): FunctionSpec['limits'] {
   if (value === null || value === undefined) return undefined;
   const result: NonNullable<FunctionSpec['limits']> = {};
   if (value.memory) result.memory = value.memory;
@@ -81,7 +45,7 @@ function resourcesOf(value: z.infer<typeof resources>): FunctionSpec['limits'] {
 }
 
 /** The provider's spec from a deploy/update body. Names are checked by the caller. */
-export function toFunctionSpec(body: z.infer<typeof functionDeploymentSchema>): FunctionSpec {
+export function toFunctionSpec(body: FunctionDeployment): FunctionSpec {
   assertNamespace(body.namespace);
   const spec: FunctionSpec = {
     name: body.service,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { inheritedEnv, initialReplicas, needsRollout, withProviderLabels } from './deployment-rules.ts';
-import type { FunctionSpec } from './types.ts';
+import type { FunctionSpec } from '../../contracts/openfaas/function.ts';
 
 const spec: FunctionSpec = {
   name: 'echo',

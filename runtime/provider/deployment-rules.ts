@@ -4,7 +4,7 @@
  * and when a change needs new processes (a rolling update).
  */
 import { CdnfaasError } from '../../lib/errors.ts';
-import type { FunctionSpec } from './types.ts';
+import type { FunctionSpec } from '../../contracts/openfaas/function.ts';
 
 /** The OpenFaaS label that sets the initial replica count, as faas-netes reads it. */
 export const minReplicasLabel = 'com.openfaas.scale.min';

@@ -6,7 +6,12 @@ import type { RestartPolicy } from '../../lib/backoff.ts';
 import type { FunctionLog } from './function-log.ts';
 import { Replica, type HealthPolicy } from './replica.ts';
 import { planRollout } from './rollout.ts';
-import { defaultNamespace, type FunctionSpec, type FunctionStatus, type InvokeTarget } from './types.ts';
+import {
+  defaultNamespace,
+  type FunctionSpec,
+  type FunctionStatus,
+} from '../../contracts/openfaas/function.ts';
+import { type InvokeTarget } from './types.ts';
 
 /** What one revision runs: an image and an environment (secrets included, as a folder). */
 export interface Revision {

@@ -1,5 +1,5 @@
 import { CdnfaasError } from '../../lib/errors.ts';
-import { defaultNamespace } from './types.ts';
+import { defaultNamespace } from '../../contracts/openfaas/function.ts';
 
 /** RFC 1123 label as Kubernetes uses it for object names: what OpenFaaS accepts as a function name. */
 const dns1123Label = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { defaultMaxReplicas } from '../../contracts/openfaas/settings.ts';
 import { CdnfaasError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { isMutableReference, parseImageReference } from '../images/reference.ts';
@@ -14,10 +15,12 @@ import type { SecretStore } from './secret-store.ts';
 import { readSavedFunctions, writeSavedFunctions } from './state-file.ts';
 import {
   defaultNamespace,
-  type AcquireOptions,
-  type FunctionProvider,
   type FunctionSpec,
   type FunctionStatus,
+} from '../../contracts/openfaas/function.ts';
+import {
+  type AcquireOptions,
+  type FunctionProvider,
   type InvokeTarget,
   type LogQuery,
   type LogStream,
@@ -37,7 +40,10 @@ export interface ProcessProviderOptions {
   drainTimeoutMs?: number;
   /** Grace between SIGTERM and SIGKILL, ms. */
   killTimeoutMs?: number;
-  /** Upper bound of replicas per function, whatever a scale request asks. */
+  /**
+   * Upper bound of replicas per function, whatever a scale request asks. The default is
+   * com.openfaas.scale.max's, so a function without the label can reach its maximum.
+   */
   maxReplicas?: number;
   /** Log messages kept in memory per function. */
   logCapacity?: number;
@@ -56,7 +62,7 @@ export class ProcessProvider implements FunctionProvider {
   private restoring = false;
 
   constructor(private readonly options: ProcessProviderOptions) {
-    this.maxReplicas = options.maxReplicas ?? 16;
+    this.maxReplicas = options.maxReplicas ?? defaultMaxReplicas;
   }
 
   async deploy(requested: FunctionSpec): Promise<void> {

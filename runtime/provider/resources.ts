@@ -1,5 +1,5 @@
 import { CdnfaasError } from '../../lib/errors.ts';
-import type { FunctionResources } from './types.ts';
+import type { FunctionResources } from '../../contracts/openfaas/function.ts';
 
 const units: Record<string, number> = {
   '': 1,

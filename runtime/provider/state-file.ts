@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import type { FunctionSpec } from './types.ts';
+import type { FunctionSpec } from '../../contracts/openfaas/function.ts';
 
 /**
  * The deployed functions, kept on disk so that a restarted gateway runs them again, as faasd

@@ -2,44 +2,10 @@
  * The provider contract: what the gateway, the connector and the autoscaler may ask of whatever
  * runs function replicas. Wire types follow OpenFaaS faas-provider (types/*.go) field for field,
  * because faas-cli and the OpenFaaS go-sdk decode them; inside cdnfaas a function is always `name`.
+ * The function record itself (FunctionSpec, FunctionStatus) is in contracts/openfaas/function.ts.
  */
 import type { Dispatcher } from 'undici';
-
-/** The only namespace this runtime serves, as OpenFaaS CE. */
-export const defaultNamespace = 'openfaas-fn';
-
-export interface FunctionResources {
-  memory?: string;
-  cpu?: string;
-}
-
-/** What a deploy or update asks for (faas-provider FunctionDeployment, with `service` read as `name`). */
-export interface FunctionSpec {
-  name: string;
-  /** Normalised `name:tag` reference, resolved in the image store. */
-  image: string;
-  envProcess?: string;
-  envVars: Record<string, string>;
-  constraints: string[];
-  secrets: string[];
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  limits?: FunctionResources;
-  requests?: FunctionResources;
-  readOnlyRootFilesystem: boolean;
-}
-
-/** faas-provider FunctionStatus as GET /system/functions and /system/function/{name} return it. */
-export interface FunctionStatus extends FunctionSpec {
-  namespace: string;
-  invocationCount: number;
-  /** Desired replicas. */
-  replicas: number;
-  /** Replicas that passed their health check and take requests. */
-  availableReplicas: number;
-  /** ISO 8601. */
-  createdAt: string;
-}
+import type { FunctionSpec, FunctionStatus } from '../../contracts/openfaas/function.ts';
 
 /** faas-provider logs.Message: one line of a replica's output. */
 export interface LogMessage {

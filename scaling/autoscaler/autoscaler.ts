@@ -1,5 +1,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { groupIdFor, toFunctionSpec, type FunctionStatus } from '../../connectors/kafka/function-spec.ts';
+import { groupIdFor } from '../../contracts/kafka-names.ts';
+import type { FunctionStatus } from '../../contracts/openfaas/function.ts';
+import { inputTopic } from '../../contracts/openfaas/read-settings.ts';
 import { isCdnfaasError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { GroupReport } from '../lag/monitor.ts';
@@ -99,7 +101,7 @@ export class Autoscaler {
     for (const status of statuses) {
       seen.add(status.name);
       try {
-        if (toFunctionSpec(status) === undefined) continue;
+        if (inputTopic(status) === undefined) continue;
         await this.#scaleOne(status, now);
         this.#reported.delete(status.name);
       } catch (error) {

@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { FunctionStatus } from '../../connectors/kafka/function-spec.ts';
+import type { FunctionMetadata } from '../../contracts/openfaas/function.ts';
+import { settings } from '../../contracts/openfaas/settings.ts';
 import { isCdnfaasError } from '../../lib/errors.ts';
-import { scaleDefaults, scaleSettings } from './settings.ts';
+import { scaleSettings } from './settings.ts';
 
-function status(labels: Record<string, string>, annotations: Record<string, string> = {}): FunctionStatus {
-  return {
-    name: 'predict',
-    image: 'x',
-    replicas: 1,
-    availableReplicas: 1,
-    labels,
-    annotations: { topic: 'cdn_data', ...annotations },
-    envVars: {},
-  };
+function status(labels: Record<string, string>, annotations: Record<string, string> = {}): FunctionMetadata {
+  return { name: 'predict', labels, annotations: { topic: 'cdn_data', ...annotations } };
 }
 
 describe('scaleSettings', () => {
@@ -21,9 +14,9 @@ describe('scaleSettings', () => {
       min: 1,
       max: 20,
       zeroAllowed: false,
-      zeroAfterMs: scaleDefaults.zeroAfterMs,
+      zeroAfterMs: settings.scaleZeroDuration.default,
       lagTarget: 1000,
-      downWindowMs: scaleDefaults.downWindowMs,
+      downWindowMs: settings.downWindow.default,
     });
   });
 

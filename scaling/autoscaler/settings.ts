@@ -1,46 +1,35 @@
 import { CdnfaasError } from '../../lib/errors.ts';
-import {
-  durationMs,
-  flag,
-  keys,
-  positiveInteger,
-  type FunctionStatus,
-} from '../../connectors/kafka/function-spec.ts';
+import type { FunctionMetadata } from '../../contracts/openfaas/function.ts';
+import { readSetting } from '../../contracts/openfaas/read-settings.ts';
+import { settings } from '../../contracts/openfaas/settings.ts';
 import type { ScaleSettings } from './decision.ts';
-
-/** OpenFaaS's defaults for its scaling labels, and ours for the lag-based ones. */
-export const scaleDefaults = {
-  min: 1,
-  max: 20,
-  zeroAfterMs: 15 * 60_000,
-  lagTarget: 1000,
-  downWindowMs: 60_000,
-} as const;
 
 /**
  * Scaling settings of a function from its labels and annotations: com.openfaas.scale.min/max,
  * com.openfaas.scale.zero and zero-duration as OpenFaaS defines them, cdnfaas.scale.lag-target
- * and cdnfaas.scale.down-window for the lag rule. Throws CONFIG_INVALID naming the bad key.
+ * and cdnfaas.scale.down-window for the lag rule; defaults from the settings registry. Throws
+ * CONFIG_INVALID naming the bad key. The lag autoscaler keeps at least one replica unless
+ * scale-to-zero is on, so a minimum of 0 counts as 1.
  */
-export function scaleSettings(status: FunctionStatus): ScaleSettings {
-  const min = positiveInteger(status, keys.scaleMin, scaleDefaults.min);
-  const max = positiveInteger(status, keys.scaleMax, scaleDefaults.max);
+export function scaleSettings(fn: FunctionMetadata): ScaleSettings {
+  const min = Math.max(1, readSetting(fn, settings.scaleMin));
+  const max = readSetting(fn, settings.scaleMax);
   if (max < min) {
     throw new CdnfaasError(
       'CONFIG_INVALID',
-      `function ${status.name}: ${keys.scaleMax}=${max} is below ${keys.scaleMin}=${min}`,
+      `function ${fn.name}: ${settings.scaleMax.key}=${max} is below ${settings.scaleMin.key}=${min}`,
       {
-        hint: `raise ${keys.scaleMax} or lower ${keys.scaleMin} in stack.yml`,
-        context: { function: status.name },
+        hint: `raise ${settings.scaleMax.key} or lower ${settings.scaleMin.key} in stack.yml`,
+        context: { function: fn.name },
       },
     );
   }
   return {
     min,
     max,
-    zeroAllowed: flag(status, keys.scaleZero),
-    zeroAfterMs: durationMs(status, keys.scaleZeroDuration, scaleDefaults.zeroAfterMs),
-    lagTarget: positiveInteger(status, keys.lagTarget, scaleDefaults.lagTarget),
-    downWindowMs: durationMs(status, keys.downWindow, scaleDefaults.downWindowMs),
+    zeroAllowed: readSetting(fn, settings.scaleZero),
+    zeroAfterMs: readSetting(fn, settings.scaleZeroDuration),
+    lagTarget: readSetting(fn, settings.lagTarget),
+    downWindowMs: readSetting(fn, settings.downWindow),
   };
 }

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { FunctionStatus } from '../../connectors/kafka/function-spec.ts';
 import { isCdnfaasError } from '../../lib/errors.ts';
 import {
   alertPayloadSchema,
@@ -8,6 +7,7 @@ import {
   planAlertActions,
   splitFunctionName,
   type AlertStatus,
+  type ScalableFunction,
 } from './alert-scaling.ts';
 
 // The cases of faas gateway/handlers/alerthandler_test.go, with DefaultMinReplicas 1 and
@@ -41,11 +41,9 @@ const fn = (
   replicas: number,
   labels: Record<string, string> = {},
   annotations: Record<string, string> = {},
-): FunctionStatus => ({
+): ScalableFunction => ({
   name,
-  image: `cdnfaas/${name}:1`,
   replicas,
-  availableReplicas: replicas,
   labels,
   annotations,
 });

@@ -7,20 +7,14 @@
  * Pure: the route and the gateway's own rule evaluator feed it and apply what it decides.
  */
 import { z } from 'zod';
-import { positiveInteger, keys, type FunctionStatus } from '../../connectors/kafka/function-spec.ts';
+import {
+  defaultNamespace,
+  type FunctionMetadata,
+  type FunctionStatus,
+} from '../../contracts/openfaas/function.ts';
+import { inputTopic, readSetting } from '../../contracts/openfaas/read-settings.ts';
+import { defaultMaxReplicas, settings } from '../../contracts/openfaas/settings.ts';
 import { CdnfaasError } from '../../lib/errors.ts';
-import { defaultNamespace } from '../../runtime/provider/types.ts';
-
-/** OpenFaaS's defaults (faas gateway/scaling/defaults.go). */
-export const alertScalingDefaults = {
-  min: 1,
-  max: 20,
-  /** Percent of max added per firing notification. */
-  factor: 20,
-} as const;
-
-/** The label OpenFaaS reads for the step size; 0 disables alert scaling for the function. */
-export const scaleFactorKey = 'com.openfaas.scale.factor';
 
 export type AlertStatus = 'firing' | 'resolved';
 
@@ -36,7 +30,7 @@ export function calculateReplicas(
   min: number,
   factor: number,
 ): number {
-  const cappedMax = Math.min(max, alertScalingDefaults.max);
+  const cappedMax = Math.min(max, defaultMaxReplicas);
   const step = Math.ceil((cappedMax / 100) * factor);
   if (status === 'firing' && step > 0) return Math.min(current + step, cappedMax);
   return min;
@@ -52,24 +46,17 @@ export interface AlertScaleSettings {
  * min, max and factor of a function from its labels (annotations accepted too, as everywhere in
  * cdnfaas). Throws CONFIG_INVALID naming the key when one is malformed or max < min.
  */
-export function alertScaleSettings(status: FunctionStatus): AlertScaleSettings {
-  const min = positiveInteger(status, keys.scaleMin, alertScalingDefaults.min, 0);
-  const max = positiveInteger(status, keys.scaleMax, alertScalingDefaults.max);
-  const factor = positiveInteger(status, scaleFactorKey, alertScalingDefaults.factor, 0);
-  if (factor > 100) {
-    throw new CdnfaasError(
-      'CONFIG_INVALID',
-      `function ${status.name}: ${scaleFactorKey}=${factor} is above 100 (a percentage of ${keys.scaleMax})`,
-      { hint: `set ${scaleFactorKey} between 0 and 100 in stack.yml`, context: { function: status.name } },
-    );
-  }
+export function alertScaleSettings(fn: FunctionMetadata): AlertScaleSettings {
+  const min = readSetting(fn, settings.scaleMin);
+  const max = readSetting(fn, settings.scaleMax);
+  const factor = readSetting(fn, settings.scaleFactor);
   if (max < min) {
     throw new CdnfaasError(
       'CONFIG_INVALID',
-      `function ${status.name}: ${keys.scaleMax}=${max} is below ${keys.scaleMin}=${min}`,
+      `function ${fn.name}: ${settings.scaleMax.key}=${max} is below ${settings.scaleMin.key}=${min}`,
       {
-        hint: `raise ${keys.scaleMax} or lower ${keys.scaleMin} in stack.yml`,
-        context: { function: status.name },
+        hint: `raise ${settings.scaleMax.key} or lower ${settings.scaleMin.key} in stack.yml`,
+        context: { function: fn.name },
       },
     );
   }
@@ -100,6 +87,9 @@ export function splitFunctionName(label: string): { name: string; namespace: str
   return { name: label.slice(0, dot), namespace: label.slice(dot + 1) || defaultNamespace };
 }
 
+/** What alert scaling reads of a function. */
+export type ScalableFunction = FunctionMetadata & Pick<FunctionStatus, 'replicas'>;
+
 /** What one alert does to one function. */
 export type AlertAction =
   | { function: string; action: 'scale'; from: number; to: number; status: AlertStatus }
@@ -113,7 +103,7 @@ export type AlertAction =
  */
 export function planAlertActions(
   alerts: Array<{ status: AlertStatus; labels: { function_name: string } }>,
-  lookup: (name: string) => FunctionStatus | undefined,
+  lookup: (name: string) => ScalableFunction | undefined,
 ): AlertAction[] {
   return alerts.map((alert): AlertAction => {
     const { name, namespace } = splitFunctionName(alert.labels.function_name);
@@ -123,7 +113,7 @@ export function planAlertActions(
       return { function: name, action: 'ignored', reason: `namespace ${namespace} is not served`, status };
     const fn = lookup(name);
     if (fn === undefined) return { function: name, action: 'ignored', reason: 'no such function', status };
-    if ((fn.annotations?.[keys.topic] ?? '').trim() !== '')
+    if (inputTopic(fn) !== undefined)
       return {
         function: name,
         action: 'ignored',

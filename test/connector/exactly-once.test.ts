@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { groupIdFor } from '../../connectors/kafka/function-spec.ts';
+import { groupIdFor } from '../../contracts/kafka-names.ts';
 import { createTopics, metricValue, produce, readTopic, waitForZeroLag } from './support/kafka.ts';
 import { stageStack, startHarness, uniqueName, type Harness } from './support/harness.ts';
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IHeaders } from 'kafkajs';
-import { groupIdFor } from '../../connectors/kafka/function-spec.ts';
+import { groupIdFor } from '../../contracts/kafka-names.ts';
 import { dlqHeader } from '../../connectors/kafka/publish-plan.ts';
 import type { ConnectorService } from '../../connectors/kafka/service.ts';
 import { readTopic, waitForZeroLag } from './support/kafka.ts';

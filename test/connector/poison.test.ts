@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { groupIdFor } from '../../connectors/kafka/function-spec.ts';
+import { groupIdFor } from '../../contracts/kafka-names.ts';
 import { dlqHeader } from '../../connectors/kafka/publish-plan.ts';
 import { readGroupLag } from '../../scaling/lag/reader.ts';
 import { createTopics, produce, readTopic, waitForZeroLag } from './support/kafka.ts';

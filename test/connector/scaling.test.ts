@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { groupIdFor } from '../../connectors/kafka/function-spec.ts';
+import { groupIdFor } from '../../contracts/kafka-names.ts';
 import { createTopics, produce, waitForZeroLag } from './support/kafka.ts';
 import { stageStack, startHarness, uniqueName, type Harness } from './support/harness.ts';
 

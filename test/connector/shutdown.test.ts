@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../lib/ports.ts';
-import { groupIdFor } from '../../connectors/kafka/function-spec.ts';
+import { groupIdFor } from '../../contracts/kafka-names.ts';
 import { readGroupLag } from '../../scaling/lag/reader.ts';
 import { projectRoot } from '../../system/config.ts';
 import { createTopics, produce, readTopic, waitForZeroLag } from './support/kafka.ts';

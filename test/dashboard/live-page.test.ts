@@ -10,7 +10,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { basicAuthHeader } from '../../lib/basic-auth.ts';
-import { groupIdFor } from '../../connectors/kafka/function-spec.ts';
+import { groupIdFor } from '../../contracts/kafka-names.ts';
 import { createKafka } from '../../lib/kafka.ts';
 import { kafkaConnection } from '../../system/kafka-connection.ts';
 import { buildServer } from '../../connectors/kafka/server.ts';

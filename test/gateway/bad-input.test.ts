@@ -287,7 +287,7 @@ describe('bad input', () => {
   it.each([
     [{ serviceName: 'echo', replicas: -1 }, 'replicas'],
     [{ serviceName: 'echo', replicas: 1.5 }, 'replicas'],
-    [{ serviceName: 'echo', replicas: 1000 }, 'replicas must be a whole number from 0 to 16'],
+    [{ serviceName: 'echo', replicas: 1000 }, 'replicas must be a whole number from 0 to 20'],
     [{ serviceName: 'other', replicas: 1 }, 'differs'],
   ])('a bad scale request %j is 400', async (body, message) => {
     const res = await inject({ method: 'POST', url: '/system/scale-function/echo', body });

@@ -1,4 +1,5 @@
-import { annotationKeys, readFunctionSettings } from './function-settings.ts';
+import { settings as registry } from '../../contracts/openfaas/settings.ts';
+import { readFunctionSettings } from './function-settings.ts';
 import type { LintFunction } from './stack-view.ts';
 import type { Finding, LintContext, Rule } from './types.ts';
 
@@ -7,7 +8,11 @@ import type { Finding, LintContext, Rule } from './types.ts';
  * one topic per function, topics that system/sources.yaml creates, readable values.
  */
 
-const knownAnnotations = new Set<string>(Object.values(annotationKeys));
+const knownAnnotations = new Set<string>(
+  Object.values(registry)
+    .filter((setting) => setting.source === 'annotation')
+    .map((setting) => setting.key),
+);
 
 const perFunction =
   (check: (fn: LintFunction, context: LintContext) => Finding[]): Rule['check'] =>
@@ -18,7 +23,7 @@ export const oneTopicRule: Rule = {
   id: 'one-topic',
   summary: 'the topic annotation names exactly one topic',
   check: perFunction((fn) => {
-    const topic = fn.annotations[annotationKeys.topic];
+    const topic = fn.annotations[registry.topic.key];
     if (topic === undefined || !topic.includes(',')) return [];
     return [
       {
@@ -37,7 +42,7 @@ export const settingsInAnnotationsRule: Rule = {
   summary: 'cdnfaas settings (topic, cdnfaas.*) are annotations, not labels',
   check: perFunction((fn) =>
     Object.keys(fn.labels)
-      .filter((key) => key === annotationKeys.topic || key.startsWith('cdnfaas.'))
+      .filter((key) => key === registry.topic.key || key.startsWith('cdnfaas.'))
       .map((key) => ({
         rule: 'settings-in-annotations',
         severity: 'error' as const,
@@ -55,7 +60,7 @@ export const settingsValuesRule: Rule = {
     const { settings, problems } = readFunctionSettings(fn);
     const findings: Finding[] = problems
       .filter(
-        (problem) => !problem.startsWith(`${annotationKeys.topic}:`) && !problem.startsWith('com.openfaas.'),
+        (problem) => !problem.startsWith(`${registry.topic.key}:`) && !problem.startsWith('com.openfaas.'),
       )
       .map((problem) => ({
         rule: 'settings-values',
@@ -69,7 +74,7 @@ export const settingsValuesRule: Rule = {
         rule: 'settings-values',
         severity: 'error',
         function: fn.name,
-        message: `no ${annotationKeys.lagTarget} annotation`,
+        message: `no ${registry.lagTarget.key} annotation`,
         why: 'the lag target (records of lag per replica) drives both the local autoscaler and the KEDA ScaledObject; without it KEDA would use its default of 10 records and scale out on the first burst',
       });
     }

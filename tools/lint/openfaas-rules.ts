@@ -8,7 +8,7 @@ import {
   proOnlyScalingLabels,
   qualifiedKeyPattern,
 } from './ce-limits.ts';
-import { labelKeys } from './function-settings.ts';
+import { settings } from '../../contracts/openfaas/settings.ts';
 import type { LintFunction } from './stack-view.ts';
 import type { Finding, Rule, Severity } from './types.ts';
 
@@ -283,7 +283,7 @@ export const scalingLabelsRule: Rule = {
       );
     }
     const bounds: Record<string, number> = {};
-    for (const label of [labelKeys.min, labelKeys.max]) {
+    for (const label of [settings.scaleMin.key, settings.scaleMax.key]) {
       const value = fn.labels[label];
       if (value === undefined) continue;
       if (!/^\d+$/.test(value)) {
@@ -311,15 +311,15 @@ export const scalingLabelsRule: Rule = {
         );
       }
     }
-    const min = bounds[labelKeys.min];
-    const max = bounds[labelKeys.max];
+    const min = bounds[settings.scaleMin.key];
+    const max = bounds[settings.scaleMax.key];
     if (min === 0) {
       findings.push(
         finding(
           'scaling-labels',
           'error',
           fn,
-          `label ${labelKeys.min}: 0`,
+          `label ${settings.scaleMin.key}: 0`,
           'OpenFaaS CE never runs a function at zero replicas (it resets 0 to 1 and refuses scale-to-zero requests), so KEDA and CE would fight; use 1',
         ),
       );
@@ -330,7 +330,7 @@ export const scalingLabelsRule: Rule = {
           'scaling-labels',
           'error',
           fn,
-          `${labelKeys.min} (${min}) is above ${labelKeys.max} (${max})`,
+          `${settings.scaleMin.key} (${min}) is above ${settings.scaleMax.key} (${max})`,
           'the autoscaler cannot satisfy both bounds',
         ),
       );

@@ -38,7 +38,11 @@ const findingsOf = (view: StackView, ctx: LintContext = context) =>
 describe('lint rules', () => {
   it.each([
     ['a valid function', fn(), []],
-    ['scale.zero "false" (what CE does anyway)', fn({ labels: { 'com.openfaas.scale.zero': 'false' } }), []],
+    [
+      'scale.zero "false" (what CE does anyway)',
+      fn({ labels: { 'com.openfaas.scale.max': '4', 'com.openfaas.scale.zero': 'false' } }),
+      [],
+    ],
     ['an image pinned by digest', fn({ image: `cdnfaas/predict@sha256:${'a'.repeat(64)}` }), []],
     ['a registry with a port and a tag', fn({ image: 'registry.local:5000/cdnfaas/predict:0.2.0' }), []],
     ['Docker Hub spelt out', fn({ image: 'docker.io/cdnfaas/predict:0.2.0' }), []],
@@ -62,7 +66,7 @@ describe('lint rules', () => {
     ],
     [
       'the Pro autoscaler proportion label',
-      fn({ labels: { 'com.openfaas.scale.target-proportion': '0.7' } }),
+      fn({ labels: { 'com.openfaas.scale.max': '4', 'com.openfaas.scale.target-proportion': '0.7' } }),
       ['warning scaling-labels: label com.openfaas.scale.target-proportion has no effect on CE'],
     ],
     [
@@ -149,8 +153,14 @@ describe('readFunctionSettings', () => {
     });
   });
 
-  it('defaults to one replica minimum and the CE cap as maximum', () => {
+  it("defaults to OpenFaaS's one replica minimum and 20 maximum, as the autoscalers do", () => {
     const { settings } = readFunctionSettings(fn({ labels: {} }));
-    expect([settings.minReplicas, settings.maxReplicas]).toEqual([1, 5]);
+    expect([settings.minReplicas, settings.maxReplicas]).toEqual([1, 20]);
+  });
+
+  it('warns when the default maximum is above the topic partitions', () => {
+    expect(findingsOf(stackOf(fn({ labels: {} })))).toEqual([
+      'warning known-topics: com.openfaas.scale.max 20 is above the 6 partitions of cdn_data',
+    ]);
   });
 });

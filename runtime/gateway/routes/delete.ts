@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { assertFunctionName, assertNamespace } from '../../provider/names.ts';
 import type { GatewayDeps } from '../deps.ts';
-import { deleteFunctionRequestSchema, parseBody } from '../wire.ts';
+import { deleteFunctionRequestSchema } from '../../../contracts/openfaas/requests.ts';
+import { parseBody } from '../wire.ts';
 
 /** DELETE /system/functions with {functionName}: drains and stops the replicas, then 202. */
 export function makeDeleteHandler({ provider }: Pick<GatewayDeps, 'provider'>) {

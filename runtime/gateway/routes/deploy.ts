@@ -1,8 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { assertFunctionName } from '../../provider/names.ts';
-import type { FunctionSpec } from '../../provider/types.ts';
+import type { FunctionSpec } from '../../../contracts/openfaas/function.ts';
 import type { GatewayDeps } from '../deps.ts';
-import { functionDeploymentSchema, parseBody, toFunctionSpec } from '../wire.ts';
+import { functionDeploymentSchema } from '../../../contracts/openfaas/requests.ts';
+import { parseBody, toFunctionSpec } from '../wire.ts';
 
 /** Decodes, defaults and validates a FunctionDeployment body (shared by deploy and update). */
 export function readDeployment(body: unknown): FunctionSpec {

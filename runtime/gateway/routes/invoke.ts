@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CdnfaasError } from '../../../lib/errors.ts';
 import { isFunctionName, splitQualifiedName } from '../../provider/names.ts';
-import { defaultNamespace } from '../../provider/types.ts';
+import { defaultNamespace } from '../../../contracts/openfaas/function.ts';
 import type { GatewayDeps } from '../deps.ts';
 import { prepareBody, type ForwardCall } from '../forward-call.ts';
 import { forwardStreaming } from '../forward.ts';

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CdnfaasError } from '../../../lib/errors.ts';
-import { defaultNamespace } from '../../provider/types.ts';
+import { defaultNamespace } from '../../../contracts/openfaas/function.ts';
 
 type Request = FastifyRequest<{ Params: { name: string } }>;
 

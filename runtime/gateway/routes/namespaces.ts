@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { defaultNamespace } from '../../provider/types.ts';
+import { defaultNamespace } from '../../../contracts/openfaas/function.ts';
 
 /** GET /system/namespaces: the one namespace served. */
 export function makeNamespacesHandler() {

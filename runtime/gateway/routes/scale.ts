@@ -2,7 +2,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CdnfaasError } from '../../../lib/errors.ts';
 import { assertFunctionName, assertNamespace } from '../../provider/names.ts';
 import type { GatewayDeps } from '../deps.ts';
-import { parseBody, scaleServiceRequestSchema } from '../wire.ts';
+import { scaleServiceRequestSchema } from '../../../contracts/openfaas/requests.ts';
+import { parseBody } from '../wire.ts';
 
 type Request = FastifyRequest<{ Params: { name: string } }>;
 

@@ -1,8 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { assertNamespace, assertSecretName } from '../../provider/names.ts';
-import { defaultNamespace } from '../../provider/types.ts';
+import { defaultNamespace } from '../../../contracts/openfaas/function.ts';
 import type { GatewayDeps } from '../deps.ts';
-import { parseBody, secretSchema } from '../wire.ts';
+import { secretSchema } from '../../../contracts/openfaas/requests.ts';
+import { parseBody } from '../wire.ts';
 
 type Request = FastifyRequest<{ Querystring: { namespace?: string } }>;
 

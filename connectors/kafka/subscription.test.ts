@@ -1,20 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { isCdnfaasError } from '../../lib/errors.ts';
-import { parseDuration } from './duration.ts';
-import {
-  defaults,
-  groupIdFor,
-  sameSubscription,
-  toFunctionSpec,
-  type FunctionStatus,
-} from './function-spec.ts';
+import { groupIdFor } from '../../contracts/kafka-names.ts';
+import { settings } from '../../contracts/openfaas/settings.ts';
+import { sameSubscription, toSubscription, type SubscribedFunction } from './subscription.ts';
 
-function status(overrides: Partial<FunctionStatus> = {}): FunctionStatus {
+const defaults = {
+  batch: {
+    maxRecords: settings.maxRecords.default,
+    maxBytes: settings.maxBytes.default,
+    maxWaitMs: settings.maxWaitMs.default,
+  },
+  timeoutMs: settings.timeoutMs.default,
+};
+
+function status(overrides: Partial<SubscribedFunction> = {}): SubscribedFunction {
   return {
     name: 'provide',
     image: 'cdnfaas/provide:0.1.0',
     replicas: 2,
-    availableReplicas: 2,
     labels: {},
     annotations: { topic: 'cdn_raw' },
     envVars: {},
@@ -22,28 +25,13 @@ function status(overrides: Partial<FunctionStatus> = {}): FunctionStatus {
   };
 }
 
-describe('parseDuration', () => {
-  it.each([
-    ['30s', 30_000],
-    ['500ms', 500],
-    ['1m30s', 90_000],
-    ['2h', 7_200_000],
-    ['15', 15_000],
-    ['1.5s', 1_500],
-  ])('%s is %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
-
-  it.each(['', 'soon', '10 s', '5d', '1m-3s'])('%j is not a duration', (text) =>
-    expect(parseDuration(text)).toBeUndefined(),
-  );
-});
-
-describe('toFunctionSpec', () => {
+describe('toSubscription', () => {
   it('ignores functions without a topic annotation', () => {
-    expect(toFunctionSpec(status({ annotations: {} }))).toBeUndefined();
+    expect(toSubscription(status({ annotations: {} }))).toBeUndefined();
   });
 
   it('applies defaults: no outputs means a sink', () => {
-    const spec = toFunctionSpec(status())!;
+    const spec = toSubscription(status())!;
     expect(spec).toMatchObject({
       topic: 'cdn_raw',
       outputs: [],
@@ -55,19 +43,19 @@ describe('toFunctionSpec', () => {
   });
 
   it('reads outputs, which make the stage transactional unless told otherwise', () => {
-    const spec = toFunctionSpec(
+    const spec = toSubscription(
       status({ annotations: { topic: 'cdn_raw', 'cdnfaas.output': 'cdn_data, cdn_client_data_storage' } }),
     )!;
     expect(spec.outputs).toEqual(['cdn_data', 'cdn_client_data_storage']);
     expect(spec.delivery).toBe('transactional');
-    const sink = toFunctionSpec(
+    const sink = toSubscription(
       status({ annotations: { topic: 'a', 'cdnfaas.output': 'b', 'cdnfaas.delivery': 'sink' } }),
     )!;
     expect(sink.delivery).toBe('sink');
   });
 
   it('reads batch limits from annotations (not labels), and max_inflight for concurrency', () => {
-    const spec = toFunctionSpec(
+    const spec = toSubscription(
       status({
         annotations: { topic: 'a', 'cdnfaas.batch.max-records': '100', 'cdnfaas.batch.max-wait-ms': '0' },
         labels: { 'cdnfaas.batch.max-bytes': '65536', topic: 'ignored' },
@@ -89,7 +77,7 @@ describe('toFunctionSpec', () => {
     [{ topic: 'a', 'cdnfaas.timeout-ms': '-5' }, 'cdnfaas.timeout-ms'],
   ])('refuses %j naming %s', (annotations, key) => {
     try {
-      toFunctionSpec(status({ annotations }));
+      toSubscription(status({ annotations }));
       expect.unreachable();
     } catch (error) {
       expect(isCdnfaasError(error, 'CONFIG_INVALID')).toBe(true);
@@ -99,7 +87,7 @@ describe('toFunctionSpec', () => {
   });
 
   it('tells live changes from subscription changes', () => {
-    const base = toFunctionSpec(status({ annotations: { topic: 'a', 'cdnfaas.output': 'b' } }))!;
+    const base = toSubscription(status({ annotations: { topic: 'a', 'cdnfaas.output': 'b' } }))!;
     expect(
       sameSubscription(base, { ...base, replicas: 5, image: 'x:2', batch: { ...base.batch, maxRecords: 7 } }),
     ).toBe(true);
