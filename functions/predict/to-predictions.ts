@@ -3,7 +3,7 @@ import type { Prediction } from '../../contracts/prediction.ts';
 import { CdnfaasError } from '../../lib/errors.ts';
 
 /** What the model says about one record: its cluster and whether it is too far from it. */
-export interface Verdict {
+export interface ModelVerdict {
   cluster: number;
   anomaly: boolean;
 }
@@ -17,7 +17,7 @@ export const anomalyTag = 'anomaly';
  */
 export function toPredictions(
   records: readonly ClientData[],
-  verdicts: readonly Verdict[],
+  verdicts: readonly ModelVerdict[],
   made: { at: Date; pipelineType: string },
 ): Prediction[] {
   if (verdicts.length !== records.length) {
