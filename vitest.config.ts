@@ -3,7 +3,6 @@ import { defineConfig } from 'vitest/config';
 // Unit tests sit beside the code (x.test.ts) and need no services. Integration tests live in
 // test/ and get real Kafka and InfluxDB from the global setup, which starts whatever is missing.
 const ownPass: Record<string, string> = {
-  scaling: 'test/connector/scaling.test.ts',
   promql: 'test/dashboard/grafana-promql.test.ts',
 };
 const pass = process.env.CDNFAAS_TEST_PASS;
@@ -24,10 +23,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          // Two tests run in passes of their own. The Grafana queries need a whole system and a real
-          // Prometheus of their own: npm test runs them after the others. The lag-scaling test
-          // (`npm run test:scaling`) is out of npm test until it is stable again: since the
-          // connector drains much faster, it misses the scale-to-zero decision intermittently.
+          // The Grafana queries need a whole system and a real Prometheus of their own: npm test
+          // runs them in a pass after the others.
           include: pass === undefined ? ['test/**/*.test.ts'] : [ownPass[pass]!],
           exclude: pass === undefined ? Object.values(ownPass) : [],
           globalSetup: ['test/setup/services.ts'],

@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { decideCycle, minSpreadBatch, splitCycle, type CycleState } from './cycle-plan.ts';
+import { decideCycle, minSpreadBatch, smoothed, splitCycle, type CycleState } from './cycle-plan.ts';
 
 const limits = { maxRecords: 100, maxBytes: 10_000, maxWaitMs: 20 };
-const idle: CycleState = { buffered: 0, bytes: 0, oldestAgeMs: 0, invoking: false, publishing: 0, slots: 4 };
+const idle: CycleState = {
+  buffered: 0,
+  bytes: 0,
+  oldestAgeMs: 0,
+  invoking: false,
+  publishing: 0,
+  slots: 4,
+  publishLeftMs: 0,
+  invokeMs: 0,
+};
 
 describe('decideCycle', () => {
   it.each<[string, Partial<CycleState>, ReturnType<typeof decideCycle>]>([
@@ -14,23 +23,38 @@ describe('decideCycle', () => {
       { start: false, waitMs: Infinity },
     ],
     [
-      'previous cycle publishing: gather',
-      { buffered: 5, bytes: 500, oldestAgeMs: 5, publishing: 1 },
+      'previous cycle publishing: gather until max-wait',
+      { buffered: 5, bytes: 500, oldestAgeMs: 5, publishing: 1, publishLeftMs: 30, invokeMs: 5 },
       { start: false, waitMs: 15 },
     ],
     [
+      'previous cycle publishing: gather until just in time',
+      { buffered: 5, bytes: 500, oldestAgeMs: 5, publishing: 1, publishLeftMs: 12, invokeMs: 5 },
+      { start: false, waitMs: 7 },
+    ],
+    [
+      'previous publishing, its end expected within an invoke: just in time',
+      { buffered: 5, bytes: 500, oldestAgeMs: 1, publishing: 1, publishLeftMs: 8, invokeMs: 9 },
+      { start: true },
+    ],
+    [
+      'previous publishing past its estimate',
+      { buffered: 5, bytes: 500, oldestAgeMs: 1, publishing: 1, publishLeftMs: 0, invokeMs: 0 },
+      { start: true },
+    ],
+    [
       'previous publishing, oldest waited max-wait',
-      { buffered: 5, bytes: 500, oldestAgeMs: 20, publishing: 1 },
+      { buffered: 5, bytes: 500, oldestAgeMs: 20, publishing: 1, publishLeftMs: 30, invokeMs: 5 },
       { start: true },
     ],
     [
       'previous publishing, a full round by count',
-      { buffered: 400, bytes: 500, publishing: 1 },
+      { buffered: 400, bytes: 500, publishing: 1, publishLeftMs: 30 },
       { start: true },
     ],
     [
       'previous publishing, a full round by bytes',
-      { buffered: 4, bytes: 40_000, publishing: 1 },
+      { buffered: 4, bytes: 40_000, publishing: 1, publishLeftMs: 30 },
       { start: true },
     ],
     [
@@ -39,6 +63,14 @@ describe('decideCycle', () => {
       { start: false, waitMs: Infinity },
     ],
   ])('%s', (_name, state, decision) => expect(decideCycle({ ...idle, ...state }, limits)).toEqual(decision));
+});
+
+describe('smoothed', () => {
+  it('starts at the first sample and follows later ones by a weight', () => {
+    expect(smoothed(undefined, 10)).toBe(10);
+    expect(smoothed(10, 20, 0.5)).toBe(15);
+    expect(smoothed(10, 10)).toBe(10);
+  });
 });
 
 describe('splitCycle', () => {

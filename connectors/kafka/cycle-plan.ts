@@ -17,6 +17,10 @@ export interface CycleState {
   publishing: number;
   /** Invocations the function takes at once (replicas x concurrency). */
   slots: number;
+  /** Estimated ms until the publish in flight is done (0 when none, or when it overran). */
+  publishLeftMs: number;
+  /** Estimated ms the next cycle's invoke takes. */
+  invokeMs: number;
 }
 
 export type CycleDecision = { start: true } | { start: false; waitMs: number };
@@ -24,8 +28,10 @@ export type CycleDecision = { start: true } | { start: false; waitMs: number };
 /**
  * Adaptive batching without fixed waits on the idle path: with nothing in flight a cycle starts
  * at once, whatever it holds. While the previous cycle publishes, the records that arrive meanwhile
- * could not commit before it anyway, so they gather into the next cycle ("group commit") until
- * it is done, a whole round of full batches is buffered, or the oldest waited `maxWaitMs`.
+ * could not commit before it anyway, so they gather into the next cycle ("group commit"), which
+ * starts just in time: when its invoke is expected to end as the publish does, so it publishes
+ * next without waiting and takes every record that could have made it. It starts earlier when a
+ * whole round of full batches is buffered or the oldest record waited `maxWaitMs`.
  */
 export function decideCycle(state: CycleState, limits: BatchLimits): CycleDecision {
   if (state.buffered === 0 || state.invoking) return { start: false, waitMs: Infinity };
@@ -33,8 +39,17 @@ export function decideCycle(state: CycleState, limits: BatchLimits): CycleDecisi
   if (state.publishing > 1) return { start: false, waitMs: Infinity };
   const fullRound =
     state.buffered >= limits.maxRecords * state.slots || state.bytes >= limits.maxBytes * state.slots;
-  if (fullRound || state.oldestAgeMs >= limits.maxWaitMs) return { start: true };
-  return { start: false, waitMs: limits.maxWaitMs - state.oldestAgeMs };
+  const justInTime = state.publishLeftMs <= state.invokeMs;
+  if (fullRound || justInTime || state.oldestAgeMs >= limits.maxWaitMs) return { start: true };
+  return {
+    start: false,
+    waitMs: Math.min(limits.maxWaitMs - state.oldestAgeMs, state.publishLeftMs - state.invokeMs),
+  };
+}
+
+/** Exponentially weighted moving average of a duration: recent cycles count most. */
+export function smoothed(previous: number | undefined, sample: number, weight = 0.3): number {
+  return previous === undefined ? sample : previous + weight * (sample - previous);
 }
 
 /** Smallest invocation worth its own call when records are spread over several replicas. */

@@ -1,5 +1,5 @@
 import { batchVerdicts, type FunctionHealth } from './batch-verdicts.ts';
-import { decideCycle, splitCycle } from './cycle-plan.ts';
+import { decideCycle, smoothed, splitCycle } from './cycle-plan.ts';
 import { bufferedState, cycleTiming, positionCycle, takeCycle, type Cycle } from './cycle.ts';
 import type { Subscription as FunctionSpec } from './subscription.ts';
 import type { GatewayClient as Gateway } from './gateway-client.ts';
@@ -65,6 +65,16 @@ export function startFunctionLoop(deps: FunctionLoopDeps): FunctionLoop {
   let failedGeneration = -1;
   /** After a dropped cycle, position-only cycles wait until then, so a refusal is not retried in a spin. */
   let quietUntil = 0;
+  /** Recent invoke and publish durations (ms), to start the next cycle just in time. */
+  let invokeEstimate: number | undefined;
+  let publishEstimate: number | undefined;
+  /** When the publish in flight began, if one is. */
+  let publishingSince: number | undefined;
+
+  function publishLeftMs(now: number): number {
+    if (publishingSince === undefined) return publishEstimate ?? 0;
+    return Math.max(0, publishingSince + (publishEstimate ?? 0) - now);
+  }
 
   async function invoke(
     spec: FunctionSpec,
@@ -110,12 +120,19 @@ export function startFunctionLoop(deps: FunctionLoopDeps): FunctionLoop {
     );
     const publishStarted = Date.now();
     const timing: PublishTiming = { produceMs: 0, commitMs: 0 };
-    const result = await deps.publisher.publish(
-      plan,
-      () => deps.mayCommit(cycle.generation),
-      abort.signal,
-      timing,
-    );
+    publishingSince = publishStarted;
+    let result;
+    try {
+      result = await deps.publisher.publish(
+        plan,
+        () => deps.mayCommit(cycle.generation),
+        abort.signal,
+        timing,
+      );
+    } finally {
+      publishingSince = undefined;
+    }
+    if (result === 'committed') publishEstimate = smoothed(publishEstimate, Date.now() - publishStarted);
     const partitions = plan.offsets.map((entry) => entry.partition);
     if (result === 'stale') {
       quietUntil = Date.now() + 100;
@@ -158,6 +175,7 @@ export function startFunctionLoop(deps: FunctionLoopDeps): FunctionLoop {
       const answer = cycle.records.length > 0 ? await invoke(spec, cycle) : { verdicts: [], queuedMs: 0 };
       verdicts = answer.verdicts;
       invoked = { at: Date.now(), queuedMs: answer.queuedMs };
+      if (cycle.records.length > 0) invokeEstimate = smoothed(invokeEstimate, invoked.at - cycle.startedAt);
     } catch (error) {
       failedGeneration = Math.max(failedGeneration, cycle.generation);
       throw error;
@@ -220,6 +238,8 @@ export function startFunctionLoop(deps: FunctionLoopDeps): FunctionLoop {
           invoking,
           publishing,
           slots: deps.limiter.capacity,
+          publishLeftMs: publishLeftMs(Date.now()),
+          invokeMs: invokeEstimate ?? 0,
         },
         spec.batch,
       );

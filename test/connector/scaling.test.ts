@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { groupIdFor } from '../../contracts/kafka-names.ts';
 import { createTopics, produce, waitForZeroLag } from './support/kafka.ts';
 import { stageStack, startHarness, uniqueName, type Harness } from './support/harness.ts';
@@ -62,39 +62,42 @@ function watchScaling(url: string): {
   const ticks = new Map<string, Map<number, Tick>>();
   const recommendations = new Map<string, Map<number, number>>();
   let running = true;
+  const poll = async () => {
+    const response = await fetch(`${url}/scaling`).catch(() => undefined);
+    if (response?.status === 200) {
+      for (const entry of ((await response.json()) as ScalingView).functions) {
+        const at = Date.parse(entry.at);
+        const seen = ticks.get(entry.function) ?? new Map<number, Tick>();
+        seen.set(at, {
+          at,
+          current: entry.current,
+          replicas: entry.decision.replicas,
+          recommended: entry.decision.recommended,
+          totalLag: entry.decision.totalLag,
+        });
+        // The ticks that changed the replica count are all kept by the autoscaler: a slow poll
+        // under load may miss a tick, never one of those.
+        for (const change of entry.changes) {
+          const changedAt = Date.parse(change.at);
+          seen.set(changedAt, {
+            at: changedAt,
+            current: change.from,
+            replicas: change.to,
+            recommended: seen.get(changedAt)?.recommended ?? change.to,
+            totalLag: change.totalLag,
+          });
+        }
+        ticks.set(entry.function, seen);
+        const held = recommendations.get(entry.function) ?? new Map<number, number>();
+        for (const recommendation of entry.decision.memory.recommendations)
+          held.set(recommendation.at, recommendation.replicas);
+        recommendations.set(entry.function, held);
+      }
+    }
+  };
   const loop = (async () => {
     while (running) {
-      const response = await fetch(`${url}/scaling`).catch(() => undefined);
-      if (response?.status === 200) {
-        for (const entry of ((await response.json()) as ScalingView).functions) {
-          const at = Date.parse(entry.at);
-          const seen = ticks.get(entry.function) ?? new Map<number, Tick>();
-          seen.set(at, {
-            at,
-            current: entry.current,
-            replicas: entry.decision.replicas,
-            recommended: entry.decision.recommended,
-            totalLag: entry.decision.totalLag,
-          });
-          // The ticks that changed the replica count are all kept by the autoscaler: a slow poll
-          // under load may miss a tick, never one of those.
-          for (const change of entry.changes) {
-            const changedAt = Date.parse(change.at);
-            seen.set(changedAt, {
-              at: changedAt,
-              current: change.from,
-              replicas: change.to,
-              recommended: seen.get(changedAt)?.recommended ?? change.to,
-              totalLag: change.totalLag,
-            });
-          }
-          ticks.set(entry.function, seen);
-          const held = recommendations.get(entry.function) ?? new Map<number, number>();
-          for (const recommendation of entry.decision.memory.recommendations)
-            held.set(recommendation.at, recommendation.replicas);
-          recommendations.set(entry.function, held);
-        }
-      }
+      await poll();
       await sleep(100);
     }
   })();
@@ -104,6 +107,9 @@ function watchScaling(url: string): {
     async stop() {
       running = false;
       await loop;
+      // The change the caller just saw at the gateway may have come after the last poll: the
+      // autoscaler keeps its recent changes, so one more poll sees it.
+      await poll();
     },
   };
 }
@@ -170,6 +176,11 @@ describe('lag autoscaling through the gateway', () => {
     ]);
 
     const connector = await harness.startConnector({ autoscale: true });
+    // A retried attempt starts clean: no autoscaler or functions left over from this one.
+    onTestFinished(async () => {
+      await connector.stop();
+      for (const name of [zero, floor]) await harness.remove(name).catch(() => undefined);
+    });
     // Watched from the start: a backlog may drain before the scale-out is even seen from here.
     const watcher = watchScaling(connector.url);
     const [zeroOut, floorOut] = await Promise.all([
