@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { dashboardNeedsAuth, protectDashboard, type DashboardAuthSetting } from '../../dashboard/access.ts';
 import { mountDashboard } from '../../dashboard/gateway-mount.ts';
+import { ensureCredentials } from '../../runtime/gateway/credentials.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { createGateway, listenGateway } from '../../runtime/gateway/server.ts';
 import { openImageStore } from '../../runtime/images/store.ts';
@@ -23,11 +25,27 @@ export function register(program: Command): void {
       Number,
     )
     .option(
+      '--host <address>',
+      'address to listen on (default 127.0.0.1; beyond loopback the dashboard asks for the gateway credentials)',
+      '127.0.0.1',
+    )
+    .option(
+      '--dashboard-auth <setting>',
+      "basic auth on /ui: auto (in secure mode and beyond loopback), on, off (refused in secure mode)",
+      'auto',
+    )
+    .option(
       '--alerting <mode>',
       'who evaluates APIHighInvocationRate for HTTP-called functions: auto (Prometheus and AlertManager when both answer, else the gateway), gateway, off (default: CDNFAAS_ALERTING or auto)',
     )
-    .action(async (options: { port?: number; alerting?: string }) => {
+    .action(async (options: { port?: number; host: string; dashboardAuth: string; alerting?: string }) => {
       const config = loadConfig();
+      // Decided before anything starts, so a refused setting stops the command at once.
+      const dashboardAuth = dashboardNeedsAuth({
+        secure: config.secure,
+        host: options.host,
+        setting: options.dashboardAuth as DashboardAuthSetting,
+      });
       const logger = createLogger({ service: 'gateway' });
       const port = options.port ?? config.gateway.port;
       const mode = options.alerting ?? process.env.CDNFAAS_ALERTING ?? 'auto';
@@ -56,13 +74,18 @@ export function register(program: Command): void {
           },
         },
       });
+      if (dashboardAuth) protectDashboard(gateway.app, ensureCredentials(config.home));
       mountDashboard(gateway, config, port, logger);
-      const url = await listenGateway(gateway, '127.0.0.1', port);
+      const url = await listenGateway(gateway, options.host, port);
       // The functions deployed before the last stop come back, as after a faasd restart.
       await gateway.provider.restore();
       logger.info(
         { url, passwordFile: gateway.credentialFiles.passwordFile },
         'gateway ready; log in with: npx cdnfaas credentials',
+      );
+      logger.info(
+        { dashboard: `${url}/ui/`, basicAuth: dashboardAuth },
+        dashboardAuth ? 'dashboard behind the gateway basic auth' : 'dashboard open on loopback',
       );
       await new Promise<void>((resolve) => {
         const shutdown = (signal: NodeJS.Signals): void => {

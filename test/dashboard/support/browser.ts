@@ -35,8 +35,13 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** Headless chromium with a fresh profile and no network of its own (no updates, sync or QUIC). */
-export async function openBrowser(): Promise<Browser> {
+/**
+ * Headless chromium with a fresh profile and no network of its own (no updates, sync or QUIC);
+ * with `httpCredentials` it answers a Basic challenge as a user typing them into the prompt would.
+ */
+export async function openBrowser(
+  options: { httpCredentials?: { username: string; password: string } } = {},
+): Promise<Browser> {
   const profile = mkdtempSync(join(tmpdir(), 'cdnfaas-chromium-'));
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
@@ -52,6 +57,7 @@ export async function openBrowser(): Promise<Browser> {
       '--disable-sync',
     ],
     viewport: { width: 1500, height: 1300 },
+    ...(options.httpCredentials ? { httpCredentials: options.httpCredentials } : {}),
   });
   const page = await context.newPage();
   const errors: string[] = [];
