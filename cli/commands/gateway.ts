@@ -31,7 +31,7 @@ export function register(program: Command): void {
     )
     .option(
       '--dashboard-auth <setting>',
-      "basic auth on /ui: auto (in secure mode and beyond loopback), on, off (refused in secure mode)",
+      'basic auth on /ui: auto (in secure mode and beyond loopback), on, off (refused in secure mode)',
       'auto',
     )
     .option(
