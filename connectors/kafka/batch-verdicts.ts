@@ -37,7 +37,7 @@ export async function batchVerdicts(
   const sendable: WireRecord[] = [];
   const sendableIndex: number[] = [];
   batch.forEach((buffered, index) => {
-    const encoded = encodeRecord(buffered, spec.batch.maxBytes);
+    const encoded = encodeRecord(buffered, spec.batch.maxBytes, spec.inputFromStack);
     if (encoded.ok) {
       sendable.push(encoded.record);
       sendableIndex.push(index);

@@ -3,7 +3,7 @@ import { isCdnfaasError } from '../../lib/errors.ts';
 import type { Logger } from '../../lib/logger.ts';
 import { FunctionConsumer, type FunctionConsumerSnapshot } from './function-consumer.ts';
 import { dlqTopicFor, groupIdFor } from '../../contracts/kafka-names.ts';
-import { sameSubscription, toSubscription, type Subscription } from './subscription.ts';
+import { markStackInputs, sameSubscription, toSubscription, type Subscription } from './subscription.ts';
 import type { GatewayClient } from './gateway-client.ts';
 import { sleep, type RetryPolicy } from '../../lib/backoff.ts';
 import type { Telemetry } from './telemetry.ts';
@@ -77,6 +77,7 @@ export class Connector {
         this.#report(status.name, 'function has invalid annotations; not consuming for it', error);
       }
     }
+    markStackInputs(wanted.values());
     // Listed on every pass: an input topic deleted under its consumer makes kafkajs crash and
     // restart that consumer every 200 ms for as long as the topic is gone.
     const topics = new Set(await this.#options.admin.listTopics());

@@ -21,6 +21,7 @@ const spec: Subscription = {
   timeoutMs: 1000,
   concurrencyPerReplica: 2,
   replicas: 1,
+  inputFromStack: false,
 };
 
 function messages(from: number, count: number): KafkaMessage[] {

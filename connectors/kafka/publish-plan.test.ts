@@ -14,6 +14,7 @@ const spec: Subscription = {
   timeoutMs: 1000,
   concurrencyPerReplica: 1,
   replicas: 1,
+  inputFromStack: false,
 };
 
 function record(

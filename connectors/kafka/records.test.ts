@@ -58,6 +58,16 @@ describe('encodeRecord', () => {
     expect(encoded.ok).toBe(false);
     if (!encoded.ok) expect(encoded.reason).toContain(reason);
   });
+
+  it("passes a value the stack wrote without parsing it, and still refuses what it can't send", () => {
+    // Not JSON, so this shows the value was not parsed: outside the stack it would be refused.
+    const encoded = encodeRecord(buffered('{"a":'), 1024, true);
+    expect(encoded.ok && encoded.record.json).toBe(
+      '{"topic":"t","partition":3,"offset":"42","key":"k","value":{"a":}',
+    );
+    expect(encodeRecord(buffered(null), 1024, true)).toMatchObject({ ok: false });
+    expect(encodeRecord(buffered(`"${'x'.repeat(2000)}"`), 1024, true)).toMatchObject({ ok: false });
+  });
 });
 
 describe('batchBody', () => {

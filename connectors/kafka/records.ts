@@ -38,11 +38,12 @@ export type EncodedRecord = { ok: true; record: WireRecord } | { ok: false; reas
 
 /**
  * Turns a Kafka record into its part of a batch request, or a reason it never reaches the
- * function: no value, a value over the batch byte limit, or a value that is not JSON. The value
- * is parsed only to know that it is JSON; its own text goes into the request, so it is never
- * serialised again.
+ * function: no value, a value over the batch byte limit, or a value that is not JSON. Its own
+ * text goes into the request, so it is never serialised again. A value from outside the stack is
+ * parsed only to know that it is JSON (one bad value would otherwise spoil the whole request);
+ * one the connector wrote itself (`fromStack`) is JSON already and is not parsed at all.
  */
-export function encodeRecord(buffered: BufferedRecord, maxBytes: number): EncodedRecord {
+export function encodeRecord(buffered: BufferedRecord, maxBytes: number, fromStack = false): EncodedRecord {
   if (buffered.value === null) return { ok: false, reason: 'record has no value (tombstone)' };
   if (buffered.size > maxBytes) {
     return {
@@ -51,10 +52,12 @@ export function encodeRecord(buffered: BufferedRecord, maxBytes: number): Encode
     };
   }
   const text = buffered.value.toString('utf8');
-  try {
-    JSON.parse(text);
-  } catch (error) {
-    return { ok: false, reason: `value is not JSON: ${(error as Error).message}` };
+  if (!fromStack) {
+    try {
+      JSON.parse(text);
+    } catch (error) {
+      return { ok: false, reason: `value is not JSON: ${(error as Error).message}` };
+    }
   }
   const key = buffered.key === null ? 'null' : JSON.stringify(buffered.key.toString('utf8'));
   return {

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { isCdnfaasError } from '../../lib/errors.ts';
 import { groupIdFor } from '../../contracts/kafka-names.ts';
 import { settings } from '../../contracts/openfaas/settings.ts';
-import { sameSubscription, toSubscription, type SubscribedFunction } from './subscription.ts';
+import {
+  markStackInputs,
+  sameSubscription,
+  toSubscription,
+  type SubscribedFunction,
+} from './subscription.ts';
 
 const defaults = {
   batch: {
@@ -96,4 +101,27 @@ describe('toSubscription', () => {
   });
 
   it('names one group per function', () => expect(groupIdFor('predict')).toBe('cdnfaas-predict'));
+});
+
+describe('markStackInputs', () => {
+  it('marks the subscriptions whose input another one outputs to', () => {
+    const provide = toSubscription(
+      status({ annotations: { topic: 'cdn_raw', 'cdnfaas.output': 'cdn_data,cdn_client_data_storage' } }),
+    )!;
+    const predict = toSubscription(
+      status({ name: 'predict', annotations: { topic: 'cdn_data', 'cdnfaas.output': 'cdn_result' } }),
+    )!;
+    const loader = toSubscription(
+      status({ name: 'load-data', annotations: { topic: 'cdn_client_data_storage' } }),
+    )!;
+    markStackInputs([provide, predict, loader]);
+    expect([provide.inputFromStack, predict.inputFromStack, loader.inputFromStack]).toEqual([
+      false,
+      true,
+      true,
+    ]);
+    // provide gone: nothing of the stack writes predict's input any more
+    markStackInputs([predict]);
+    expect(predict.inputFromStack).toBe(false);
+  });
 });

@@ -26,6 +26,12 @@ export interface Subscription {
   /** Batches one replica takes at once; the in-flight limit is this times the replicas. */
   concurrencyPerReplica: number;
   replicas: number;
+  /**
+   * The input topic is an output of a function of this stack: the connector wrote its values
+   * from function answers (JSON.stringify), so they are not parsed again on the way in. Values
+   * from anywhere else are checked to be JSON before they go into a batch request.
+   */
+  inputFromStack: boolean;
 }
 
 /** What the connector reads of a function's status. */
@@ -67,7 +73,15 @@ export function toSubscription(fn: SubscribedFunction): Subscription | undefined
       default: watchdogInflight ?? settings.concurrency.default,
     }),
     replicas: fn.replicas,
+    inputFromStack: false,
   };
+}
+
+/** Marks the subscriptions whose input topic another subscription outputs to (the connector's own writes). */
+export function markStackInputs(subscriptions: Iterable<Subscription>): void {
+  const all = [...subscriptions];
+  const outputs = new Set(all.flatMap((subscription) => subscription.outputs));
+  for (const subscription of all) subscription.inputFromStack = outputs.has(subscription.topic);
 }
 
 /**
