@@ -9,7 +9,8 @@ import type { Admin } from 'kafkajs';
 import { groupIdFor } from '../contracts/kafka-names.ts';
 import { CdnfaasError } from '../lib/errors.ts';
 import { readGroupLag } from '../scaling/lag/reader.ts';
-import { readInfluxToken, type SystemConfig } from '../system/config.ts';
+import type { SystemConfig } from '../system/config.ts';
+import { readInfluxQueryToken } from '../system/influx-credentials.ts';
 import type { ReadRecord } from './reconcile.ts';
 
 interface KcatMessage {
@@ -97,7 +98,7 @@ export function readTopic(brokers: string[], topic: string, timeoutMs = 120_000)
 export async function readSampleIds(config: SystemConfig, measurement: string): Promise<string[]> {
   const api = new InfluxDB({
     url: config.influxdb.url,
-    token: readInfluxToken(config, {}),
+    token: readInfluxQueryToken(config, {}),
     timeout: 120_000,
   }).getQueryApi(config.influxdb.org);
   const query = `from(bucket: ${JSON.stringify(config.influxdb.bucket)})

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from '../lib/logger.ts';
 import type { FunctionStatus } from '../contracts/openfaas/function.ts';
-import { readInfluxToken, type SystemConfig } from '../system/config.ts';
+import type { SystemConfig } from '../system/config.ts';
+import { readInfluxQueryToken } from '../system/influx-credentials.ts';
 import { registerDashboard } from './plugin.ts';
 import { countedMeasurements, createDefaultSources } from './sources/default.ts';
 import { metricsFromUrl, type FunctionSummary } from './sources/gateway.ts';
@@ -42,7 +43,8 @@ export function mountDashboard(
 ): void {
   const { sources, close } = createDefaultSources({
     config,
-    influxToken: () => readInfluxToken(config),
+    // The reader's credentials in secure mode: the dashboard only queries.
+    influxToken: () => readInfluxQueryToken(config),
     functions: providerFunctions(gateway.provider),
     metrics: metricsFromUrl(`http://127.0.0.1:${port}/metrics`, 2000),
     connectorUrl: defaultConnectorUrl(),
