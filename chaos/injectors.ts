@@ -7,6 +7,7 @@ import { backgroundPaths } from '../deploy/local/pipeline/background.ts';
 import { isPortFree } from '../deploy/local/ports.ts';
 import { isAlive, readRecord, type RecordFiles } from '../deploy/local/processes.ts';
 import type { Rng } from '../lib/prng.ts';
+import { killActiveController, killPartitionLeader, rollingRestart } from './cluster-faults.ts';
 import type { PlannedFault, StopSignal } from './plan.ts';
 import type { IsolatedSystem } from './system.ts';
 
@@ -160,6 +161,12 @@ export async function inject(
       }
       case 'restart-connector':
         return finish('done', await restartConnector(system, fault.signal));
+      case 'kill-kafka-leader':
+        return finish('done', await killPartitionLeader(system, fault.topic));
+      case 'kill-kafka-controller':
+        return finish('done', await killActiveController(system));
+      case 'rolling-restart-kafka':
+        return finish('done', await rollingRestart(system));
     }
   } catch (error) {
     return finish('failed', `${(error as Error).message.split('\n')[0]}`);

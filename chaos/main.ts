@@ -6,6 +6,8 @@
  *   npm run chaos -- --seed 7          another fault schedule and data set
  *   npm run chaos -- --records 5000 --rate 500   fewer records, another pace
  *   npm run chaos -- --keep            keep the isolated home (logs of every process) afterwards
+ *   npm run chaos -- --kafka-nodes 3   a three-node Kafka cluster: its partition leader and its active
+ *                                      controller killed -9, a rolling restart of all three
  *
  * Prints the faults injected and the reconciliation, writes bench/out/chaos-<form>.json, and
  * exits 1 when a record was lost or duplicated, or a fault could not be done.
@@ -17,7 +19,7 @@ import { projectRoot } from '../system/config.ts';
 import { longProfile, shortProfile } from './plan.ts';
 import type { InjectedFault } from './injectors.ts';
 import { runChaos, type ChaosReport } from './run.ts';
-import { faultSummary, faultTable, reconciliationTable } from './tables.ts';
+import { faultSummary, faultTable, reconciliationTable, stallTable } from './tables.ts';
 
 export function chaosPassed(report: ChaosReport): boolean {
   return (
@@ -32,7 +34,8 @@ export function printFaults(faults: InjectedFault[], write: (text: string) => vo
 export function printReport(report: ChaosReport, write: (text: string) => void): void {
   const { reconciliation: r } = report;
   write(
-    `\nReconciliation (${report.profile} form, seed ${report.seed}): ${report.records.toLocaleString('en-US')} records sent (${r.valid.toLocaleString('en-US')} valid, ` +
+    `\nLongest stall of each stage while records waited (during the replay and the faults):\n\n${stallTable(report.stalls)}\n` +
+      `\nReconciliation (${report.profile} form, seed ${report.seed}, ${report.kafkaNodes} Kafka node${report.kafkaNodes === 1 ? '' : 's'}): ${report.records.toLocaleString('en-US')} records sent (${r.valid.toLocaleString('en-US')} valid, ` +
       `${r.invalid.toLocaleString('en-US')} invalid), replay resends ${report.replay.resends}${report.replay.resendReasons.length > 0 ? ` (${report.replay.resendReasons.join('; ')})` : ''}, settled: ${report.settled}\n\n${reconciliationTable(r)}\n`,
   );
   const t = report.timings;
@@ -55,6 +58,9 @@ async function main(): Promise<void> {
   const base = args.includes('--short') ? shortProfile : longProfile;
   const profile = { ...base, records: option('--records', base.records), rate: option('--rate', base.rate) };
   const seed = option('--seed', 1);
+  const kafkaNodes = option('--kafka-nodes', 1);
+  if (kafkaNodes !== 1 && kafkaNodes < 3)
+    throw new Error('--kafka-nodes takes 1 or 3 and more (a cluster needs a quorum)');
   const outDir = join(projectRoot, 'bench', 'out');
   mkdirSync(outDir, { recursive: true });
   const logger = createLogger({
@@ -65,6 +71,7 @@ async function main(): Promise<void> {
   const report = await runChaos({
     profile,
     seed,
+    kafkaNodes,
     logger,
     keepHome: args.includes('--keep'),
     onFaults: (faults) => printFaults(faults, (text) => process.stdout.write(text)),
@@ -72,7 +79,7 @@ async function main(): Promise<void> {
   });
   printReport(report, (text) => process.stdout.write(text));
   writeFileSync(
-    join(outDir, `chaos-${profile.name}.json`),
+    join(outDir, `chaos-${profile.name}${kafkaNodes === 1 ? '' : `-${kafkaNodes}-nodes`}.json`),
     `${JSON.stringify({ at: new Date().toISOString(), passed: chaosPassed(report), ...report }, null, 2)}\n`,
   );
   if (args.includes('--keep')) process.stderr.write(`isolated home kept: ${report.home}\n`);

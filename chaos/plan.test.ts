@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { describeFault, longProfile, planFaults, shortProfile, type ChaosProfile } from './plan.ts';
+import {
+  describeFault,
+  forCluster,
+  longProfile,
+  planFaults,
+  shortProfile,
+  type ChaosProfile,
+} from './plan.ts';
 
 describe('planFaults', () => {
   it('is the same plan for the same seed and another for another seed', () => {
@@ -74,5 +81,37 @@ describe('planFaults', () => {
     expect(describeFault({ kind: 'kill-replica', atMs: 0, function: 'predict' })).toBe(
       'kill -9 a replica of predict',
     );
+  });
+});
+
+describe('planFaults for a three-node cluster', () => {
+  it.each([1, 2, 3, 4, 5])(
+    'kills the leader, later the controller, then restarts every node (seed %i)',
+    (seed) => {
+      const profile = forCluster(shortProfile);
+      const plan = planFaults(profile, seed, 3);
+      expect(plan.filter((fault) => fault.kind === 'restart-kafka')).toEqual([]);
+      const kafka = plan.filter(
+        (fault) => fault.kind.endsWith('-kafka') || fault.kind.startsWith('kill-kafka'),
+      );
+      expect(kafka.map((fault) => fault.kind)).toEqual([
+        'kill-kafka-leader',
+        'kill-kafka-controller',
+        'rolling-restart-kafka',
+      ]);
+      expect(plan.filter((fault) => fault.kind === 'stop-influxdb')).toHaveLength(profile.influxOutages);
+    },
+  );
+
+  it('names each cluster fault in the fault table', () => {
+    expect(describeFault({ kind: 'kill-kafka-leader', atMs: 0, topic: 'cdn_raw' })).toContain('leader');
+    expect(describeFault({ kind: 'kill-kafka-controller', atMs: 0 })).toContain('controller');
+    expect(describeFault({ kind: 'rolling-restart-kafka', atMs: 0 })).toContain('rolling restart');
+  });
+
+  it('stretches the window and slows the replay so the faults happen under load', () => {
+    const profile = forCluster(shortProfile);
+    expect(profile.windowMs[1]).toBeGreaterThan(shortProfile.windowMs[1]);
+    expect((profile.records / profile.rate) * 1000).toBeGreaterThanOrEqual(profile.windowMs[1]);
   });
 });

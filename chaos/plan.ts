@@ -10,6 +10,10 @@ export type StopSignal = 'SIGTERM' | 'SIGKILL';
 export type PlannedFault =
   | { kind: 'kill-replica'; atMs: number; function: PipelineFunction }
   | { kind: 'restart-kafka'; atMs: number; signal: StopSignal }
+  // A cluster of three or more nodes (`--kafka-nodes 3`) gets these three instead of restarts.
+  | { kind: 'kill-kafka-leader'; atMs: number; topic: string }
+  | { kind: 'kill-kafka-controller'; atMs: number }
+  | { kind: 'rolling-restart-kafka'; atMs: number }
   | { kind: 'stop-influxdb'; atMs: number; downMs: number }
   | { kind: 'restart-gateway'; atMs: number }
   | { kind: 'restart-connector'; atMs: number; signal: StopSignal };
@@ -68,6 +72,17 @@ export const shortProfile: ChaosProfile = {
   settleTimeoutMs: 180_000,
 };
 
+/**
+ * A profile for a three-node cluster: its faults take longer (each waits for every replica to be
+ * back in sync; a rolling restart does that three times), so the window is half as long again and
+ * the replay slower, to last until 30 s after it, and the cluster's faults happen under load.
+ */
+export function forCluster(profile: ChaosProfile): ChaosProfile {
+  const windowMs: [number, number] = [profile.windowMs[0], Math.round(profile.windowMs[1] * 1.5)];
+  const replaySeconds = (windowMs[1] + 30_000) / 1000;
+  return { ...profile, windowMs, rate: Math.min(profile.rate, Math.ceil(profile.records / replaySeconds)) };
+}
+
 function shuffle<T>(items: T[], rng: Rng): T[] {
   const copy = [...items];
   for (let i = copy.length - 1; i > 0; i--) {
@@ -79,9 +94,18 @@ function shuffle<T>(items: T[], rng: Rng): T[] {
 
 type Disruption = Exclude<FaultKind, 'kill-replica'>;
 
-function disruptionsOf(profile: ChaosProfile): Disruption[] {
+/** What a cluster suffers in place of broker restarts, in this order: leader, controller, every node. */
+export const clusterFaults = ['kill-kafka-leader', 'kill-kafka-controller', 'rolling-restart-kafka'] as const;
+const isClusterFault = (kind: Disruption) => (clusterFaults as readonly string[]).includes(kind);
+
+/** The busy topic whose partition leader is killed: every record passes through it. */
+export const leaderFaultTopic = 'cdn_raw';
+
+function disruptionsOf(profile: ChaosProfile, kafkaNodes: number): Disruption[] {
   return [
-    ...Array<Disruption>(profile.kafkaRestarts).fill('restart-kafka'),
+    ...(kafkaNodes >= 3
+      ? [...clusterFaults]
+      : Array<Disruption>(profile.kafkaRestarts).fill('restart-kafka')),
     ...Array<Disruption>(profile.influxOutages).fill('stop-influxdb'),
     ...Array<Disruption>(profile.gatewayRestarts).fill('restart-gateway'),
     ...Array<Disruption>(profile.connectorRestarts).fill('restart-connector'),
@@ -94,11 +118,16 @@ function disruptionsOf(profile: ChaosProfile): Disruption[] {
  * seeded order, so they never overlap; replica kills fall anywhere in the window. Restarts by
  * signal alternate between a clean stop and kill -9, starting with kill -9.
  */
-export function planFaults(profile: ChaosProfile, seed: number): PlannedFault[] {
+export function planFaults(profile: ChaosProfile, seed: number, kafkaNodes = 1): PlannedFault[] {
   const rng = createRng(`${seed}:chaos`);
   const [from, to] = profile.windowMs;
   const span = Math.max(0, to - from);
-  const disruptions = shuffle(disruptionsOf(profile), rng);
+  const shuffled = shuffle(disruptionsOf(profile, kafkaNodes), rng);
+  // The cluster's faults keep their order (the leader first, later the controller, then all).
+  const inOrder = shuffled
+    .filter(isClusterFault)
+    .sort((a, b) => clusterFaults.indexOf(a as never) - clusterFaults.indexOf(b as never));
+  const disruptions = shuffled.map((kind) => (isClusterFault(kind) ? inOrder.shift()! : kind));
   const slot = disruptions.length > 0 ? span / disruptions.length : 0;
   const signals: Record<'restart-kafka' | 'restart-connector', number> = {
     'restart-kafka': 0,
@@ -117,7 +146,11 @@ export function planFaults(profile: ChaosProfile, seed: number): PlannedFault[] 
       case 'stop-influxdb':
         return { kind, atMs, downMs: profile.influxDownMs };
       case 'restart-gateway':
+      case 'kill-kafka-controller':
+      case 'rolling-restart-kafka':
         return { kind, atMs };
+      case 'kill-kafka-leader':
+        return { kind, atMs, topic: leaderFaultTopic };
     }
   });
   for (let i = 0; i < profile.replicaKills; i++) {
@@ -134,6 +167,12 @@ export function describeFault(fault: PlannedFault): string {
       return `kill -9 a replica of ${fault.function}`;
     case 'restart-kafka':
       return `restart the Kafka broker (${fault.signal === 'SIGKILL' ? 'kill -9' : 'SIGTERM'})`;
+    case 'kill-kafka-leader':
+      return `kill -9 the leader of the busiest ${fault.topic} partition, start it again`;
+    case 'kill-kafka-controller':
+      return 'kill -9 the active KRaft controller, start it again';
+    case 'rolling-restart-kafka':
+      return 'rolling restart of every Kafka node (SIGTERM, one at a time)';
     case 'stop-influxdb':
       return `stop InfluxDB for ${Math.round(fault.downMs / 1000)} s`;
     case 'restart-gateway':

@@ -3,8 +3,11 @@ import { isPortFree } from '../deploy/local/ports.ts';
 import { freePort } from '../lib/ports.ts';
 
 export interface SystemPorts {
+  /** The first Kafka node's broker and controller ports. */
   kafka: number;
   kafkaController: number;
+  /** Every node's, the first included. */
+  kafkaNodes: Array<{ broker: number; controller: number }>;
   /** InfluxDB also binds this + 2 (its backup RPC port). */
   influx: number;
   gateway: number;
@@ -13,8 +16,8 @@ export interface SystemPorts {
 
 const free = (port: number) => isPortFree({ host: '127.0.0.1', port });
 
-/** Five distinct free ports, the InfluxDB one with its + 2 neighbour free as well. */
-export async function pickSystemPorts(): Promise<SystemPorts> {
+/** Distinct free ports (two per Kafka node), the InfluxDB one with its + 2 neighbour free as well. */
+export async function pickSystemPorts(kafkaNodes = 1): Promise<SystemPorts> {
   const taken = new Set<number>();
   const next = async (needsNeighbour = false): Promise<number> => {
     for (let attempt = 0; attempt < 50; attempt++) {
@@ -30,9 +33,12 @@ export async function pickSystemPorts(): Promise<SystemPorts> {
     }
     throw new Error('no free loopback ports found after 50 attempts');
   };
+  const nodes: SystemPorts['kafkaNodes'] = [];
+  for (let i = 0; i < kafkaNodes; i++) nodes.push({ broker: await next(), controller: await next() });
   return {
-    kafka: await next(),
-    kafkaController: await next(),
+    kafka: nodes[0]!.broker,
+    kafkaController: nodes[0]!.controller,
+    kafkaNodes: nodes,
     influx: await next(true),
     gateway: await next(),
     connector: await next(),

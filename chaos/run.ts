@@ -6,10 +6,11 @@ import { createProgress } from '../lib/progress.ts';
 import { createRng } from '../lib/prng.ts';
 import { evenlySpaced, sendPaced, type SendPacedResult } from '../simulator/send-paced.ts';
 import { inject, type InjectedFault } from './injectors.ts';
-import { planFaults, describeFault, type ChaosProfile, type PlannedFault } from './plan.ts';
+import { forCluster, planFaults, describeFault, type ChaosProfile, type PlannedFault } from './plan.ts';
 import { readSampleIds, readTopic, waitUntilSettled } from './read-back.ts';
 import { chaosRecords } from './records.ts';
 import { reconcile, type ReadRecord, type Reconciliation } from './reconcile.ts';
+import { watchStalls, type StageStall } from './stalls.ts';
 import { startIsolatedSystem, type IsolatedSystem } from './system.ts';
 
 export interface ChaosRunOptions {
@@ -20,11 +21,16 @@ export interface ChaosRunOptions {
   keepHome?: boolean;
   /** Called once the faults are done, before settling and reading back (which may fail). */
   onFaults?: (faults: InjectedFault[]) => void;
+  /** Local Kafka nodes: 1 (restarts of the one broker) or 3 (leader, controller, rolling restart). */
+  kafkaNodes?: number;
 }
 
 export interface ChaosReport {
   profile: string;
   seed: number;
+  kafkaNodes: number;
+  /** Each stage's longest stand-still while records waited, during the replay and the faults. */
+  stalls: StageStall[];
   records: number;
   replay: SendPacedResult;
   faults: InjectedFault[];
@@ -74,12 +80,14 @@ async function runFaults(
 }
 
 export async function runChaos(options: ChaosRunOptions): Promise<ChaosReport> {
-  const { profile, seed } = options;
+  const { seed } = options;
+  const kafkaNodes = options.kafkaNodes ?? 1;
+  const profile = kafkaNodes >= 3 ? forCluster(options.profile) : options.profile;
   const say = options.say ?? (() => undefined);
   const records = chaosRecords(profile.records, profile.invalidFraction, seed);
-  const plan = planFaults(profile, seed);
+  const plan = planFaults(profile, seed, kafkaNodes);
   say(
-    `chaos (${profile.name}, seed ${seed}): ${records.length} records at ${profile.rate}/s, ${plan.length} faults`,
+    `chaos (${profile.name}, seed ${seed}, ${kafkaNodes} Kafka node${kafkaNodes === 1 ? '' : 's'}): ${records.length} records at ${profile.rate}/s, ${plan.length} faults`,
   );
 
   const setupStarted = performance.now();
@@ -87,12 +95,16 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosReport> {
     logger: options.logger,
     say: (line) => say(`  ${line}`),
     keepHome: options.keepHome,
+    kafkaNodes,
   });
+  const stopWatching = new AbortController();
   try {
     const setupMs = performance.now() - setupStarted;
     const startedAt = performance.now();
     const startedAtEpoch = Date.now();
     const progress = createProgress('replay into cdn_raw', records.length);
+    const targets = system.functions.map((fn) => ({ function: fn.name, topic: fn.annotations.topic! }));
+    const stalls = watchStalls(system.admin, targets, startedAt, stopWatching.signal);
     const [replay, faults] = await Promise.all([
       sendPaced(
         system.kafka,
@@ -106,11 +118,11 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosReport> {
       runFaults(system, plan, seed, startedAt, say),
     ]);
     const faultsMs = performance.now() - startedAt;
+    stopWatching.abort();
     options.onFaults?.(faults);
 
     say(`replayed ${replay.sent} records; waiting for the pipeline to settle`);
     const settleStarted = performance.now();
-    const targets = system.functions.map((fn) => ({ function: fn.name, topic: fn.annotations.topic! }));
     let lastSaid = 0;
     const settled = await waitUntilSettled(system.admin, targets, profile.settleTimeoutMs, (lag) => {
       if (performance.now() - lastSaid < 5_000) return;
@@ -166,6 +178,8 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosReport> {
       evidence,
       profile: profile.name,
       seed,
+      kafkaNodes,
+      stalls: await stalls,
       records: records.length,
       replay,
       faults,
@@ -175,6 +189,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosReport> {
       home: system.home,
     };
   } finally {
+    stopWatching.abort();
     say('stopping the isolated system');
     await system.close();
   }

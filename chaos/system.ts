@@ -43,6 +43,8 @@ export interface SystemOptions {
   say?: (line: string) => void;
   /** Keep the home folder afterwards (for reading logs). */
   keepHome?: boolean;
+  /** Local Kafka nodes (1: a single broker; 3: a cluster with replication factor 3). */
+  kafkaNodes?: number;
 }
 
 export interface IsolatedSystem {
@@ -79,6 +81,8 @@ const sharedServiceVariables = [
   'OPENFAAS_URL',
   'CONNECTOR_PORT',
   'MODEL_DIR',
+  // The isolated sources file sets the node count.
+  'KAFKA_NODES',
 ];
 
 /** A sources file like system/sources.yaml, with this system's ports. Pure. */
@@ -92,7 +96,13 @@ export interface SourcesYaml {
 export function isolatedSources(base: SourcesYaml, ports: SystemPorts): SourcesYaml {
   return {
     ...base,
-    kafka: { ...base.kafka, brokers: [`127.0.0.1:${ports.kafka}`], controllerPort: ports.kafkaController },
+    kafka: {
+      ...base.kafka,
+      brokers: ports.kafkaNodes.map((node) => `127.0.0.1:${node.broker}`),
+      controllerPort: ports.kafkaController,
+      nodes: ports.kafkaNodes.length,
+      controllerPorts: ports.kafkaNodes.map((node) => node.controller),
+    },
     influxdb: { ...base.influxdb, url: `http://127.0.0.1:${ports.influx}` },
     gateway: { ...base.gateway, port: ports.gateway },
   };
@@ -122,7 +132,7 @@ async function ensureModel(
 export async function startIsolatedSystem(options: SystemOptions): Promise<IsolatedSystem> {
   const say = options.say ?? (() => undefined);
   const home = mkdtempSync(join(tmpdir(), 'cdnfaas-chaos-'));
-  const ports = await pickSystemPorts();
+  const ports = await pickSystemPorts(options.kafkaNodes ?? 1);
   const sourcesFile = join(home, 'sources.yaml');
   const base = parseYaml(readFileSync(defaultSourcesFile, 'utf8')) as SourcesYaml;
   writeFileSync(sourcesFile, stringifyYaml(isolatedSources(base, ports)));
@@ -147,7 +157,7 @@ export async function startIsolatedSystem(options: SystemOptions): Promise<Isola
 
   try {
     say(
-      `home ${home}; Kafka :${ports.kafka}, InfluxDB :${ports.influx}, gateway :${ports.gateway}, connector :${ports.connector}`,
+      `home ${home}; Kafka :${ports.kafkaNodes.map((node) => node.broker).join(',:')}, InfluxDB :${ports.influx}, gateway :${ports.gateway}, connector :${ports.connector}`,
     );
     await servicesUp(config, {
       only: ['kafka', 'influxdb'],

@@ -2,6 +2,7 @@
 import type { InjectedFault } from './injectors.ts';
 import { describeFault } from './plan.ts';
 import type { Reconciliation } from './reconcile.ts';
+import type { StageStall } from './stalls.ts';
 
 /** A Markdown table with padded columns: readable in a terminal and in a .md file. */
 export function markdownTable(header: string[], rows: string[][], rightAligned: number[] = []): string {
@@ -44,6 +45,20 @@ export function faultSummary(faults: InjectedFault[]): string {
       return [kind, String(of.length), n('done'), n('skipped'), n('failed')];
     }),
     [1, 2, 3, 4],
+  );
+}
+
+/** Each stage's longest stand-still while records waited for it. */
+export function stallTable(stalls: StageStall[]): string {
+  return markdownTable(
+    ['stage', 'longest stall (s)', 'from (s)', 'samples'],
+    stalls.map((stall) => [
+      stall.stage,
+      seconds(stall.longestMs),
+      stall.fromMs === undefined ? '-' : seconds(stall.fromMs),
+      String(stall.samples),
+    ]),
+    [1, 2, 3],
   );
 }
 
