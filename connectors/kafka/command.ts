@@ -65,7 +65,7 @@ export function registerConnectorCommand(program: Command): void {
         credentialsFromDirectory(flags.credentials ?? credentialFiles(config.home).dir),
       );
       const service = await startConnectorService({
-        kafka: kafkaConnection(config),
+        kafka: kafkaConnection(config, 'connector'),
         gatewayUrl: flags.gateway ?? process.env.OPENFAAS_URL ?? `http://127.0.0.1:${config.gateway.port}`,
         credentials,
         logger,

@@ -88,6 +88,34 @@ describe('renderKafkaProperties for a three-node cluster', () => {
   });
 });
 
+describe('renderKafkaProperties in secure mode', () => {
+  const props = parseProperties(
+    renderKafkaProperties({
+      host: '127.0.0.1',
+      port: 9092,
+      controllerPort: 9093,
+      dataDir: '/home/kafka-secure/data',
+      defaultPartitions: 6,
+      security: {
+        keystorePem: '/home/kafka-tls/broker-keystore.pem',
+        truststorePem: '/home/kafka-tls/ca.crt',
+        interBrokerUser: 'cdnfaas-admin',
+        interBrokerPassword: 'secret',
+      },
+    }),
+  );
+
+  it('serves clients and brokers only on SASL_SSL with SCRAM-SHA-512', () => {
+    expect(props.get('listeners')).toBe('SASL_SSL://127.0.0.1:9092,CONTROLLER://127.0.0.1:9093');
+    expect(props.get('advertised.listeners')).toBe('SASL_SSL://127.0.0.1:9092');
+    expect(props.get('inter.broker.listener.name')).toBe('SASL_SSL');
+    expect(props.get('sasl.enabled.mechanisms')).toBe('SCRAM-SHA-512');
+    expect(props.get('listener.security.protocol.map')).not.toContain('PLAINTEXT:PLAINTEXT');
+    expect(props.get('ssl.keystore.type')).toBe('PEM');
+    expect(props.get('ssl.truststore.location')).toBe('/home/kafka-tls/ca.crt');
+  });
+});
+
 describe('replicationFor', () => {
   it.each([
     [1, 1, 1],

@@ -85,6 +85,56 @@ export interface KafkaPropertiesInput {
   nodeId?: number;
   /** Every controller of the cluster, this node included (this node alone when absent). */
   voters?: KafkaVoter[];
+  /** Secure mode: clients and brokers only on SASL_SSL with SCRAM-SHA-512. */
+  security?: KafkaListenerSecurity;
+}
+
+export interface KafkaListenerSecurity {
+  /** PEM file with the broker's key and certificate chain. */
+  keystorePem: string;
+  /** PEM file with the CA that signed every broker certificate. */
+  truststorePem: string;
+  /** The SCRAM user the brokers use among themselves. */
+  interBrokerUser: string;
+  interBrokerPassword: string;
+}
+
+/**
+ * The listener settings: PLAINTEXT by default; in secure mode one SASL_SSL listener that clients
+ * and the other brokers use, SCRAM-SHA-512 only. The controllers' listener stays on the loopback
+ * address in plaintext: KRaft cannot check SCRAM there (the users live in the metadata the
+ * controllers serve), and it takes no client's data. Pure.
+ */
+function listenerProperties(
+  host: string,
+  port: number,
+  controllerPort: number,
+  security?: KafkaListenerSecurity,
+): Array<[string, string | number]> {
+  if (security === undefined)
+    return [
+      ['listeners', `PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`],
+      ['advertised.listeners', `PLAINTEXT://${host}:${port}`],
+      ['controller.listener.names', 'CONTROLLER'],
+      ['inter.broker.listener.name', 'PLAINTEXT'],
+      ['listener.security.protocol.map', 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT'],
+    ];
+  const jaas = `org.apache.kafka.common.security.scram.ScramLoginModule required username="${security.interBrokerUser}" password="${security.interBrokerPassword}";`;
+  return [
+    ['listeners', `SASL_SSL://${host}:${port},CONTROLLER://${host}:${controllerPort}`],
+    ['advertised.listeners', `SASL_SSL://${host}:${port}`],
+    ['controller.listener.names', 'CONTROLLER'],
+    ['inter.broker.listener.name', 'SASL_SSL'],
+    ['listener.security.protocol.map', 'SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT'],
+    ['sasl.enabled.mechanisms', 'SCRAM-SHA-512'],
+    ['sasl.mechanism.inter.broker.protocol', 'SCRAM-SHA-512'],
+    ['listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config', jaas],
+    ['ssl.keystore.type', 'PEM'],
+    ['ssl.keystore.location', propertiesPath(security.keystorePem)],
+    ['ssl.truststore.type', 'PEM'],
+    ['ssl.truststore.location', propertiesPath(security.truststorePem)],
+    ['ssl.endpoint.identification.algorithm', 'https'],
+  ];
 }
 
 /** Backslashes are escapes in .properties files; Java accepts forward slashes on every OS. */
@@ -112,11 +162,7 @@ export function renderKafkaProperties(input: KafkaPropertiesInput): string {
     ['process.roles', 'broker,controller'],
     ['node.id', nodeId],
     ['controller.quorum.voters', voters.map((v) => `${v.id}@${v.host}:${v.controllerPort}`).join(',')],
-    ['listeners', `PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`],
-    ['advertised.listeners', `PLAINTEXT://${host}:${port}`],
-    ['controller.listener.names', 'CONTROLLER'],
-    ['inter.broker.listener.name', 'PLAINTEXT'],
-    ['listener.security.protocol.map', 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT'],
+    ...listenerProperties(host, port, controllerPort, input.security),
     ['log.dirs', propertiesPath(input.dataDir)],
     ['num.partitions', input.defaultPartitions],
     // Internal topics get as many replicas as the cluster can hold (one broker: one).

@@ -1,8 +1,7 @@
 // Kafka as managed services: one KRaft node (broker and controller) per process, from the cached
 // jars, storage formatted on first start; `kafka.nodes` of them form a cluster on this machine.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { KafkaNode, SystemConfig } from '../../system/config.ts';
 import { kafkaConnection } from '../../system/kafka-connection.ts';
 import { formatHostPort, isLoopbackHost, parseHostPort } from './address.ts';
@@ -15,6 +14,8 @@ import {
   replicationFor,
 } from './kafka-files.ts';
 import { obtainKafka } from './kafka-obtain.ts';
+import { prepareSecureNode } from './kafka-secure.ts';
+import { javaArgumentFile } from './kafka-users.ts';
 import { kafkaPaths } from './layout.ts';
 import type { ManagedService, ServiceOptions } from './managed.ts';
 import { readObtained } from './obtained.ts';
@@ -67,7 +68,12 @@ export function createKafkaService(
   const clustered = nodes.length > 1;
   const broker = { host: node.host, port: node.port };
   const controller = { host: node.host, port: node.controllerPort };
-  const paths = kafkaPaths(config.cacheDir, config.home, version, { id: nodeId, nodes: nodes.length });
+  const secure = config.secure && !config.externalKafka;
+  const paths = kafkaPaths(config.cacheDir, config.home, version, {
+    id: nodeId,
+    nodes: nodes.length,
+    secure,
+  });
   const java = javaCommand(env);
   const external = config.externalKafka || !isLoopbackHost(broker.host);
   const nodeAddress = formatHostPort(broker);
@@ -75,6 +81,7 @@ export function createKafkaService(
 
   async function formatStorage(
     classpathArgs: string[],
+    scramArguments: string[],
     onProgress: Parameters<ManagedService['start']>[0],
   ): Promise<void> {
     if (existsSync(paths.formattedMarker)) return;
@@ -83,10 +90,12 @@ export function createKafkaService(
       kind: 'step',
       message: `formatting KRaft storage of ${label} in ${paths.dataDir}`,
     });
-    await runLogged({
-      command: java,
-      args: [
-        ...classpathArgs,
+    // The tool's arguments go through a java argument file (0600, deleted afterwards): in secure
+    // mode they hold the SCRAM users' passwords, which must never be on a command line.
+    const argumentFile = join(paths.run.dir, 'format.args');
+    writeFileSync(
+      argumentFile,
+      javaArgumentFile([
         'kafka.tools.StorageTool',
         'format',
         '-t',
@@ -94,7 +103,13 @@ export function createKafkaService(
         '-c',
         paths.properties,
         '--ignore-formatted',
-      ],
+        ...scramArguments,
+      ]),
+      { mode: 0o600 },
+    );
+    await runLogged({
+      command: java,
+      args: [...classpathArgs, `@${argumentFile}`],
       cwd: paths.run.dir,
       env,
       logFile: paths.formatLog,
@@ -102,7 +117,21 @@ export function createKafkaService(
       timeoutMs: 120_000,
       installHint: javaInstallHint,
       failureCode: 'SERVICE_UNHEALTHY',
-    });
+    }).finally(() => rmSync(argumentFile, { force: true }));
+  }
+
+  /** Health through the tools' credentials in secure mode; a missing credential file is "not healthy". */
+  function health() {
+    let connection;
+    try {
+      connection = kafkaConnection(config);
+    } catch (error) {
+      return Promise.resolve({ healthy: false, detail: (error as Error).message });
+    }
+    // A node of a cluster is healthy once it answers and has registered as a broker.
+    return external
+      ? kafkaHealth(connection)
+      : kafkaHealth({ ...connection, brokers: [nodeAddress] }, clustered ? nodeId : undefined);
   }
 
   return {
@@ -119,11 +148,7 @@ export function createKafkaService(
     ],
     run: paths.run,
     version,
-    // A node of a cluster is healthy once it answers and has registered as a broker.
-    health: () =>
-      external
-        ? kafkaHealth(kafkaConnection(config))
-        : kafkaHealth({ ...kafkaConnection(config), brokers: [nodeAddress] }, clustered ? nodeId : undefined),
+    health,
 
     async start(onProgress) {
       const obtained = await obtainKafka({
@@ -134,6 +159,8 @@ export function createKafkaService(
         env,
       });
       mkdirSync(paths.dataDir, { recursive: true });
+      const secured = secure ? await prepareSecureNode(config.home, [broker.host]) : undefined;
+      // In secure mode the file holds the inter-broker password: its owner alone reads it.
       writeFileSync(
         paths.properties,
         renderKafkaProperties({
@@ -148,14 +175,17 @@ export function createKafkaService(
             host: voter.host,
             controllerPort: voter.controllerPort,
           })),
+          security: secured?.listener,
         }),
+        { mode: 0o600 },
       );
+      chmodSync(paths.properties, 0o600);
       const classpathArgs = javaLaunchArgs({
         heap: clustered ? clusterNodeHeap : heap,
         libsDir: obtained.libsDir,
         log4j2File: obtained.log4j2File,
       });
-      await formatStorage(classpathArgs, onProgress);
+      await formatStorage(classpathArgs, secured?.formatArguments ?? [], onProgress);
       const args = [...classpathArgs, 'kafka.Kafka', paths.properties];
       onProgress({
         service: 'kafka',

@@ -23,12 +23,19 @@ function runPaths(home: string, service: string): RunPaths {
 /**
  * A single node keeps its files in <home>/kafka; the nodes of a cluster each in
  * <home>/kafka-cluster/node-<id>, so a cluster never meets the single node's data (formatted for
- * another quorum, topics with one replica).
+ * another quorum, topics with one replica). Secure mode's are kafka-secure and kafka-cluster-secure.
  */
-export function kafkaPaths(cacheDir: string, home: string, version: string, node = { id: 1, nodes: 1 }) {
+export function kafkaPaths(
+  cacheDir: string,
+  home: string,
+  version: string,
+  node: { id: number; nodes: number; secure?: boolean } = { id: 1, nodes: 1 },
+) {
   const cache = join(cacheDir, 'kafka', version);
-  const clusterDir = join(home, 'kafka-cluster');
-  const run = node.nodes === 1 ? runPaths(home, 'kafka') : nodeRunPaths(clusterDir, node.id);
+  // Secure mode's data is formatted with its SCRAM users: it never shares a folder with the other.
+  const suffix = node.secure ? '-secure' : '';
+  const clusterDir = join(home, `kafka-cluster${suffix}`);
+  const run = node.nodes === 1 ? runPaths(home, `kafka${suffix}`) : nodeRunPaths(clusterDir, node.id);
   return {
     clusterIdFile: join(clusterDir, 'cluster-id'),
     cache,
