@@ -125,3 +125,8 @@ export async function ensureInfluxUsers(setup: InfluxAuthSetup): Promise<string[
   await asAdmin(setup.url, `GRANT READ ON "${database}" TO "${reader.user}"`, admin);
   return written;
 }
+
+/** True when InfluxDB runs a query sent without credentials: it runs without auth-enabled. */
+export async function answersWithoutCredentials(url: string): Promise<boolean> {
+  return (await influxQl(url, 'SHOW DATABASES')).status === 200;
+}

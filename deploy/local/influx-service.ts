@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { isCdnfaasError } from '../../lib/errors.ts';
 import { readInfluxToken, type SystemConfig } from '../../system/config.ts';
 import { influxCredentialFile } from '../../system/influx-credentials.ts';
-import { ensureInfluxUsers } from './influx-auth.ts';
+import { answersWithoutCredentials, ensureInfluxUsers } from './influx-auth.ts';
 import { hostPortOfUrl, isLoopbackHost } from './address.ts';
 import { influxRpcPort, influxdbVersion, renderInfluxConfig } from './influx-files.ts';
 import { ensureDatabase, ensureTokenFile, influxHealth, influxVersion } from './influx-http.ts';
@@ -95,6 +95,15 @@ export function createInfluxService(config: SystemConfig, options: ServiceOption
           },
         });
         const wrote = written.length > 0 ? `; wrote credentials to ${written.join(', ')}` : '';
+        // An InfluxDB started before secure mode was switched on keeps running without auth.
+        if (await answersWithoutCredentials(url)) {
+          onProgress({
+            service: 'influxdb',
+            kind: 'warn',
+            message:
+              'InfluxDB answers queries without credentials: it was started without secure mode; restart it (`npx cdnfaas services down`, then up with --secure)',
+          });
+        }
         return `database ${config.influxdb.bucket} ready, auth on (admin, writer, reader users)${wrote}`;
       }
       // A local InfluxDB has no auth: a placeholder token file lets clients read it like a real secret.

@@ -9,7 +9,8 @@ import { influxPaths } from '../../deploy/local/layout.ts';
 import { influxdbVersion } from '../../deploy/local/influx-files.ts';
 import { createQueryApi, readStoredCounts } from '../../dashboard/sources/influx.ts';
 import { freePort } from '../../lib/ports.ts';
-import { readInfluxToken } from '../../system/config.ts';
+import { loadConfig, readInfluxToken } from '../../system/config.ts';
+import { answersWithoutCredentials } from '../../deploy/local/influx-auth.ts';
 import {
   influxCredentialFile,
   influxUsers,
@@ -63,6 +64,11 @@ describe('InfluxDB in secure mode', () => {
       body: 'm v=1',
     });
     expect(write.status).toBe(401);
+    expect(await answersWithoutCredentials(url())).toBe(false);
+    expect(events.join('\n')).not.toContain('answers queries without credentials');
+    // The shared services run without secure mode: the same probe tells them apart.
+    if (!loadConfig().externalInflux)
+      expect(await answersWithoutCredentials(loadConfig().influxdb.url)).toBe(true);
     // Health stays open for probes, and tells nothing stored.
     expect((await fetch(`${url()}/health`)).status).toBe(200);
   });
