@@ -4,9 +4,14 @@ import { CdnfaasError } from '../../lib/errors.ts';
 import { parseImageReference } from '../images/reference.ts';
 import type { LocalImageStore, PutResult } from '../images/store.ts';
 import type { StackFunction } from '../stack/stack-file.ts';
-import { bundleFunction } from './bundle.ts';
-import { planPackages } from './externals.ts';
-import { copyFiles, listExtraFiles, listHandlerFolderFiles, listPackageFiles } from './function-files.ts';
+import {
+  BundleError,
+  NameClashError,
+  buildImageFolder,
+  listExtraFiles,
+  type ImageFolder,
+} from '../../template/node20-ts/image-folder.mjs';
+import { listHandlerFolderFiles } from './function-files.ts';
 
 /** The templates the local build knows: the folder holds index.ts, the server entry. */
 export const buildableLanguages = ['node20-ts', 'classic'] as const;
@@ -86,6 +91,22 @@ function handlerEntry(fn: StackFunction): string {
   return entry;
 }
 
+/** The image folder as the container build lays it out (template/node20-ts/image-folder.mjs), errors typed. */
+async function layOutImageFolder(input: Parameters<typeof buildImageFolder>[0]): Promise<ImageFolder> {
+  try {
+    return await buildImageFolder(input);
+  } catch (error) {
+    if (error instanceof BundleError)
+      throw new CdnfaasError('INVALID_INPUT', error.message, {
+        hint: 'fix the import or syntax error named above (npx tsc --noEmit shows type errors too)',
+        cause: error,
+      });
+    if (error instanceof NameClashError)
+      throw new CdnfaasError('INVALID_INPUT', error.message, { hint: 'rename it', cause: error });
+    throw error;
+  }
+}
+
 /** Bundles one function, adds its files and native packages, and stores it under its image tag. */
 export async function buildFunction(input: BuildFunctionInput): Promise<BuiltFunction> {
   const started = performance.now();
@@ -96,26 +117,14 @@ export async function buildFunction(input: BuildFunctionInput): Promise<BuiltFun
   const extras = classic ? listHandlerFolderFiles(classicHandlerDir(fn)) : listExtraFiles(fn.handler);
   const staging = store.createStagingDir();
   try {
-    const bundle = await bundleFunction({
+    const folder = await layOutImageFolder({
       workingDir: input.projectRoot,
-      templateDir,
+      serverEntry: join(templateDir, 'index.ts'),
       ...(entry === undefined ? {} : { handlerEntry: entry }),
+      handlerDir: fn.handler,
+      extras,
       outDir: staging,
     });
-    const clash = extras.find((path) => bundle.files.includes(`function/${path}`));
-    if (clash !== undefined) {
-      throw new CdnfaasError(
-        'INVALID_INPUT',
-        `function ${fn.name}: ${join(fn.handler, clash)} has the name of a bundled file`,
-        {
-          hint: 'rename it',
-        },
-      );
-    }
-    copyFiles(fn.handler, join(staging, 'function'), extras);
-    for (const placement of planPackages(bundle.externals)) {
-      copyFiles(placement.sourceDir, join(staging, placement.target), listPackageFiles(placement.sourceDir));
-    }
     const image = input.image ?? fn.imageRef;
     const result = await store.put(
       image,
@@ -130,7 +139,7 @@ export async function buildFunction(input: BuildFunctionInput): Promise<BuiltFun
       function: fn.name,
       files: result.manifest.files.length,
       sizeBytes: result.manifest.sizeBytes ?? 0,
-      externals: bundle.externals.map((external) => external.name),
+      externals: folder.externals.map((external) => external.name),
       ms: Math.round(performance.now() - started),
     };
   } finally {

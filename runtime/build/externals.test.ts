@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { packageNameOf, planPackages } from './externals.ts';
+import { packageNameOf, planPackages } from '../../template/node20-ts/image-folder.mjs';
 
 describe('packageNameOf', () => {
   it.each([

@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isExtraFile, listHandlerFolderFiles } from './function-files.ts';
+import { isExtraFile } from '../../template/node20-ts/image-folder.mjs';
+import { listHandlerFolderFiles } from './function-files.ts';
 
 describe('isExtraFile', () => {
   it.each([

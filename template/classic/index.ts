@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createLog, serializeError } from '../node20-ts/log.ts';
+import { exitCleanly, graceAfter, readSettingsOrExit, replicaLog } from '../node20-ts/lifecycle.ts';
 import { formatDuration, readWatchdogConfig, type WatchdogConfig } from './config.ts';
 import { secretsLocation } from './secrets.ts';
 import { createWatchdogServer } from './server.ts';
@@ -14,25 +14,8 @@ import { createWatchdogServer } from './server.ts';
  * exit 0.
  */
 
-let config: WatchdogConfig;
-try {
-  config = readWatchdogConfig(process.env);
-} catch (error) {
-  process.stdout.write(
-    `${JSON.stringify({ level: 'fatal', time: new Date().toISOString(), msg: (error as Error).message, err: serializeError(error) })}\n`,
-  );
-  process.exit(2);
-}
-
-const log = createLog({
-  base: {
-    service: config.functionName,
-    function: config.functionName,
-    replica: config.replicaId,
-    image: process.env.CDNFAAS_IMAGE,
-  },
-  level: process.env.LOG_LEVEL,
-});
+const config: WatchdogConfig = readSettingsOrExit(() => readWatchdogConfig(process.env), 'invalid settings');
+const log = replicaLog(config.functionName, config.replicaId);
 
 /** The function folder of an image; the image folder itself when the handler folder was empty. */
 function functionDir(): string {
@@ -44,31 +27,13 @@ function functionDir(): string {
 
 const server = createWatchdogServer({ config, log, cwd: functionDir(), env: process.env });
 
-process.on('uncaughtException', (error) => {
-  log.fatal('uncaught exception in the watchdog; exiting', { err: error });
-  process.exit(1);
+exitCleanly({
+  log,
+  server,
+  graceMs: graceAfter(Math.max(config.execTimeoutMs, config.writeTimeoutMs)),
+  onGraceOver: () => server.killAll(),
+  what: 'the watchdog',
 });
-
-function shutdown(signal: string): void {
-  const longest = Math.max(config.execTimeoutMs, config.writeTimeoutMs);
-  const graceMs = longest > 0 ? longest + 2000 : 30_000;
-  log.info('draining', { signal, inflight: server.inflight, graceMs });
-  const force = setTimeout(() => {
-    log.error('calls still in flight after the grace period; killing them and exiting', {
-      inflight: server.inflight,
-      graceMs,
-    });
-    server.killAll();
-    process.exit(1);
-  }, graceMs);
-  force.unref();
-  void server.drain().then(() => {
-    log.info('stopped', { signal });
-    process.exit(0);
-  });
-}
-process.once('SIGTERM', () => shutdown('SIGTERM'));
-process.once('SIGINT', () => shutdown('SIGINT'));
 
 for (const name of config.unsupported)
   log.warn(`${name} is not supported by the local classic watchdog and is ignored`, { setting: name });

@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Handler } from './function.ts';
-import { createLog, serializeError } from './log.ts';
+import { exitCleanly, graceAfter, readSettingsOrExit, replicaLog } from './lifecycle.ts';
 import { createFunctionServer } from './server.ts';
 import { readSettings, type ServerSettings } from './settings.ts';
 
@@ -12,25 +12,8 @@ import { readSettings, type ServerSettings } from './settings.ts';
  * SIGTERM stops accepting connections, lets calls in flight answer, and exits 0.
  */
 
-let settings: ServerSettings;
-try {
-  settings = readSettings(process.env);
-} catch (error) {
-  process.stdout.write(
-    `${JSON.stringify({ level: 'fatal', time: new Date().toISOString(), msg: 'invalid settings', err: serializeError(error) })}\n`,
-  );
-  process.exit(2);
-}
-
-const log = createLog({
-  base: {
-    service: settings.functionName,
-    function: settings.functionName,
-    replica: settings.replicaId,
-    image: process.env.CDNFAAS_IMAGE,
-  },
-  level: process.env.LOG_LEVEL,
-});
+const settings: ServerSettings = readSettingsOrExit(() => readSettings(process.env), 'invalid settings');
+const log = replicaLog(settings.functionName, settings.replicaId);
 
 // Stack traces of bundled code point at the TypeScript sources (the bundles carry source maps).
 process.setSourceMapsEnabled(true);
@@ -60,29 +43,7 @@ process.on('unhandledRejection', (reason) => {
   // A promise the handler forgot to await: report it, keep serving.
   log.error('unhandled promise rejection in the function', { err: reason });
 });
-process.on('uncaughtException', (error) => {
-  log.fatal('uncaught exception in the function; exiting', { err: error });
-  process.exit(1);
-});
-
-function shutdown(signal: string): void {
-  const graceMs = settings.execTimeoutMs > 0 ? settings.execTimeoutMs + 2000 : 30_000;
-  log.info('draining', { signal, inflight: server.inflight, graceMs });
-  const force = setTimeout(() => {
-    log.error('calls still in flight after the grace period; exiting', {
-      inflight: server.inflight,
-      graceMs,
-    });
-    process.exit(1);
-  }, graceMs);
-  force.unref();
-  void server.drain().then(() => {
-    log.info('stopped', { signal });
-    process.exit(0);
-  });
-}
-process.once('SIGTERM', () => shutdown('SIGTERM'));
-process.once('SIGINT', () => shutdown('SIGINT'));
+exitCleanly({ log, server, graceMs: graceAfter(settings.execTimeoutMs), what: 'the function' });
 
 try {
   await server.start();
