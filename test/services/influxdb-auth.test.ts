@@ -18,6 +18,11 @@ import {
   readInfluxQueryToken,
 } from '../../system/influx-credentials.ts';
 import { tempConfig, type TempSetup } from './support.ts';
+import { batchResponseSchema } from '../../contracts/batch.ts';
+import { recordingContext } from '../../functions/shared/testing.ts';
+import type { Handler } from '../../template/node20-ts/function.ts';
+import { loaderEnv } from '../functions/support/influx.ts';
+import { batchEventOf, kafkaRecords, provided, rawRow } from '../functions/support/records.ts';
 
 let setup: TempSetup;
 const events: string[] = [];
@@ -100,6 +105,31 @@ describe('InfluxDB in secure mode', () => {
 
     const admin = readInfluxAdminToken(setup.config, {});
     expect((await query('SHOW USERS', admin)).status).toBe(200);
+  });
+
+  it('stores what the real load-data function writes with the writer credentials as its OpenFaaS secret', async () => {
+    const { org, bucket } = setup.config.influxdb;
+    // The secret holds the token file's text, user:password, as `npm run up` creates it.
+    Object.assign(
+      process.env,
+      loaderEnv({ url: url(), org, token: readInfluxToken(setup.config, {}) }, bucket),
+    );
+    const handler = (await import('../../functions/load-data/handler.ts')).default as Handler;
+    const rows = Array.from({ length: 25 }, (_, i) =>
+      rawRow({ timestamp: `2088-06-01 10:00:${String(i).padStart(2, '0')}` }),
+    );
+    const context = recordingContext();
+    const response = batchResponseSchema.parse(
+      await handler(batchEventOf(kafkaRecords('cdn_client_data_storage', provided(rows))), context),
+    );
+    expect(context.statusCode).toBe(200);
+    expect(response.results.every((result) => result.status === 'ok')).toBe(true);
+    const counted = await readStoredCounts(
+      createQueryApi(url(), readInfluxQueryToken(setup.config, {}), org, 10_000),
+      bucket,
+      [{ measurement: 'cdn_client_data', field: 'sample_id' }],
+    )();
+    expect(counted).toEqual([{ measurement: 'cdn_client_data', points: 25 }]);
   });
 
   it('keeps users and files as they are on the next start, and passwords out of logs and arguments', async () => {
