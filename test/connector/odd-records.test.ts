@@ -283,4 +283,53 @@ describe('odd records from outside producers get a clear outcome and lose nothin
     expect(doomedCounts.size).toBe(30);
     expect([...doomedCounts.values()].every((count) => count === 1)).toBe(true);
   });
+
+  it('an output topic deleted under the connector holds its input (logged, STALL) and delivers exactly once when it is back', async () => {
+    const name = uniqueName('outgone');
+    await deployStage(name);
+    await send(
+      `${name}-in`,
+      Array.from({ length: 10 }, (_, n) => good(`a${n}`, n)),
+    );
+    await waitForZeroLag(harness.admin, groupIdFor(name), `${name}-in`, 60_000);
+
+    await harness.admin.deleteTopics({ topics: [`${name}-out`] });
+    await waitFor(
+      'the topic deletion to finish',
+      async () => !(await harness.admin.listTopics()).includes(`${name}-out`),
+      30_000,
+    );
+    await send(
+      `${name}-in`,
+      Array.from({ length: 10 }, (_, n) => good(`b${n}`, n)),
+    );
+    await waitFor(
+      'a failed publish in the log',
+      () =>
+        logLines().some(
+          (line) => line.function === name && line.msg === 'publishing a batch failed; retrying',
+        ),
+      30_000,
+    );
+    await waitFor(
+      'the lag monitor to report STALL',
+      async () => {
+        const response = await fetch(`${connector.url}/lag/${groupIdFor(name)}`);
+        return response.status === 200 && ((await response.json()) as { status: string }).status === 'STALL';
+      },
+      30_000,
+    );
+    expect((await fetch(`${connector.url}/healthz`)).status).toBe(200);
+
+    await harness.admin.createTopics({
+      topics: [{ topic: `${name}-out`, numPartitions: 2 }],
+      waitForLeaders: true,
+    });
+    await waitForZeroLag(harness.admin, groupIdFor(name), `${name}-in`, 90_000);
+    const counts = idCounts(
+      (await readTopic(harness.kafka, `${name}-out`, 10, 20_000, 1_500)).map((r) => r.value),
+    );
+    expect([...counts.keys()].sort()).toEqual(Array.from({ length: 10 }, (_, n) => `b${n}`).sort());
+    expect([...counts.values()].every((count) => count === 1)).toBe(true);
+  });
 });
