@@ -1,0 +1,62 @@
+import { dns1123Subdomain, labelValuePattern, qualifiedKeyPattern } from '../ce-limits.ts';
+import { finding, perFunction } from './finding.ts';
+import type { Finding, Rule } from '../types.ts';
+
+export const kubernetesSyntaxRule: Rule = {
+  id: 'kubernetes-syntax',
+  summary: 'label keys/values, annotation keys and secret names are valid Kubernetes names',
+  check: perFunction((fn) => {
+    const findings: Finding[] = [];
+    for (const [key, value] of Object.entries(fn.labels)) {
+      if (!qualifiedKeyPattern.test(key)) {
+        findings.push(
+          finding(
+            'kubernetes-syntax',
+            'error',
+            fn,
+            `label key "${key}" is not a Kubernetes qualified name`,
+            'Kubernetes refuses the Deployment OpenFaaS creates',
+          ),
+        );
+      }
+      if (value.length > 63 || !labelValuePattern.test(value)) {
+        findings.push(
+          finding(
+            'kubernetes-syntax',
+            'error',
+            fn,
+            `label ${key}: "${value}" is not a valid label value`,
+            'label values are at most 63 characters of a-z, 0-9, "-", "_", "." (no commas or slashes): Kubernetes refuses the Deployment. Put settings like this in annotations.',
+          ),
+        );
+      }
+    }
+    for (const key of Object.keys(fn.annotations)) {
+      if (!qualifiedKeyPattern.test(key)) {
+        findings.push(
+          finding(
+            'kubernetes-syntax',
+            'error',
+            fn,
+            `annotation key "${key}" is not a Kubernetes qualified name`,
+            'Kubernetes refuses the Deployment OpenFaaS creates',
+          ),
+        );
+      }
+    }
+    for (const secret of fn.secrets) {
+      if (secret.length > 253 || !dns1123Subdomain.test(secret)) {
+        findings.push(
+          finding(
+            'kubernetes-syntax',
+            'error',
+            fn,
+            `secret name "${secret}" is not a DNS-1123 name`,
+            'OpenFaaS secrets are Kubernetes Secrets: lowercase a-z, 0-9, "-" and "."',
+          ),
+        );
+      }
+    }
+    return findings;
+  }),
+};
