@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Subscription } from './subscription.ts';
-import { deadLetterMaxBytes, dlqHeader, planPublish } from './publish-plan.ts';
+import {
+  deadLetterMaxBytes,
+  defaultMaxMessageBytes,
+  dlqHeader,
+  oneRecordBatchBytes,
+  planPublish,
+} from './publish-plan.ts';
 import { recordSize, type BufferedRecord } from './records.ts';
 import type { Verdict } from './resolve-batch.ts';
 
@@ -99,6 +105,41 @@ describe('planPublish', () => {
     expect((kept!.value as Buffer).length).toBe(deadLetterMaxBytes - 1_000);
     expect(kept!.headers![dlqHeader.valueOmittedBytes]).toBeUndefined();
     expect(plan.deadLetters).toHaveLength(2);
+  });
+
+  it('measures a one-record batch as Kafka does (61-byte header, varint lengths)', () => {
+    expect(oneRecordBatchBytes(null, 0)).toBe(61 + 1 + 6);
+    expect(oneRecordBatchBytes(3, 10)).toBe(61 + 1 + (3 + 1 + 3 + 1 + 10 + 1));
+    // 1,048,500 bytes: a 3-byte value length and a 3-byte record length.
+    expect(oneRecordBatchBytes(8, 1_048_500)).toBe(61 + 3 + (3 + 1 + 8 + 3 + 1_048_500 + 1));
+  });
+
+  it('dead-letters the input of an output too large for an output topic instead of retrying it forever', () => {
+    // The largest JSON string value whose batch the broker still takes, and one byte more.
+    const fits = 'x'.repeat(defaultMaxMessageBytes - (61 + 3 + 3 + 1 + 3 + 3 + 1) - 2);
+    expect(oneRecordBatchBytes(3, fits.length + 2)).toBe(defaultMaxMessageBytes);
+    const plan = planPublish(
+      spec,
+      [record(30, '{"a":1}'), record(31, '{"a":2}'), record(32, '{"a":3}')],
+      [
+        { status: 'ok', outputs: [{ key: 'k30', value: fits }] },
+        { status: 'ok', outputs: [{ key: 'k31', value: `${fits}x` }] },
+        { status: 'ok', outputs: [{ key: 'k32', value: { a: 3 } }] },
+      ],
+    );
+    expect(plan.topicMessages.map((t) => [t.topic, t.messages.length])).toEqual([
+      ['cdn_data', 2],
+      ['cdn_client_data_storage', 2],
+      ['cdn_raw.dlq', 1],
+    ]);
+    expect(plan.outputRecords).toBe(4);
+    const [dead] = plan.deadLetters;
+    expect(dead!.record.offset).toBe('31');
+    expect(dead!.by).toBe('connector');
+    expect(dead!.reason).toBe(
+      "function output of 1048589 bytes (as a record batch) exceeds 1048588 bytes, the broker's default max.message.bytes",
+    );
+    expect(plan.offsets).toEqual([{ partition: 2, offset: '33' }]);
   });
 
   it('publishes nothing but the offset when every record was consumed without output', () => {

@@ -28,6 +28,46 @@ export const dlqHeader = {
  */
 export const deadLetterMaxBytes = 1_000_000;
 
+/**
+ * The broker's default max.message.bytes: the largest record batch a topic takes unless it is
+ * configured otherwise. An output record too large for it would be refused with
+ * MESSAGE_TOO_LARGE on every retry and stall its partition, so its input record is dead-lettered
+ * instead, with the output's size as the reason.
+ */
+export const defaultMaxMessageBytes = 1_048_588;
+
+function varintBytes(value: number): number {
+  let zigzag = value < 0 ? -2 * value - 1 : 2 * value;
+  let bytes = 1;
+  while (zigzag >= 128) {
+    zigzag = Math.floor(zigzag / 128);
+    bytes += 1;
+  }
+  return bytes;
+}
+
+/**
+ * Bytes of a record batch (Kafka's v2 format, uncompressed) holding one record without headers,
+ * as the broker measures it against max.message.bytes. A record near that size travels alone
+ * (request-chunks.ts), so its batch holds it only.
+ */
+export function oneRecordBatchBytes(keyBytes: number | null, valueBytes: number): number {
+  const key = keyBytes === null ? varintBytes(-1) : varintBytes(keyBytes) + keyBytes;
+  // attributes, timestamp delta 0, offset delta 0, key, value, header count 0
+  const record = 1 + 1 + 1 + key + varintBytes(valueBytes) + valueBytes + 1;
+  const batchHeader = 61;
+  return batchHeader + varintBytes(record) + record;
+}
+
+function textBytes(text: string): number {
+  // A UTF-16 length is at most 3 bytes a unit: count the bytes only when it could be too large.
+  return text.length * 3 < defaultMaxMessageBytes ? text.length : Buffer.byteLength(text);
+}
+
+function outputBatchBytes(output: { key: string | null; value: string }): number {
+  return oneRecordBatchBytes(output.key === null ? null : textBytes(output.key), textBytes(output.value));
+}
+
 /** The next offset to consume of one input partition, committed with a cycle's messages. */
 export interface PartitionOffset {
   partition: number;
@@ -89,11 +129,23 @@ export function planPublish(
   const lastOfPartition = new Map<number, BufferedRecord>();
   records.forEach((record, index) => {
     lastOfPartition.set(record.partition, record);
-    const verdict = verdicts[index]!;
+    let verdict = verdicts[index]!;
     if (verdict.status === 'ok') {
-      for (const output of verdict.outputs)
-        outputs.push({ key: output.key, value: JSON.stringify(output.value), from: record.partition });
-      return;
+      const encoded = verdict.outputs.map((output) => ({
+        key: output.key,
+        value: JSON.stringify(output.value),
+        from: record.partition,
+      }));
+      const largest = Math.max(0, ...encoded.map(outputBatchBytes));
+      if (largest <= defaultMaxMessageBytes) {
+        outputs.push(...encoded);
+        return;
+      }
+      verdict = {
+        status: 'rejected',
+        by: 'connector',
+        reason: `function output of ${largest} bytes (as a record batch) exceeds ${defaultMaxMessageBytes} bytes, the broker's default max.message.bytes`,
+      };
     }
     deadLetters.push({ record, reason: verdict.reason, by: verdict.by });
     const headers = deadLetterHeaders(spec, record, verdict.reason, verdict.by, now);

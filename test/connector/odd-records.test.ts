@@ -108,6 +108,8 @@ describe('odd records from outside producers get a clear outcome and lose nothin
     await deployStage(name, [{ name: 'max.message.bytes', value: String(4 * MiB) }]);
     const odd: Odd[] = [
       { key: 'mib1', value: paddedJson('mib1', 1, MiB) },
+      // Small, but the stage answers it with an output too large for the output topic.
+      { key: 'inflate', value: JSON.stringify({ id: 'inflate', n: 7, kind: 'inflate' }) },
       { key: 'mib2', value: paddedJson('mib2', 2, 2 * MiB) },
       { key: 'binary', value: randomBytes(4096) },
       { key: 'empty', value: Buffer.alloc(0) },
@@ -122,6 +124,8 @@ describe('odd records from outside producers get a clear outcome and lose nothin
       good('huge-header', 3, { blob: randomBytes(512 * 1024) }),
       good('empty-header', 4, { '': '', none: Buffer.alloc(0) }),
       { key: 'half-mib', value: paddedJson('half-mib', 5, 512 * 1024) },
+      // Its echo is about 100 bytes below the broker's limit: stored, not dead-lettered.
+      { key: 'near-mib', value: paddedJson('near-mib', 6, 1_048_400) },
     ];
     const records: Odd[] = [];
     for (let n = 0; n < 60; n += 1) {
@@ -140,13 +144,14 @@ describe('odd records from outside producers get a clear outcome and lose nothin
       'huge-header',
       'empty-header',
       'half-mib',
+      'near-mib',
     ];
     const out = await readTopic(harness.kafka, `${name}-out`, goodIds.length, 20_000, 1_500);
     const counts = idCounts(out.map((record) => record.value));
     expect([...counts.keys()].sort()).toEqual([...goodIds].sort());
     expect([...counts.values()].every((count) => count === 1)).toBe(true);
 
-    const dead = await readTopic(harness.kafka, `${name}-in.dlq`, 8, 20_000, 1_500);
+    const dead = await readTopic(harness.kafka, `${name}-in.dlq`, 9, 20_000, 1_500);
     const byKey = new Map(dead.map((record) => [record.key, record]));
     expect([...byKey.keys()].sort()).toEqual(
       [
@@ -156,6 +161,7 @@ describe('odd records from outside producers get a clear outcome and lose nothin
         'json-null',
         'mib1',
         'mib2',
+        'inflate',
         'not-an-object',
         'tombstone',
       ].sort(),
@@ -169,6 +175,10 @@ describe('odd records from outside producers get a clear outcome and lose nothin
       expect(byKey.get(key)!.value).toBeNull();
       expect(Number(byKey.get(key)!.headers[dlqHeader.valueOmittedBytes])).toBeGreaterThanOrEqual(MiB);
     }
+    expect(reason('inflate')).toMatch(
+      /^function output of 1100\d\d\d bytes \(as a record batch\) exceeds 1048588 bytes, the broker's default max.message.bytes$/,
+    );
+    expect(by('inflate')).toBe('connector');
     for (const key of ['binary', 'empty', 'binary-huge-header']) {
       expect(reason(key)).toContain('value is not JSON');
       expect(by(key)).toBe('connector');
