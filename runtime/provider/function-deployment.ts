@@ -6,12 +6,11 @@ import type { RestartPolicy } from '../../lib/backoff.ts';
 import type { FunctionLog } from './function-log.ts';
 import { Replica, type HealthPolicy } from './replica.ts';
 import { planRollout } from './rollout.ts';
-import {
-  defaultNamespace,
-  type FunctionSpec,
-  type FunctionStatus,
-} from '../../contracts/openfaas/function.ts';
-import { type InvokeTarget } from './types.ts';
+import type { FunctionSpec, FunctionStatus } from '../../contracts/openfaas/function.ts';
+import { functionStatusOf } from './deployment-status.ts';
+import { leastBusyReplica, takeForCall } from './replica-picking.ts';
+import { ReplicaWaiters } from './replica-waiters.ts';
+import type { InvokeTarget } from './types.ts';
 
 /** What one revision runs: an image and an environment (secrets included, as a folder). */
 export interface Revision {
@@ -36,14 +35,11 @@ export interface DeploymentOptions {
   killTimeoutMs: number;
 }
 
-interface Waiter {
-  resolve(target: InvokeTarget): void;
-  reject(error: Error): void;
-}
-
 /**
  * One function: its spec, its revisions and their replicas. Every change (deploy, scale, a replica
- * becoming ready or crashing) runs the same reconcile step, which applies `planRollout`.
+ * becoming ready or crashing) runs the same reconcile step, which applies `planRollout`. Replica
+ * picking (replica-picking.ts), the waiting requests (replica-waiters.ts) and the status
+ * (deployment-status.ts) are apart.
  */
 export class FunctionDeployment {
   readonly createdAt = new Date();
@@ -53,7 +49,7 @@ export class FunctionDeployment {
   private current = 0;
   private stable: number | undefined;
   private readonly replicas: Replica[] = [];
-  private readonly waiters = new Set<Waiter>();
+  private readonly waiters: ReplicaWaiters;
   private cursor = 0;
   private reconciling = false;
   private dirty = false;
@@ -66,6 +62,7 @@ export class FunctionDeployment {
     private readonly options: DeploymentOptions,
   ) {
     this.desired = desired;
+    this.waiters = new ReplicaWaiters(spec.name);
     this.addRevision(revision);
   }
 
@@ -90,29 +87,10 @@ export class FunctionDeployment {
 
   /** A ready replica with the fewest calls in flight, taken for one call. */
   pick(): InvokeTarget | undefined {
-    let best: Replica | undefined;
-    const count = this.replicas.length;
-    for (let i = 0; i < count; i++) {
-      const replica = this.replicas[(this.cursor + i) % count]!;
-      if (replica.state !== 'ready' || replica.pool === undefined) continue;
-      if (best === undefined || replica.inFlight < best.inFlight) best = replica;
-    }
-    if (best === undefined) return undefined;
-    this.cursor = (this.cursor + 1) % Math.max(count, 1);
-    best.take();
-    const replica = best;
-    let released = false;
-    return {
-      instance: replica.instance,
-      dispatcher: replica.pool!,
-      origin: replica.origin,
-      release: () => {
-        if (released) return;
-        released = true;
-        replica.release();
-      },
-      reportFailure: () => replica.suspect(),
-    };
+    const replica = leastBusyReplica(this.replicas, this.cursor);
+    if (replica === undefined) return undefined;
+    this.cursor = (this.cursor + 1) % Math.max(this.replicas.length, 1);
+    return takeForCall(replica);
   }
 
   /** Waits until a replica is ready; scales from zero first when needed. */
@@ -124,68 +102,16 @@ export class FunctionDeployment {
       this.options.log.append('gateway', '[cdnfaas] scaling from zero to 1 for a waiting request');
       this.scale(1);
     }
-    return new Promise<InvokeTarget>((resolve, reject) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        this.waiters.delete(waiter);
-      };
-      const waiter: Waiter = {
-        resolve: (target) => {
-          done();
-          resolve(target);
-        },
-        reject: (error) => {
-          done();
-          reject(error);
-        },
-      };
-      const onAbort = (): void =>
-        waiter.reject(
-          new CdnfaasError(
-            'TIMEOUT',
-            `the request for ${this.name} was cancelled while waiting for a replica`,
-          ),
-        );
-      const timer = setTimeout(
-        () =>
-          waiter.reject(
-            new CdnfaasError(
-              'SERVICE_UNHEALTHY',
-              `no replica of ${this.name} became ready within ${timeoutMs} ms`,
-              {
-                hint: `see why with: faas-cli logs ${this.name} --tail=false`,
-                context: { function: this.name, timeoutMs },
-              },
-            ),
-          ),
-        timeoutMs,
-      );
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiters.add(waiter);
-    });
+    return this.waiters.wait(timeoutMs, signal);
   }
 
   status(): FunctionStatus {
-    const { spec } = this;
-    return {
-      name: spec.name,
-      image: spec.image,
-      namespace: defaultNamespace,
-      ...(spec.envProcess === undefined ? {} : { envProcess: spec.envProcess }),
-      envVars: spec.envVars,
-      constraints: spec.constraints,
-      secrets: spec.secrets,
-      labels: spec.labels,
-      annotations: spec.annotations,
-      ...(spec.limits === undefined ? {} : { limits: spec.limits }),
-      ...(spec.requests === undefined ? {} : { requests: spec.requests }),
-      readOnlyRootFilesystem: spec.readOnlyRootFilesystem,
+    return functionStatusOf(this.spec, {
       invocationCount: this.invocationCount,
       replicas: this.desired,
       availableReplicas: this.replicas.filter((replica) => replica.state === 'ready').length,
-      createdAt: this.createdAt.toISOString(),
-    };
+      createdAt: this.createdAt,
+    });
   }
 
   /** Every replica with its state, for logs and tests. */
@@ -213,9 +139,7 @@ export class FunctionDeployment {
   async remove(): Promise<void> {
     this.removed = true;
     this.desired = 0;
-    for (const waiter of this.waiters) {
-      waiter.reject(new CdnfaasError('NOT_FOUND', `function ${this.name} was removed`));
-    }
+    this.waiters.rejectAll(new CdnfaasError('NOT_FOUND', `function ${this.name} was removed`));
     await Promise.all(
       this.replicas.map((replica) => replica.stop(this.options.drainTimeoutMs, this.options.killTimeoutMs)),
     );
@@ -310,15 +234,7 @@ export class FunctionDeployment {
       this.pruneRevisions();
     }
     this.reconcile();
-    if (replica.state === 'ready') this.wakeWaiters();
-  }
-
-  private wakeWaiters(): void {
-    for (const waiter of this.waiters) {
-      const target = this.pick();
-      if (target === undefined) return;
-      waiter.resolve(target);
-    }
+    if (replica.state === 'ready') this.waiters.wake(() => this.pick());
   }
 
   /** Drops revisions that are neither current nor stable and have no replica left. */
