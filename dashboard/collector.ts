@@ -50,6 +50,7 @@ const sourceNames: SourceName[] = [
   'predictions',
   'storedCounts',
   'host',
+  'drift',
 ];
 
 /** A message for a panel: the error's own text plus its cause (fetch failures hide the reason there). */

@@ -12,6 +12,7 @@ export function readingAt(at: number, overrides: Partial<Reading> = {}): Reading
     predictions: { state: 'off' },
     storedCounts: { state: 'off' },
     host: { state: 'off' },
+    drift: { state: 'off' },
     ...overrides,
   };
 }

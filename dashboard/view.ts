@@ -10,6 +10,7 @@ import {
   replicasChart,
   replicasTile,
 } from './panels/functions.ts';
+import { driftTable } from './panels/drift.ts';
 import { disksTable, hostChart, networkChart } from './panels/host.ts';
 import { lagChart, lagStatusTable, lagTile } from './panels/lag.ts';
 import { anomalyChart, anomalyRateTile, clustersChart } from './panels/predictions.ts';
@@ -33,6 +34,7 @@ const panelBuilders: ((context: ViewContext) => Panel)[] = [
   throughputChart,
   clustersChart,
   anomalyChart,
+  driftTable,
   storedTable,
   lagChart,
   lagStatusTable,
@@ -47,7 +49,7 @@ const panelBuilders: ((context: ViewContext) => Panel)[] = [
 ];
 
 /** Tables with many columns take two grid columns. */
-const wideTables = new Set(['lag-status']);
+const wideTables = new Set(['lag-status', 'drift']);
 
 /** The whole page from the state: stat tiles, charts and tables, each with its own state. */
 export function buildView(state: DashboardState, options: ViewOptions): DashboardView {

@@ -28,6 +28,7 @@ const sourceLabels = {
   predictions: 'InfluxDB predictions',
   storedCounts: 'InfluxDB point counts',
   host: 'host metrics',
+  drift: 'model drift',
 } as const;
 
 export type Status = { state: PanelState; message?: string };

@@ -17,6 +17,7 @@ import {
   type PredictionSchema,
 } from './influx.ts';
 import { createDashboardAdmin, readGroupsLag, readTopicOffsets } from './kafka.ts';
+import { createDriftSource } from './drift.ts';
 import type { DashboardSources, GroupLag } from './types.ts';
 import type { Sample } from '../reducers/samples.ts';
 
@@ -113,12 +114,15 @@ export function createDefaultSources(options: DefaultSourceOptions): {
     kafkaConnection(config),
     topics.filter((topic) => topic.endsWith('.dlq')),
   );
+  // Drift needs the deployed predict's image, hence the functions.
+  const drift = functions ? createDriftSource({ config, functions }) : undefined;
   const sources: DashboardSources = {
     topicOffsets: () => admin.use((client) => readTopicOffsets(client, topics)),
     deadLetters: deadLetters.counts,
     host: hostSource([config.home, config.cacheDir, tmpdir()]),
     ...(lag ? { lag } : {}),
     ...(functions ? { functions } : {}),
+    ...(drift ? { drift: drift.drift } : {}),
     ...(metrics ? { metrics } : {}),
     ...(readToken
       ? {
@@ -136,7 +140,7 @@ export function createDefaultSources(options: DefaultSourceOptions): {
   return {
     sources,
     close: async () => {
-      await Promise.all([admin.close(), deadLetters.close()]);
+      await Promise.all([admin.close(), deadLetters.close(), drift?.close()]);
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { DriftReport } from '../../ml/drift.ts';
 import type { CpuTimes, DiskReading, MemoryReading, NetworkCounters } from '../reducers/host.ts';
 import type { Sample } from '../reducers/samples.ts';
 import type { KeyedRow } from '../reducers/series.ts';
@@ -25,6 +26,8 @@ export interface DashboardSources {
   storedCounts?: () => Promise<StoredCount[]>;
   /** CPU, memory, disk and network of the machine. */
   host?: () => Promise<HostReading>;
+  /** The live traffic against the deployed model's training distribution (ml/drift.ts). */
+  drift?: () => Promise<DriftReport>;
 }
 
 export type SourceName = keyof DashboardSources;

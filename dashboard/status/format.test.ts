@@ -84,6 +84,35 @@ describe('formatStatus', () => {
   });
 });
 
+describe('formatStatus with drift', () => {
+  it('prints the state, the anomaly rate against training and each column PSI', () => {
+    const text = formatStatus({
+      ...healthy,
+      drift: {
+        from: 'newest records',
+        state: 'ok',
+        value: {
+          model: 'cdn-kmeans@abc',
+          records: 4000,
+          predictions: 3900,
+          anomalyRate: { live: 0.031, expected: 0.01, state: 'watch' },
+          columns: [{ column: 'host_id', psi: 0.412, state: 'retrain' }],
+          state: 'retrain',
+        },
+      },
+    });
+    expect(text).toContain(
+      [
+        'MODEL DRIFT (newest records)',
+        '  state: RETRAIN  (model cdn-kmeans@abc, 4,000 records, 3,900 predictions)',
+        '  SIGNAL        LIVE    AT TRAINING  PSI    STATE',
+        '  anomaly rate  3.10 %  1.00 %       -      watch',
+        '  host_id       -       -            0.412  retrain',
+      ].join('\n'),
+    );
+  });
+});
+
 describe('table', () => {
   it('pads every column but the last', () => {
     expect(table(['A', 'B'], [['long value', 'x']])).toEqual(['A           B', 'long value  x']);

@@ -1,3 +1,4 @@
+import type { DriftReport } from '../../ml/drift.ts';
 import type { Outcome } from '../state.ts';
 import type { FunctionSummary } from '../sources/gateway.ts';
 import type { GroupLag, StoredCount, TopicOffsets } from '../sources/types.ts';
@@ -19,9 +20,12 @@ export interface StatusReport {
   lag: Section<GroupLag[]> & { from: string };
   stored: Section<StoredCount[]> & { from: string };
   topics: Section<TopicOffsets[]> & { from: string };
+  /** The live traffic against the deployed predict's training data; absent when not asked for. */
+  drift?: Section<DriftReport> & { from: string };
 }
 
 const count = (value: number) => value.toLocaleString('en');
+const percent = (share: number) => `${(share * 100).toFixed(2)} %`;
 
 /** Aligned columns, the last one unpadded (it can be long). */
 export function table(header: string[], rows: string[][]): string[] {
@@ -102,6 +106,26 @@ export function formatStatus(report: StatusReport): string {
         ),
       ),
     ),
+    ...(report.drift === undefined
+      ? []
+      : [
+          section(`MODEL DRIFT (${report.drift.from})`, report.drift, 'no records yet', (drift) => [
+            `state: ${drift.state.toUpperCase()}  (model ${drift.model}, ${count(drift.records)} records, ${count(drift.predictions)} predictions)`,
+            ...table(
+              ['SIGNAL', 'LIVE', 'AT TRAINING', 'PSI', 'STATE'],
+              [
+                [
+                  'anomaly rate',
+                  percent(drift.anomalyRate.live),
+                  percent(drift.anomalyRate.expected),
+                  '-',
+                  drift.anomalyRate.state,
+                ],
+                ...drift.columns.map((c) => [c.column, '-', '-', c.psi.toFixed(3), c.state]),
+              ],
+            ),
+          ]),
+        ]),
     section(`TOPICS (${report.topics.from})`, report.topics, 'no topics yet', (rows) =>
       nonEmpty(rows, () =>
         table(

@@ -3,7 +3,9 @@ import { groupIdFor } from '../../contracts/kafka-names.ts';
 import type { ServiceReport } from '../../deploy/local/index.ts';
 import type { SystemConfig } from '../../system/config.ts';
 import { kafkaConnection } from '../../system/kafka-connection.ts';
+import type { DriftReport } from '../../ml/drift.ts';
 import { describeFailure } from '../collector.ts';
+import { createDriftSource } from '../sources/drift.ts';
 import { connectorLag } from '../sources/connector.ts';
 import { countedMeasurements } from '../sources/default.ts';
 import { gatewayFunctions, type FunctionSummary } from '../sources/gateway.ts';
@@ -57,6 +59,17 @@ async function connectorGroups(admin: Admin): Promise<LagTarget[]> {
   return perGroup.flat();
 }
 
+/** Drift of the deployed predict (dashboard/sources/drift.ts), read once. */
+async function readDrift(config: SystemConfig, functions: Section<FunctionSummary[]>): Promise<DriftReport> {
+  if (functions.state !== 'ok') throw new Error('the gateway does not list its functions');
+  const source = createDriftSource({ config, functions: async () => functions.value });
+  try {
+    return await source.drift();
+  } finally {
+    await source.close();
+  }
+}
+
 /** Reads every source of `cdnfaas status`; a source that fails is reported in its section, never thrown. */
 export async function gatherStatus(options: StatusOptions): Promise<StatusReport> {
   const { config, timeoutMs } = options;
@@ -99,6 +112,13 @@ export async function gatherStatus(options: StatusOptions): Promise<StatusReport
         'start InfluxDB with `npx cdnfaas services up` (or point INFLUX_URL at a running one)',
       ),
     ]);
+    const drift: StatusReport['drift'] = {
+      from: 'newest records of the input and output topics against the deployed model',
+      ...(await section(
+        () => readDrift(config, functions),
+        'deploy predict (npm run up) and let records flow; its image must be in the local store',
+      )),
+    };
     let lag: StatusReport['lag'] = {
       from: `lag monitor ${options.connectorUrl}`,
       ...(await section(connectorLag(options.connectorUrl, timeoutMs), '')),
@@ -141,6 +161,7 @@ export async function gatherStatus(options: StatusOptions): Promise<StatusReport
       functions: { from: `gateway ${options.gatewayUrl}`, ...functions },
       lag,
       stored: { from: `InfluxDB ${config.influxdb.url}, bucket ${config.influxdb.bucket}`, ...stored },
+      drift,
       topics: {
         from: `Kafka ${config.kafka.brokers.join(',')}; offsets count transaction markers too`,
         ...topics,

@@ -7,7 +7,7 @@ import { compareVerdicts, type AgreementReport, type PairedVerdict } from '../..
 import { getFunction } from './gateway-functions.ts';
 import { currentShadow, type ShadowContext } from './shadow.ts';
 import { annotationKeys } from './shadow-plan.ts';
-import { readTail, type TailRecord } from './shadow-kafka.ts';
+import { readTail, type TailRecord } from '../../../lib/kafka-tail.ts';
 
 export interface ModelComparison extends AgreementReport {
   live: { name: string; model: string; topic: string; predictions: number };
