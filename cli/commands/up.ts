@@ -33,7 +33,7 @@ export function register(program: Command): void {
       console.log(`
 cdnfaas is up (${((Date.now() - started) / 1000).toFixed(0)} s).
 
-  dashboard:  ${dashboardUrl}
+  dashboard:  ${dashboardUrl}${config.secure ? '   (secure mode: log in with the gateway credentials, npx cdnfaas credentials)' : ''}
   gateway:    http://127.0.0.1:${config.gateway.port}   (npx cdnfaas credentials for faas-cli login)
   status:     npx cdnfaas status
   predict:    echo '{"sample_id":"6f1c2a4e-0b7d-5c3e-9a1f-2d4b6c8e0f13","channel_id":3,"timestamp":"2088-05-17T13:02:08Z","host_id":120,"content_type":2,"protocol":1,"content_id":-1,"geo_location":4411,"user_id":13}' \\
