@@ -64,3 +64,25 @@ export function inputTopic(fn: FunctionMetadata): string | undefined {
     throw invalidSetting(fn, settings.topic.key, inputs.join(','), 'a single topic (one topic per function)');
   return inputs[0];
 }
+
+/**
+ * com.openfaas.scale.min and max, with CONFIG_INVALID when max is below min. `minFloor` raises
+ * the minimum for a reader that never goes below it (the lag autoscaler keeps one replica
+ * unless scale-to-zero is on).
+ */
+export function readScaleBounds(fn: FunctionMetadata, minFloor = 0): { min: number; max: number } {
+  const min = Math.max(minFloor, readSetting(fn, settings.scaleMin));
+  const max = readSetting(fn, settings.scaleMax);
+  if (max < min) {
+    const { scaleMin, scaleMax } = settings;
+    throw new CdnfaasError(
+      'CONFIG_INVALID',
+      `function ${fn.name}: ${scaleMax.key}=${max} is below ${scaleMin.key}=${min}`,
+      {
+        hint: `raise ${scaleMax.key} or lower ${scaleMin.key} in stack.yml`,
+        context: { function: fn.name },
+      },
+    );
+  }
+  return { min, max };
+}

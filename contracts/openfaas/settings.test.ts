@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isCdnfaasError } from '../../lib/errors.ts';
 import type { FunctionMetadata } from './function.ts';
-import { checkSetting, inputTopic, readSetting, settingText } from './read-settings.ts';
+import { checkSetting, inputTopic, readScaleBounds, readSetting, settingText } from './read-settings.ts';
 import { defaultMaxReplicas, settings, topicList, wholeNumber } from './settings.ts';
 
 const fn = (
@@ -127,5 +127,21 @@ describe('inputTopic', () => {
 
   it('refuses two topics', () => {
     expect(() => inputTopic(fn({}, { topic: 'a,b' }))).toThrow(/one topic per function/);
+  });
+});
+
+describe('readScaleBounds', () => {
+  it('reads min and max, raising min to a floor', () => {
+    expect(readScaleBounds(fn({ 'com.openfaas.scale.min': '0', 'com.openfaas.scale.max': '3' }))).toEqual({
+      min: 0,
+      max: 3,
+    });
+    expect(readScaleBounds(fn({ 'com.openfaas.scale.min': '0' }), 1)).toEqual({ min: 1, max: 20 });
+  });
+
+  it('refuses a max below min, naming both keys', () => {
+    expect(() =>
+      readScaleBounds(fn({ 'com.openfaas.scale.min': '5', 'com.openfaas.scale.max': '2' })),
+    ).toThrow(/com.openfaas.scale.max=2 is below com.openfaas.scale.min=5/);
   });
 });

@@ -1,6 +1,5 @@
-import { CdnfaasError } from '../../lib/errors.ts';
 import type { FunctionMetadata } from '../../contracts/openfaas/function.ts';
-import { readSetting } from '../../contracts/openfaas/read-settings.ts';
+import { readScaleBounds, readSetting } from '../../contracts/openfaas/read-settings.ts';
 import { settings } from '../../contracts/openfaas/settings.ts';
 import type { ScaleSettings } from './decision.ts';
 
@@ -12,18 +11,7 @@ import type { ScaleSettings } from './decision.ts';
  * scale-to-zero is on, so a minimum of 0 counts as 1.
  */
 export function scaleSettings(fn: FunctionMetadata): ScaleSettings {
-  const min = Math.max(1, readSetting(fn, settings.scaleMin));
-  const max = readSetting(fn, settings.scaleMax);
-  if (max < min) {
-    throw new CdnfaasError(
-      'CONFIG_INVALID',
-      `function ${fn.name}: ${settings.scaleMax.key}=${max} is below ${settings.scaleMin.key}=${min}`,
-      {
-        hint: `raise ${settings.scaleMax.key} or lower ${settings.scaleMin.key} in stack.yml`,
-        context: { function: fn.name },
-      },
-    );
-  }
+  const { min, max } = readScaleBounds(fn, 1);
   return {
     min,
     max,

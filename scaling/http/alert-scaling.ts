@@ -12,9 +12,8 @@ import {
   type FunctionMetadata,
   type FunctionStatus,
 } from '../../contracts/openfaas/function.ts';
-import { inputTopic, readSetting } from '../../contracts/openfaas/read-settings.ts';
+import { inputTopic, readScaleBounds, readSetting } from '../../contracts/openfaas/read-settings.ts';
 import { defaultMaxReplicas, settings } from '../../contracts/openfaas/settings.ts';
-import { CdnfaasError } from '../../lib/errors.ts';
 
 export type AlertStatus = 'firing' | 'resolved';
 
@@ -47,19 +46,8 @@ export interface AlertScaleSettings {
  * cdnfaas). Throws CONFIG_INVALID naming the key when one is malformed or max < min.
  */
 export function alertScaleSettings(fn: FunctionMetadata): AlertScaleSettings {
-  const min = readSetting(fn, settings.scaleMin);
-  const max = readSetting(fn, settings.scaleMax);
+  const { min, max } = readScaleBounds(fn);
   const factor = readSetting(fn, settings.scaleFactor);
-  if (max < min) {
-    throw new CdnfaasError(
-      'CONFIG_INVALID',
-      `function ${fn.name}: ${settings.scaleMax.key}=${max} is below ${settings.scaleMin.key}=${min}`,
-      {
-        hint: `raise ${settings.scaleMax.key} or lower ${settings.scaleMin.key} in stack.yml`,
-        context: { function: fn.name },
-      },
-    );
-  }
   return { min, max, factor };
 }
 
