@@ -165,6 +165,7 @@ describe('a candidate model in shadow, then promoted or dropped', () => {
     expect(comparison.clusterAgreement).toBeGreaterThan(0.3);
     expect(comparison.clusterAgreement).toBeLessThanOrEqual(1);
     const printed = await lifecycle('compare', '--examples', '3');
+    process.stderr.write(`models compare:\n${printed}\n`);
     expect(printed).toContain(`records predicted by both: ${second.length}`);
     expect(printed).toMatch(/cluster agreement: \d+\.\d % after matching/);
     expect(printed).toMatch(/anomaly rate: +live \d+\.\d %, candidate \d+\.\d %/);
