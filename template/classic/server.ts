@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { InflightCalls, listen } from '../node20-ts/http-lifecycle.ts';
 import type { Log } from '../node20-ts/log.ts';
 import { cgiEnv, splitRequestTarget, type RequestFacts } from './cgi-env.ts';
 import { formatDuration, type WatchdogConfig } from './config.ts';
@@ -89,9 +89,8 @@ export function createWatchdogServer(options: WatchdogOptions): WatchdogServer {
   const { config, log } = options;
   const writeOutput = options.writeOutput ?? ((bytes: Buffer) => process.stdout.write(bytes));
   const running = new Set<ChildProcess>();
-  let inflight = 0;
+  const calls = new InflightCalls();
   let accepting = false;
-  let onDrained: (() => void) | undefined;
 
   function send(
     res: ServerResponse,
@@ -234,10 +233,7 @@ export function createWatchdogServer(options: WatchdogOptions): WatchdogServer {
     }
   }
 
-  function release(): void {
-    inflight -= 1;
-    if (!accepting && inflight === 0) onDrained?.();
-  }
+  const release = (): void => calls.end();
 
   const server = createServer({ noDelay: true, keepAlive: true }, (req, res) => {
     const { path } = splitRequestTarget(req.url ?? '/');
@@ -246,7 +242,7 @@ export function createWatchdogServer(options: WatchdogOptions): WatchdogServer {
       return accepting ? send(res, 200, 'OK', { 'content-type': textPlain }) : send(res, 503, '');
     }
     if (!forkedMethods.has(req.method ?? '')) return send(res, 405, '');
-    if (config.maxInflight > 0 && inflight >= config.maxInflight) {
+    if (config.maxInflight > 0 && calls.count >= config.maxInflight) {
       return send(
         res,
         429,
@@ -256,7 +252,7 @@ export function createWatchdogServer(options: WatchdogOptions): WatchdogServer {
         },
       );
     }
-    inflight += 1;
+    calls.begin();
     res.once('close', release);
     fork(req, res).catch((error: unknown) => {
       log.error('call failed inside the watchdog', { err: error });
@@ -269,25 +265,16 @@ export function createWatchdogServer(options: WatchdogOptions): WatchdogServer {
 
   return {
     get inflight() {
-      return inflight;
+      return calls.count;
     },
     async start() {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.port, config.host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
+      const port = await listen(server, config.port, config.host);
       accepting = true;
-      return (server.address() as AddressInfo).port;
+      return port;
     },
     drain() {
       accepting = false;
-      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const idle = inflight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (onDrained = resolve));
-      return Promise.all([idle, stopped]).then(() => undefined);
+      return calls.drain(server);
     },
     killAll() {
       for (const child of running) killGroup(child);

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { FunctionEvent, Handler } from './function.ts';
+import { InflightCalls, listen } from './http-lifecycle.ts';
 import type { Log } from './log.ts';
 import { BodyTooLargeError, bodyKind, decodeBody, readBody, splitTarget, type Query } from './request.ts';
 import { CallContext, errorBody, errorStatus, renderBody, type RenderedBody } from './response.ts';
@@ -29,9 +29,8 @@ const noBodyStatus = (status: number): boolean => status === 204 || status === 3
 export function createFunctionServer(options: FunctionServerOptions): FunctionServer {
   const { settings, log } = options;
   let handler: Handler | undefined;
-  let inflight = 0;
+  const calls = new InflightCalls();
   let draining = false;
-  let onDrained: (() => void) | undefined;
 
   function send(
     res: ServerResponse,
@@ -49,10 +48,7 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
     res.end(noBodyStatus(status) ? undefined : rendered.body);
   }
 
-  function release(): void {
-    inflight -= 1;
-    if (draining && inflight === 0) onDrained?.();
-  }
+  const release = (): void => calls.end();
 
   async function invoke(
     req: IncomingMessage,
@@ -149,7 +145,7 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
     }
     if (handler === undefined)
       return send(res, 503, errorBody('SERVICE_UNHEALTHY', 'the handler module is still loading'));
-    if (settings.maxInflight > 0 && inflight >= settings.maxInflight) {
+    if (settings.maxInflight > 0 && calls.count >= settings.maxInflight) {
       return send(
         res,
         429,
@@ -159,7 +155,7 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
         ),
       );
     }
-    inflight += 1;
+    calls.begin();
     res.once('close', release);
     invoke(req, res, path, query).catch((error: unknown) => {
       log.error('call failed inside the server', { err: error });
@@ -169,17 +165,10 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
 
   return {
     get inflight() {
-      return inflight;
+      return calls.count;
     },
     async start() {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(settings.port, settings.host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-      const port = (server.address() as AddressInfo).port;
+      const port = await listen(server, settings.port, settings.host);
       log.info('listening', { port, host: settings.host });
       const loadStarted = performance.now();
       handler = await options.loadHandler();
@@ -188,11 +177,7 @@ export function createFunctionServer(options: FunctionServerOptions): FunctionSe
     },
     drain() {
       draining = true;
-      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const idle = inflight === 0 ? Promise.resolve() : new Promise<void>((resolve) => (onDrained = resolve));
-      // In-flight calls end their keep-alive connections (Connection: close); wait for both.
-      return Promise.all([idle, stopped]).then(() => undefined);
+      return calls.drain(server);
     },
   };
 }
