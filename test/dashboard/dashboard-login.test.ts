@@ -1,13 +1,16 @@
 // The dashboard behind the gateway's basic auth, through the real `cdnfaas gateway` command in a
-// home of its own: listening beyond loopback (by default), or with --dashboard-auth on (what secure
-// mode decides, dashboard/access.test.ts; a secure gateway also needs a secure Kafka), /ui/, its
-// view and its event stream answer 401 without credentials; a browser that logs in sees the page.
+// home of its own: listening beyond loopback (by default), with --dashboard-auth on, and in secure
+// mode (with a secure Kafka and InfluxDB of its own, on free ports), /ui/, its view and its event
+// stream answer 401 without credentials; a browser that logs in sees the live page, whose Kafka
+// and InfluxDB panels read with the secure clients' credentials.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { servicesDown, servicesUp } from '../../deploy/local/index.ts';
+import { tempConfig, type TempSetup } from '../services/support.ts';
 import { basicAuthHeader } from '../../lib/basic-auth.ts';
 import { freePort } from '../../lib/ports.ts';
 import { ensureCredentials } from '../../runtime/gateway/credentials.ts';
@@ -19,12 +22,18 @@ const cli = join(projectRoot, 'bin', 'cdnfaas.mjs');
 interface RunningGateway {
   url: string;
   home: string;
+  /** False for a home whose services the test started and stops itself. */
+  ownsHome: boolean;
   child: ChildProcess;
   output: () => string;
 }
 
-async function startGateway(args: string[], env: Record<string, string> = {}): Promise<RunningGateway> {
-  const home = mkdtempSync(join(tmpdir(), 'cdnfaas-dashboard-auth-'));
+async function startGateway(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  ownHome?: string,
+): Promise<RunningGateway> {
+  const home = ownHome ?? mkdtempSync(join(tmpdir(), 'cdnfaas-dashboard-auth-'));
   const port = await freePort();
   let output = '';
   const child = spawn(
@@ -33,7 +42,12 @@ async function startGateway(args: string[], env: Record<string, string> = {}): P
     {
       cwd: projectRoot,
       // The shared services' InfluxDB token, so the page's stored counts read as they would.
-      env: { ...process.env, CDNFAAS_HOME: home, INFLUX_TOKEN_FILE: loadConfig().influxdb.tokenFile, ...env },
+      env: {
+        ...process.env,
+        CDNFAAS_HOME: home,
+        ...(ownHome === undefined ? { INFLUX_TOKEN_FILE: loadConfig().influxdb.tokenFile } : {}),
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -47,7 +61,7 @@ async function startGateway(args: string[], env: Record<string, string> = {}): P
       (response) => response.ok,
       () => false,
     );
-    if (healthy) return { url, home, child, output: () => output };
+    if (healthy) return { url, home, ownsHome: ownHome === undefined, child, output: () => output };
     await sleep(250);
   }
   throw new Error(`gateway did not answer /healthz in 60 s: ${output}`);
@@ -60,7 +74,7 @@ async function stopGateway(gateway: RunningGateway | undefined): Promise<void> {
     gateway.child.kill('SIGTERM');
     await exited;
   }
-  rmSync(gateway.home, { recursive: true, force: true });
+  if (gateway.ownsHome) rmSync(gateway.home, { recursive: true, force: true });
 }
 
 const dashboardPaths = ['/ui/', '/ui', '/ui/api/view', '/ui/api/events', '/ui/app.js'];
@@ -81,19 +95,40 @@ describe('the dashboard behind the gateway basic auth', () => {
   let open: RunningGateway | undefined;
   let beyondLoopback: RunningGateway | undefined;
   let forced: RunningGateway | undefined;
+  let secure: RunningGateway | undefined;
+  let secureSetup: TempSetup | undefined;
+  let secureEnv: Record<string, string | undefined> = {};
 
   beforeAll(async () => {
     ensureChromium();
-    [open, beyondLoopback, forced] = await Promise.all([
+    secureSetup = tempConfig(
+      { kafka: await freePort(), controller: await freePort(), influx: await freePort() },
+      { CDNFAAS_SECURE: 'true' },
+    );
+    secureEnv = { ...secureSetup.env, CDNFAAS_SOURCES: secureSetup.sourcesFile };
+    const setup = secureSetup;
+    [open, beyondLoopback, forced, secure] = await Promise.all([
       startGateway([]),
       startGateway(['--host', '0.0.0.0']),
       startGateway(['--dashboard-auth', 'on']),
+      servicesUp(setup.config, { only: ['kafka', 'influxdb'], env: secureEnv }).then(() =>
+        startGateway([], secureEnv, setup.config.home),
+      ),
     ]);
-  }, 180_000);
+  }, 600_000);
 
   afterAll(async () => {
-    await Promise.all([stopGateway(open), stopGateway(beyondLoopback), stopGateway(forced)]);
-  });
+    await Promise.all([
+      stopGateway(open),
+      stopGateway(beyondLoopback),
+      stopGateway(forced),
+      stopGateway(secure),
+    ]);
+    if (secureSetup !== undefined) {
+      await servicesDown(secureSetup.config, { only: ['kafka', 'influxdb'], env: secureEnv });
+      rmSync(secureSetup.dir, { recursive: true, force: true });
+    }
+  }, 180_000);
 
   it('stays open on loopback without secure mode (the one-machine start)', async () => {
     const response = await fetch(`${open!.url}/ui/`);
@@ -104,6 +139,7 @@ describe('the dashboard behind the gateway basic auth', () => {
   it.each([
     ['listening beyond loopback', () => beyondLoopback!],
     ['with --dashboard-auth on', () => forced!],
+    ['in secure mode', () => secure!],
   ])('answers 401 without credentials, or with wrong ones, %s', async (_name, gateway) => {
     const { url, home } = gateway();
     await expectRefused(url);
@@ -117,8 +153,8 @@ describe('the dashboard behind the gateway basic auth', () => {
     expect(view.status).toBe(200);
   });
 
-  it('logs in from a browser and gets the live page and its event stream', async () => {
-    const { url, home } = beyondLoopback!;
+  it('logs in from a browser in secure mode and gets the live page, its Kafka and InfluxDB panels', async () => {
+    const { url, home } = secure!;
     const refused = await openBrowser();
     try {
       // Headless chromium has no prompt to show for the Basic challenge: the navigation fails.
@@ -142,6 +178,15 @@ describe('the dashboard behind the gateway basic auth', () => {
         { timeout: 30_000, polling: 250 },
       );
       expect((await panelState(page, 'host')).state).toBe('ok');
+      // Kafka over SASL_SSL (the tools user) and InfluxDB with the reader's credentials.
+      await page.waitForFunction(
+        () =>
+          document.querySelector<HTMLElement>('section[data-id="dlq"]')?.dataset.state === 'ok' &&
+          document.querySelector<HTMLElement>('.tile[data-id="stored-cdn_client_data"]')?.dataset.value ===
+            '0',
+        undefined,
+        { timeout: 30_000, polling: 250 },
+      );
       expect(events).toContain(200);
       await screenshot(page, 'dashboard-login');
       expect(errors.filter((error) => /401|Unauthorized/i.test(error))).toEqual([]);
