@@ -3,6 +3,7 @@
 import type { ClientData } from '../../contracts/client-data.ts';
 import { featurizeBatch } from '../../ml/features.ts';
 import { loadModelBundle } from '../../ml/model-bundle.ts';
+import { raritySlotsBatch } from '../../ml/rarity.ts';
 import { createScorer } from '../../ml/scorer.ts';
 
 export interface OnnxLimit {
@@ -36,6 +37,14 @@ export async function measureOnnxLimit(options: {
     (rows) => new ort.Tensor('float32', featurizeBatch(rows, bundle.preprocessing), [rows.length, dimension]),
   );
 
+  const slots = batches.map(
+    (rows) =>
+      new ort.Tensor('int64', raritySlotsBatch(rows, bundle.rarity), [
+        rows.length,
+        bundle.rarity.columns.length,
+      ]),
+  );
+
   const loop = async (
     step: (i: number) => Promise<unknown>,
   ): Promise<{ rows: number; perSecond: number }> => {
@@ -48,7 +57,9 @@ export async function measureOnnxLimit(options: {
     }
     return { rows, perSecond: rows / ((performance.now() - started) / 1000) };
   };
-  const raw = await loop((i) => session.run({ [bundle.metadata.inputName]: tensors[i]! }));
+  const raw = await loop((i) =>
+    session.run({ [bundle.metadata.inputName]: tensors[i]!, [bundle.metadata.rarityInputName]: slots[i]! }),
+  );
   await session.release();
   const scorer = await createScorer(bundle);
   const scored = await loop((i) => scorer.score(batches[i]!));
