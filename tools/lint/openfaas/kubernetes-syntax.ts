@@ -1,6 +1,11 @@
 import { dns1123Subdomain, labelValuePattern, qualifiedKeyPattern } from '../ce-limits.ts';
 import { finding, perFunction } from './finding.ts';
+import type { LintFunction } from '../stack-view.ts';
 import type { Finding, Rule } from '../types.ts';
+
+/** Everything this rule finds is an error Kubernetes would refuse. */
+const syntaxError = (fn: LintFunction, message: string, why: string): Finding =>
+  finding('kubernetes-syntax', 'error', fn, message, why);
 
 export const kubernetesSyntaxRule: Rule = {
   id: 'kubernetes-syntax',
@@ -10,9 +15,7 @@ export const kubernetesSyntaxRule: Rule = {
     for (const [key, value] of Object.entries(fn.labels)) {
       if (!qualifiedKeyPattern.test(key)) {
         findings.push(
-          finding(
-            'kubernetes-syntax',
-            'error',
+          syntaxError(
             fn,
             `label key "${key}" is not a Kubernetes qualified name`,
             'Kubernetes refuses the Deployment OpenFaaS creates',
@@ -21,9 +24,7 @@ export const kubernetesSyntaxRule: Rule = {
       }
       if (value.length > 63 || !labelValuePattern.test(value)) {
         findings.push(
-          finding(
-            'kubernetes-syntax',
-            'error',
+          syntaxError(
             fn,
             `label ${key}: "${value}" is not a valid label value`,
             'label values are at most 63 characters of a-z, 0-9, "-", "_", "." (no commas or slashes): Kubernetes refuses the Deployment. Put settings like this in annotations.',
@@ -34,9 +35,7 @@ export const kubernetesSyntaxRule: Rule = {
     for (const key of Object.keys(fn.annotations)) {
       if (!qualifiedKeyPattern.test(key)) {
         findings.push(
-          finding(
-            'kubernetes-syntax',
-            'error',
+          syntaxError(
             fn,
             `annotation key "${key}" is not a Kubernetes qualified name`,
             'Kubernetes refuses the Deployment OpenFaaS creates',
@@ -47,9 +46,7 @@ export const kubernetesSyntaxRule: Rule = {
     for (const secret of fn.secrets) {
       if (secret.length > 253 || !dns1123Subdomain.test(secret)) {
         findings.push(
-          finding(
-            'kubernetes-syntax',
-            'error',
+          syntaxError(
             fn,
             `secret name "${secret}" is not a DNS-1123 name`,
             'OpenFaaS secrets are Kubernetes Secrets: lowercase a-z, 0-9, "-" and "."',

@@ -10,3 +10,8 @@ const tags = ['cdnfaas'];
 export function base(uid: string, title: string, description: string): DashboardBuilder {
   return new DashboardBuilder(title).uid(uid).description(description).tags(tags).readonly().timezone('utc');
 }
+
+/** A dashboard of the last hour, refreshed every 10 s: what the running system does now. */
+export function liveDashboard(uid: string, title: string, description: string): DashboardBuilder {
+  return base(uid, title, description).time({ from: 'now-1h', to: 'now' }).refresh('10s');
+}

@@ -1,17 +1,15 @@
 import { type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { timeseries } from '../panels.ts';
 import { promQuery } from '../queries.ts';
-import { base, prometheus, rate } from './common.ts';
+import { liveDashboard, prometheus, rate } from './common.ts';
 
 /** Replicas, invocations and latency per function from the gateway, with the autoscaler's decisions. */
 export function functionsAndReplicas(): Dashboard {
-  return base(
+  return liveDashboard(
     'cdnfaas-functions',
     'cdnfaas: functions and replicas',
     'The gateway (OpenFaaS metric names) and the autoscaler, per function.',
   )
-    .time({ from: 'now-1h', to: 'now' })
-    .refresh('10s')
     .withPanel(
       timeseries({
         title: 'Replicas',

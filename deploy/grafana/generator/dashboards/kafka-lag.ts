@@ -1,17 +1,15 @@
 import { RowBuilder, type Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { stateTimeline, timeseries } from '../panels.ts';
 import { promQuery } from '../queries.ts';
-import { base, prometheus, rate } from './common.ts';
+import { liveDashboard, prometheus, rate } from './common.ts';
 
 /** Consumer lag with Burrow-style status, and the connector's flow, from Prometheus. */
 export function kafkaLag(): Dashboard {
-  return base(
+  return liveDashboard(
     'cdnfaas-kafka-lag',
     'cdnfaas: Kafka lag',
     'Consumer groups of the connector (one per function): lag, Burrow-style status, records and dead letters.',
   )
-    .time({ from: 'now-1h', to: 'now' })
-    .refresh('10s')
     .withPanel(
       timeseries({
         title: 'Lag per consumer group',

@@ -11,18 +11,16 @@ import {
 import { predictionMeasurement } from '../../../../functions/load-predictions/prediction-point.ts';
 import { barGauge, stat, timeseries } from '../panels.ts';
 import { fluxQuery, grafanaRange, grafanaWindow } from '../queries.ts';
-import { base, influx } from './common.ts';
+import { liveDashboard, influx } from './common.ts';
 
 /** Predictions (measurement predictions), at prediction time: live. */
 export function predictions(bucket: string): Dashboard {
   const m = predictionMeasurement;
-  return base(
+  return liveDashboard(
     'cdnfaas-predictions',
     'cdnfaas: predictions',
     `Clusters and anomaly tags written to ${m} by load-predictions, at prediction time.`,
   )
-    .time({ from: 'now-1h', to: 'now' })
-    .refresh('10s')
     .withPanel(
       stat({
         title: 'Predictions stored (all time)',
