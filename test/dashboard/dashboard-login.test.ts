@@ -54,6 +54,7 @@ async function startGateway(
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
+  started.push({ url, home, ownsHome: ownHome === undefined, child, output: () => output });
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`gateway exited ${child.exitCode}: ${output}`);
@@ -76,6 +77,9 @@ async function stopGateway(gateway: RunningGateway | undefined): Promise<void> {
   }
   if (gateway.ownsHome) rmSync(gateway.home, { recursive: true, force: true });
 }
+
+/** Every gateway started, so afterAll stops them even when beforeAll failed half-way. */
+const started: RunningGateway[] = [];
 
 const dashboardPaths = ['/ui/', '/ui', '/ui/api/view', '/ui/api/events', '/ui/app.js'];
 
@@ -118,12 +122,7 @@ describe('the dashboard behind the gateway basic auth', () => {
   }, 600_000);
 
   afterAll(async () => {
-    await Promise.all([
-      stopGateway(open),
-      stopGateway(beyondLoopback),
-      stopGateway(forced),
-      stopGateway(secure),
-    ]);
+    await Promise.all(started.map(stopGateway));
     if (secureSetup !== undefined) {
       await servicesDown(secureSetup.config, { only: ['kafka', 'influxdb'], env: secureEnv });
       rmSync(secureSetup.dir, { recursive: true, force: true });
