@@ -3,6 +3,7 @@ import { groupIdFor } from '../../contracts/kafka-names.ts';
 import type { FunctionStatus } from '../../contracts/openfaas/function.ts';
 import { inputTopic } from '../../contracts/openfaas/read-settings.ts';
 import { isCdnfaasError } from '../../lib/errors.ts';
+import { repeatUntilAborted } from '../../lib/repeat.ts';
 import type { Logger } from '../../lib/logger.ts';
 import type { GroupReport } from '../lag/monitor.ts';
 import { decide, emptyMemory, isStuck, type Decision, type ScaleMemory } from './decision.ts';
@@ -58,8 +59,7 @@ export class Autoscaler {
   readonly #stop = new AbortController();
   readonly #desired: Gauge;
   readonly #scaled: Counter;
-  #timer: NodeJS.Timeout | undefined;
-  #ticking: Promise<void> | undefined;
+  #ticking: () => Promise<void> = () => Promise.resolve();
 
   constructor(options: AutoscalerOptions) {
     this.#options = options;
@@ -78,20 +78,19 @@ export class Autoscaler {
   }
 
   start(): void {
-    const tick = (): void => {
-      this.#ticking = this.tick()
-        .catch((error: unknown) => this.#report('(gateway)', 'autoscaler could not read functions', error))
-        .finally(() => {
-          if (!this.#stop.signal.aborted) this.#timer = setTimeout(tick, this.#options.intervalMs);
-        });
-    };
-    tick();
+    this.#ticking = repeatUntilAborted(
+      () =>
+        this.tick().catch((error: unknown) =>
+          this.#report('(gateway)', 'autoscaler could not read functions', error),
+        ),
+      this.#options.intervalMs,
+      this.#stop.signal,
+    );
   }
 
   async stop(): Promise<void> {
     this.#stop.abort();
-    clearTimeout(this.#timer);
-    await this.#ticking;
+    await this.#ticking();
   }
 
   async tick(): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Admin } from 'kafkajs';
 import { Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../../lib/logger.ts';
+import { repeatUntilAborted } from '../../lib/repeat.ts';
 import {
   evaluatePartition,
   slide,
@@ -49,8 +50,7 @@ export class LagMonitor {
   readonly #lagGauge: Gauge;
   readonly #statusGauge: Gauge;
   readonly #groupStatusGauge: Gauge;
-  #timer: NodeJS.Timeout | undefined;
-  #polling: Promise<void> | undefined;
+  #polling: () => Promise<void> = () => Promise.resolve();
 
   constructor(options: LagMonitorOptions) {
     this.#options = options;
@@ -76,18 +76,12 @@ export class LagMonitor {
   }
 
   start(): void {
-    const tick = (): void => {
-      this.#polling = this.poll().finally(() => {
-        if (!this.#stop.signal.aborted) this.#timer = setTimeout(tick, this.#options.intervalMs);
-      });
-    };
-    tick();
+    this.#polling = repeatUntilAborted(() => this.poll(), this.#options.intervalMs, this.#stop.signal);
   }
 
   async stop(): Promise<void> {
     this.#stop.abort();
-    clearTimeout(this.#timer);
-    await this.#polling;
+    await this.#polling();
   }
 
   /** One round over all targets; a group that cannot be read keeps its last report. */
