@@ -1,7 +1,7 @@
 // Secure mode's InfluxDB in a home and on ports of its own: users created on the first start with
 // passwords in 0600 files, nothing answered without credentials, each user limited to its grant,
 // and the system's clients reading with the credentials they are given.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { InfluxDB, Point } from '@influxdata/influxdb-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { servicesDown, servicesUp } from '../../deploy/local/index.ts';
@@ -41,7 +41,10 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  if (setup) await servicesDown(setup.config, { env: setup.env });
+  if (setup) {
+    await servicesDown(setup.config, { env: setup.env });
+    rmSync(setup.dir, { recursive: true, force: true });
+  }
 });
 
 const url = () => setup.config.influxdb.url;
