@@ -26,7 +26,7 @@ export function register(program: Command): void {
     )
     .option(
       '--host <address>',
-      'address to listen on (default 127.0.0.1; beyond loopback the dashboard asks for the gateway credentials)',
+      'address to listen on; beyond loopback the dashboard asks for the gateway credentials',
       '127.0.0.1',
     )
     .option(
