@@ -17,13 +17,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { backgroundPaths } from '../deploy/local/pipeline/background.ts';
-import { readRecord } from '../deploy/local/processes.ts';
 import { servicesUp } from '../deploy/local/index.ts';
 import { loadConfig, projectRoot } from '../system/config.ts';
 import { startSystem } from '../test/support/system.ts';
 import { latencyPhase, throughputPhase } from './pipeline/phases.ts';
-import { pidListeningOn, startCpuSampler, type CpuSampler } from './pipeline/process-cpu.ts';
+import type { CpuSampler } from './pipeline/process-cpu.ts';
+import { startSystemCpuSampler } from './pipeline/system-cpu.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cpuMicrosPerRecord, formatReport, targets, type PipelineBenchResult } from './pipeline/report.ts';
 import { readConnectorMetrics, stageTimings } from './pipeline/stage-metrics.ts';
@@ -62,19 +61,7 @@ const system = await startSystem({
 });
 
 function cpuSampler(): CpuSampler {
-  const port = (address: string) => Number(address.split(':').pop());
-  const gatewayPid = readRecord(backgroundPaths(system.config, 'gateway'))?.pid;
-  return startCpuSampler(
-    {
-      gateway: gatewayPid,
-      connector: readRecord(backgroundPaths(system.config, 'connector'))?.pid,
-      kafka: pidListeningOn(port(config.kafka.brokers[0]!)),
-      influxdb: pidListeningOn(Number(new URL(config.influxdb.url).port || 8086)),
-      'benchmark (producer, write proxy)': process.pid,
-    },
-    gatewayPid,
-    (fn) => fn.replace(`-${system.id}`, ''),
-  );
+  return startSystemCpuSampler(system, config);
 }
 
 let result: PipelineBenchResult;

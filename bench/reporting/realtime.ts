@@ -2,6 +2,7 @@
 // throughput, CPU per record with its breakdown, and the latency budget per stage. Pure: a JSON
 // object in, figures out; a key that is not there is a missing figure, never a zero.
 import type { Json, Measured } from './measured.ts';
+import type { StageTiming } from '../pipeline/stage-metrics.ts';
 
 /** What the system must reach, as the real-time issue states it. */
 export const targets = {
@@ -41,19 +42,11 @@ export interface CpuFigures {
   otherCores: number;
 }
 
-/** Means from the connector's metrics: ms per record for the waits, ms per cycle for the rest. */
-export interface StageBudget {
-  function: string;
-  cycles: number;
-  records: number;
-  fetchWaitMs: number;
-  batchWaitMs: number;
-  queuedMs: number;
-  invokeMs: number;
-  publishWaitMs: number;
-  produceMs: number;
-  commitMs: number;
-}
+/**
+ * Means from the connector's metrics: ms per record for the waits, ms per cycle for the rest.
+ * The fields of the pipeline benchmark's StageTiming, counted in cycles.
+ */
+export type StageBudget = Omit<StageTiming, 'batches' | 'publishMs' | 'batchMs'> & { cycles: number };
 
 export interface RealTimeFigures {
   idle: Measured<{ measured: number; p50: number; max: number }>;

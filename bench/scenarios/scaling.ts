@@ -8,13 +8,11 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { backgroundPaths } from '../../deploy/local/pipeline/background.ts';
-import { readRecord } from '../../deploy/local/processes.ts';
 import { CdnfaasError } from '../../lib/errors.ts';
 import { defaultSourcesFile, loadConfig, projectRoot } from '../../system/config.ts';
 import { startSystem } from '../../test/support/system.ts';
 import { throughputPhase } from '../pipeline/phases.ts';
-import { pidListeningOn, startCpuSampler } from '../pipeline/process-cpu.ts';
+import { startSystemCpuSampler } from '../pipeline/system-cpu.ts';
 import { generatedRecords } from '../pipeline/workload.ts';
 import { startWriteProxy, type WriteProxy } from '../pipeline/write-proxy.ts';
 import type { ScalingRun } from '../reporting/scaling.ts';
@@ -121,22 +119,10 @@ async function measureOnSystem(
   }
   try {
     const running = system;
-    const port = (address: string) => Number(address.split(':').pop());
-    const gatewayPid = readRecord(backgroundPaths(running.config, 'gateway'))?.pid;
     // A short warm-up, so group joins and JIT are not in the figure.
     await running.replay(generatedRecords(2_000, 31));
     await running.waitForStored(2_000, { timeoutMs: 120_000 });
-    const cpu = startCpuSampler(
-      {
-        gateway: gatewayPid,
-        connector: readRecord(backgroundPaths(running.config, 'connector'))?.pid,
-        kafka: pidListeningOn(port(config.kafka.brokers[0]!)),
-        influxdb: pidListeningOn(Number(new URL(config.influxdb.url).port || 8086)),
-        'benchmark (producer, write proxy)': process.pid,
-      },
-      gatewayPid,
-      (fn) => fn.replace(`-${running.id}`, ''),
-    );
+    const cpu = startSystemCpuSampler(running, config);
     const phase = await throughputPhase(running, proxy, generatedRecords(records, 37), 2_000, () =>
       cpu.sample(),
     );
