@@ -91,6 +91,22 @@ afterAll(async () => {
   if (config) await servicesDown(config, { only: ['kafka'], env });
 }, 120_000);
 
+/** The leader of partition 0 once it is another node than `old`; metadata errors meanwhile are retried. */
+async function leaderAfterFailover(topic: string, old: number): Promise<number> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const [meta] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
+      const leader = meta!.partitions.find((partition) => partition.partitionId === 0)!.leader;
+      if (leader >= 0 && leader !== old) return leader;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`partition 0 of ${topic} still led by node ${old} after 60 s`);
+    await sleep(500);
+  }
+}
+
 async function waitForFullIsr(topic: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -150,13 +166,14 @@ describe('a local three-node Kafka cluster', () => {
     for (let waited = 0; isAlive(record.pid) && waited < 10_000; waited += 100) await sleep(100);
     expect(isAlive(record.pid)).toBe(false);
 
+    // The controller fences the dead node after its session times out (about 9 s); until then
+    // its partitions have no reachable leader. Clients wait for the new one, as the connector does.
+    const newLeader = await leaderAfterFailover(topic, leader);
+    expect(newLeader).not.toBe(leader);
     await produce(
       topic,
       Array.from({ length: 500 }, (_, i) => `after-${i}`),
     );
-    const [afterKill] = (await admin.fetchTopicMetadata({ topics: [topic] })).topics;
-    const newLeader = afterKill!.partitions.find((partition) => partition.partitionId === 0)!.leader;
-    expect(newLeader).not.toBe(leader);
 
     // The node comes back with `services up`, which starts only what is missing, and catches up.
     await servicesUp(config, { only: ['kafka'], env });
