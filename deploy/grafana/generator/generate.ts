@@ -5,7 +5,7 @@ import { format, resolveConfig } from 'prettier';
 import { stringify } from 'yaml';
 import { loadConfig, type SystemConfig } from '../../../system/config.ts';
 import { buildDashboards } from './dashboards.ts';
-import { datasources } from './queries.ts';
+import { dashboardProvisioning, datasources } from './queries.ts';
 
 export const grafanaDir = fileURLToPath(new URL('..', import.meta.url));
 
@@ -56,20 +56,11 @@ function provisioning(config: SystemConfig): GeneratedFile[] {
       },
     ],
   };
-  const providers = {
-    apiVersion: 1,
-    providers: [
-      {
-        name: 'cdnfaas',
-        folder: 'cdnfaas',
-        type: 'file',
-        disableDeletion: true,
-        allowUiUpdates: false,
-        // Grafana expands $CDNFAAS_ROOT from its environment: the repository's folder.
-        options: { path: '$CDNFAAS_ROOT/deploy/grafana/dashboards', foldersFromFilesStructure: false },
-      },
-    ],
-  };
+  const providers = dashboardProvisioning({
+    // Grafana expands $CDNFAAS_ROOT from its environment: the repository's folder.
+    path: '$CDNFAAS_ROOT/deploy/grafana/dashboards',
+    foldersFromFilesStructure: false,
+  });
   const prometheus = {
     global: { scrape_interval: '5s' },
     scrape_configs: [

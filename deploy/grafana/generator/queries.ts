@@ -59,3 +59,23 @@ export function fluxQuery(flux: string, refId = 'A'): FluxQueryBuilder {
 /** Grafana's Flux variables: the dashboard's time range and the window for its resolution. */
 export const grafanaRange = { start: 'v.timeRangeStart', stop: 'v.timeRangeStop' };
 export const grafanaWindow = 'v.windowPeriod';
+
+/**
+ * Grafana's dashboard provisioning: the cdnfaas folder, read from files, read-only in the UI.
+ * Locally the files are the repository's; on Kubernetes a ConfigMap mounted in Grafana.
+ */
+export function dashboardProvisioning(options: Record<string, unknown>) {
+  return {
+    apiVersion: 1,
+    providers: [
+      {
+        name: 'cdnfaas',
+        folder: 'cdnfaas',
+        type: 'file',
+        disableDeletion: true,
+        allowUiUpdates: false,
+        options,
+      },
+    ],
+  };
+}

@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import { appLabels, cluster, influxUrl, secrets } from './cluster.ts';
 import type { Manifest } from './manifest.ts';
+import { dashboardProvisioning } from '../../grafana/generator/queries.ts';
 
 /**
  * Grafana with provisioning: an InfluxDB (Flux) and a Prometheus data source, a dashboard
@@ -63,19 +64,7 @@ export function grafanaDatasources(datasources: Datasource[]): Manifest {
 }
 
 export function grafanaDashboardProvider(): Manifest {
-  const provisioning = {
-    apiVersion: 1,
-    providers: [
-      {
-        name: 'cdnfaas',
-        folder: 'cdnfaas',
-        type: 'file',
-        disableDeletion: true,
-        allowUiUpdates: false,
-        options: { path: '/var/lib/grafana/dashboards/cdnfaas' },
-      },
-    ],
-  };
+  const provisioning = dashboardProvisioning({ path: '/var/lib/grafana/dashboards/cdnfaas' });
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
