@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { packageNameOf, planPackages } from '../../template/node20-ts/image-folder.mjs';
+import { packageNameOf, planPackages } from '../../template/node20-ts/native-packages.mjs';
 
 describe('packageNameOf', () => {
   it.each([

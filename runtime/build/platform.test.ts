@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isForeignPlatformPath, isRuntimeFile } from '../../template/node20-ts/image-folder.mjs';
+import { isForeignPlatformPath, isRuntimeFile } from '../../template/node20-ts/native-packages.mjs';
 
 describe('isForeignPlatformPath on linux/x64', () => {
   it.each([
