@@ -89,11 +89,21 @@ export function createTransactionalPublisher(
     return producer;
   }
 
-  /** A new producer aborts or completes whatever transaction the old one left open. */
   async function discardProducer(): Promise<void> {
     const old = producer;
     producer = undefined;
     await old?.disconnect().catch(() => undefined);
+  }
+
+  /**
+   * A new producer registers the transactional id (InitProducerId, which kafkajs sends at the
+   * first transaction, not at connect): the coordinator first completes or aborts whatever
+   * transaction an earlier producer of this id left, markers written, and fences that producer.
+   */
+  async function fence(): Promise<void> {
+    await discardProducer();
+    const transaction = await (await connected()).transaction();
+    await transaction.abort(); // nothing was added: no request, the producer is ready
   }
 
   async function alreadyCommitted(offsets: PartitionOffset[]): Promise<boolean> {
@@ -102,17 +112,17 @@ export function createTransactionalPublisher(
   }
 
   return {
-    async prepare() {
-      await discardProducer();
-      await connected();
-    },
+    prepare: fence,
     async publish(plan, mayCommit, signal, timing) {
       let committing = false;
       for (let attempt = 1; ; attempt += 1) {
         try {
           if (committing) {
-            // The previous commit failed without an answer: find out whether it happened.
-            await connected();
+            // The previous commit failed without an answer: find out whether it happened. Only
+            // once that transaction is complete do the group's offsets tell; read earlier, a
+            // commit whose markers are still being written looks like none, and the cycle's
+            // outputs would be published twice.
+            await fence();
             if (await alreadyCommitted(plan.offsets)) return 'committed';
             committing = false;
           }
