@@ -3,18 +3,9 @@ import type { ClientData } from '../../contracts/client-data.ts';
 import { pointIdentity, toLine } from '../shared/point.ts';
 import { hashSlot } from '../shared/point-time.ts';
 import { clientDataPoint } from './client-data-point.ts';
+import { clientDataRecord } from '../shared/testing.ts';
 
-const record: ClientData = {
-  sample_id: '0b6f5c2e-8a4d-5d1e-9c3b-2f7a1e4d6c8b',
-  channel_id: 8,
-  timestamp: '2088-05-17T13:02:08.000Z',
-  host_id: 156,
-  content_type: 5,
-  protocol: 1,
-  content_id: -1,
-  geo_location: 1,
-  user_id: 2,
-};
+const record: ClientData = clientDataRecord();
 
 /** Distinct records (distinct sample_ids) built to collide on everything but the sample_id. */
 function twins(count: number, timestamp: string): ClientData[] {

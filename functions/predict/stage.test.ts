@@ -3,20 +3,10 @@ import { batchResponseSchema } from '../../contracts/batch.ts';
 import type { ClientData } from '../../contracts/client-data.ts';
 import { predictionSchema } from '../../contracts/prediction.ts';
 import { stageHandler } from '../../template/node20-ts/stage.ts';
-import { batchEvent, recordingContext, singleEvent } from '../shared/testing.ts';
+import { batchEvent, clientDataRecord, recordingContext, singleEvent } from '../shared/testing.ts';
 import { predictStage, type Model } from './stage.ts';
 
-const record: ClientData = {
-  sample_id: '0b6f5c2e-8a4d-5d1e-9c3b-2f7a1e4d6c8b',
-  channel_id: 8,
-  timestamp: '2088-05-17T13:02:08.000Z',
-  host_id: 156,
-  content_type: 5,
-  protocol: 1,
-  content_id: -1,
-  geo_location: 1,
-  user_id: 2,
-};
+const record: ClientData = clientDataRecord();
 
 /** A model that puts a record in cluster host_id % 4 and calls user 99 an anomaly; counts its calls. */
 function fakeModel(): Model & { batches: number[] } {

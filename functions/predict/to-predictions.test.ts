@@ -2,18 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { ClientData } from '../../contracts/client-data.ts';
 import { predictionSchema } from '../../contracts/prediction.ts';
 import { toPredictions } from './to-predictions.ts';
+import { clientDataRecord } from '../shared/testing.ts';
 
-const record = (sample_id: string): ClientData => ({
-  sample_id,
-  channel_id: 8,
-  timestamp: '2088-05-17T13:02:08.000Z',
-  host_id: 156,
-  content_type: 5,
-  protocol: 1,
-  content_id: -1,
-  geo_location: 1,
-  user_id: 2,
-});
+const record = (sample_id: string): ClientData => clientDataRecord({ sample_id });
 const made = { at: new Date('2088-05-17T13:02:09.250Z'), pipelineType: 'cdn-kmeans@1.2.0' };
 
 describe('toPredictions', () => {

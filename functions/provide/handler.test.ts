@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { batchResponseSchema } from '../../contracts/batch.ts';
 import { clientDataSchema } from '../../contracts/client-data.ts';
-import { batchEvent, recordingContext, singleEvent } from '../shared/testing.ts';
+import { batchEvent, csvRow, recordingContext, singleEvent } from '../shared/testing.ts';
 import handler from './handler.ts';
 
-const row = {
-  timestamp: '2088-05-17 13:02:08',
-  channel_id: '8',
-  host_id: '156',
-  content_type: '5',
-  protocol: '1',
-  content_id: '',
-  geo_location: '1',
-  user_id: '2.0',
-};
+const row = csvRow();
 
 describe('provide handler', () => {
   it('answers a batch with one result per record: ClientData keyed by sample_id, or a reason', async () => {

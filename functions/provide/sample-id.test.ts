@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { clientDataRecord } from '../shared/testing.ts';
 import { sampleIdNamespace, sampleIdOf, uuidV5 } from './sample-id.ts';
 
-const values = {
-  timestamp: '2088-05-17T13:02:00.000Z',
-  channel_id: 8,
-  host_id: 156,
-  content_type: 5,
-  protocol: 1,
-  content_id: -1,
-  geo_location: 1,
-  user_id: 2,
-};
+const { sample_id: _sampleId, ...values } = clientDataRecord({ timestamp: '2088-05-17T13:02:00.000Z' });
 const source = { topic: 'cdn_raw', partition: 3, offset: '1041' };
 
 describe('uuidV5', () => {

@@ -1,4 +1,5 @@
 import { batchContentType, type BatchRecord } from '../../contracts/batch.ts';
+import type { ClientData } from '../../contracts/client-data.ts';
 import type { FunctionContext, FunctionEvent } from '../../template/node20-ts/function.ts';
 
 /** A FunctionContext that records what the handler set, for handler tests. */
@@ -46,5 +47,46 @@ export function batchEvent(
     method: 'POST',
     query: {},
     path: '/',
+  };
+}
+
+type CsvColumn =
+  | 'timestamp'
+  | 'channel_id'
+  | 'host_id'
+  | 'content_type'
+  | 'protocol'
+  | 'content_id'
+  | 'geo_location'
+  | 'user_id';
+
+/** The first row of the CDN test file, as the CSV reader hands it over; overrides change single columns. */
+export function csvRow(overrides: Record<string, string> = {}): Record<CsvColumn, string> {
+  return {
+    timestamp: '2088-05-17 13:02:08',
+    channel_id: '8',
+    host_id: '156',
+    content_type: '5',
+    protocol: '1',
+    content_id: '',
+    geo_location: '1',
+    user_id: '2.0',
+    ...overrides,
+  };
+}
+
+/** That row as provide stores it (cdn_client_data); overrides change single fields. */
+export function clientDataRecord(overrides: Partial<ClientData> = {}): ClientData {
+  return {
+    sample_id: '0b6f5c2e-8a4d-5d1e-9c3b-2f7a1e4d6c8b',
+    channel_id: 8,
+    timestamp: '2088-05-17T13:02:08.000Z',
+    host_id: 156,
+    content_type: 5,
+    protocol: 1,
+    content_id: -1,
+    geo_location: 1,
+    user_id: 2,
+    ...overrides,
   };
 }
