@@ -3,21 +3,12 @@ import { batchContentType } from '../../../contracts/batch.ts';
 import type { ClientData } from '../../../contracts/client-data.ts';
 import type { RawRecord } from '../../../contracts/raw-record.ts';
 import { provideRecord } from '../../../functions/provide/stage.ts';
+import { csvRow } from '../../../functions/shared/testing.ts';
 import type { FunctionEvent } from '../../../template/node20-ts/function.ts';
 
 /** A CDN row as the CSV reader hands it over; `overrides` change single columns. */
 export function rawRow(overrides: Partial<Record<string, string>> = {}): RawRecord {
-  return {
-    timestamp: '2088-05-17 13:02:00',
-    channel_id: '8',
-    host_id: '156',
-    content_type: '5',
-    protocol: '1',
-    content_id: '',
-    geo_location: '1',
-    user_id: '2.0',
-    ...overrides,
-  } as RawRecord;
+  return { ...csvRow({ timestamp: '2088-05-17 13:02:00' }), ...overrides } as RawRecord;
 }
 
 /** Kafka records of a topic spread over partitions round-robin, with per-partition offsets. */
