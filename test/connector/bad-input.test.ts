@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectorService } from '../../connectors/kafka/service.ts';
@@ -39,11 +38,7 @@ describe('bad input never stops the other partitions or functions', () => {
   });
   afterAll(async () => harness?.close());
 
-  const logLines = (): Record<string, unknown>[] =>
-    readFileSync(harness.logFile, 'utf8')
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const logLines = (): Record<string, unknown>[] => harness.logLines();
 
   it('dead-letters a record the function hangs on (by timeout) and one over the byte limit', async () => {
     const name = uniqueName('hang');

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupIdFor } from '../../contracts/kafka-names.ts';
-import { createTopics, metricValue, produce, readTopic, waitForZeroLag } from './support/kafka.ts';
-import { stageStack, startHarness, uniqueName, type Harness } from './support/harness.ts';
+import { metricValue, produce, readTopic, waitForZeroLag } from './support/kafka.ts';
+import { stageStack, startHarness, type Harness } from './support/harness.ts';
+import { deployStagePipeline } from './support/stage.ts';
 
 const total = Number(process.env.CONNECTOR_TEST_RECORDS ?? 100_000);
 const partitions = 6;
@@ -14,23 +15,14 @@ describe('a topic-to-topic stage through the gateway', () => {
   afterAll(async () => harness?.close());
 
   it(`delivers each of ${total} inputs exactly once, in partition order, while a replica is killed every 0.7 s`, async () => {
-    const name = uniqueName('eo');
-    const input = `${name}-in`;
-    const output = `${name}-out`;
-    await createTopics(harness.admin, [
-      { topic: input, partitions },
-      { topic: output, partitions },
-    ]);
-    await harness.deploy({
-      name,
-      image: 'cdnfaas/connector-stage:0.1.0',
-      annotations: { topic: input, 'cdnfaas.output': output, 'cdnfaas.batch.max-records': '500' },
-      labels: { 'com.openfaas.scale.min': '3' },
+    const { name, input, output } = await deployStagePipeline(harness, 'eo', {
+      partitions,
+      replicas: 3,
+      annotations: { 'cdnfaas.batch.max-records': '500' },
       // Batches take a while, so the kills land on calls in flight: a cycle invokes for 200 ms
       // and publishes for about as long, and a replica dies every 0.7 s.
       envVars: { BATCH_DELAY_MS: '200' },
     });
-    await harness.waitForReady(name, 3);
 
     const keys = Array.from({ length: total }, (_, i) => `k${i}`);
     const connector = await harness.startConnector();

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IHeaders } from 'kafkajs';
@@ -66,11 +65,7 @@ describe('odd records from outside producers get a clear outcome and lose nothin
   });
   afterAll(async () => harness?.close());
 
-  const logLines = (): Record<string, unknown>[] =>
-    readFileSync(harness.logFile, 'utf8')
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const logLines = (): Record<string, unknown>[] => harness.logLines();
 
   async function deployStage(
     name: string,

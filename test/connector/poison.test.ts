@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupIdFor } from '../../contracts/kafka-names.ts';
 import { dlqHeader } from '../../connectors/kafka/publish-plan.ts';
 import { readGroupLag } from '../../scaling/lag/reader.ts';
-import { createTopics, produce, readTopic, waitForZeroLag } from './support/kafka.ts';
-import { stageStack, startHarness, uniqueName, type Harness } from './support/harness.ts';
+import { produce, readTopic, waitForZeroLag } from './support/kafka.ts';
+import { stageStack, startHarness, type Harness } from './support/harness.ts';
+import { deployStagePipeline } from './support/stage.ts';
 
 const total = Number(process.env.CONNECTOR_TEST_RECORDS ?? 100_000);
 const partitions = 6;
@@ -29,20 +30,7 @@ describe('poison records', () => {
   afterAll(async () => harness?.close());
 
   it(`at 1 in 1,000 all land in the DLQ with their reason while the other records flow and no partition stalls`, async () => {
-    const name = uniqueName('poison');
-    const input = `${name}-in`;
-    const output = `${name}-out`;
-    await createTopics(harness.admin, [
-      { topic: input, partitions },
-      { topic: output, partitions },
-    ]);
-    await harness.deploy({
-      name,
-      image: 'cdnfaas/connector-stage:0.1.0',
-      annotations: { topic: input, 'cdnfaas.output': output },
-      labels: { 'com.openfaas.scale.min': '2' },
-    });
-    await harness.waitForReady(name, 2);
+    const { name, input, output } = await deployStagePipeline(harness, 'poison', { partitions, replicas: 2 });
     const records = Array.from({ length: total }, (_, n) => inputRecord(n));
     const poisoned = new Map(
       records.filter((record) => record.poison !== undefined).map((record) => [record.key, record.poison!]),

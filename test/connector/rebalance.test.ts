@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectorService } from '../../connectors/kafka/service.ts';
 import { groupIdFor } from '../../contracts/kafka-names.ts';
 import { readGroupLag } from '../../scaling/lag/reader.ts';
-import { createTopics, produce, readTopic, waitForZeroLag } from './support/kafka.ts';
-import { stageStack, startHarness, uniqueName, type Harness } from './support/harness.ts';
+import { produce, readTopic, waitForZeroLag } from './support/kafka.ts';
+import { stageStack, startHarness, type Harness } from './support/harness.ts';
+import { deployStagePipeline } from './support/stage.ts';
 
 const total = 60_000;
 const partitions = 6;
@@ -17,21 +18,12 @@ describe('several connector instances (a Deployment with replicas)', () => {
   afterAll(async () => harness?.close());
 
   it('share the partitions and hand them over on join and abrupt leave with each input still exactly once', async () => {
-    const name = uniqueName('rebalance');
-    const input = `${name}-in`;
-    const output = `${name}-out`;
-    await createTopics(harness.admin, [
-      { topic: input, partitions },
-      { topic: output, partitions },
-    ]);
-    await harness.deploy({
-      name,
-      image: 'cdnfaas/connector-stage:0.1.0',
-      annotations: { topic: input, 'cdnfaas.output': output, 'cdnfaas.batch.max-records': '200' },
-      labels: { 'com.openfaas.scale.min': '2' },
+    const { name, input, output } = await deployStagePipeline(harness, 'rebalance', {
+      partitions,
+      replicas: 2,
+      annotations: { 'cdnfaas.batch.max-records': '200' },
       envVars: { BATCH_DELAY_MS: '30' },
     });
-    await harness.waitForReady(name, 2);
     const record = (n: number) => ({ key: `r${n}`, value: JSON.stringify({ id: `r${n}`, n }) });
     // A first part of the backlog before the second instance joins, the rest only once it has
     // joined: however slow the join, both instances then have records on their partitions.

@@ -56,6 +56,8 @@ export interface Harness {
   /** SIGKILLs one running replica process of the function; returns its pid. */
   killReplica(name: string): number | undefined;
   startConnector(options?: Partial<ConnectorServiceOptions>): Promise<ConnectorService>;
+  /** The JSON lines the gateway, the replicas and the connector wrote to the log file so far. */
+  logLines(): Record<string, unknown>[];
   close(): Promise<void>;
 }
 
@@ -115,6 +117,11 @@ export async function startHarness(build: { stack: string; function: string }[])
     logger,
     logFile,
     system,
+    logLines: () =>
+      readFileSync(logFile, 'utf8')
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
     async deploy(options) {
       const response = await system('/system/functions', {
         method: 'POST',
