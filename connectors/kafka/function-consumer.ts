@@ -7,6 +7,7 @@ import { startFunctionLoop, type FunctionLoop } from './function-loop.ts';
 import type { GatewayClient as Gateway } from './gateway-client.ts';
 import { groupOffsets, type GroupOffsets } from './group-offsets.ts';
 import { outputPartitionCounts } from './output-partitions.ts';
+import { dlqTopicFor } from '../../contracts/kafka-names.ts';
 import { Limiter } from './limiter.ts';
 import { createStabilityDeps, waitForStableOffsets } from './offset-stability.ts';
 import { PartitionPosition, type PositionSnapshot } from './partition-position.ts';
@@ -147,7 +148,10 @@ export class FunctionConsumer {
       );
       if (!payload.restart) this.#state = 'crashed';
     });
-    this.#outputPartitions = await outputPartitionCounts(this.#deps.admin, spec.outputs);
+    this.#outputPartitions = await outputPartitionCounts(this.#deps.admin, [
+      ...spec.outputs,
+      dlqTopicFor(spec.topic),
+    ]);
     const { publisher, producer } = await publisherFor(this.#deps.kafka, this.#consumer, {
       delivery: spec.delivery,
       groupId: this.#groupId,

@@ -66,19 +66,55 @@ export async function waitForStableOffsets(
   }
 }
 
-type ClusterFactory = (options: { isolationLevel: number }) => {
+type OffsetsCluster = {
   connect(): Promise<void>;
   disconnect(): Promise<void>;
   addTargetTopic(topic: string): Promise<void>;
+  refreshMetadata(): Promise<void>;
   fetchTopicsOffset(
     topics: { topic: string; partitions: { partition: number }[] }[],
   ): Promise<{ topic: string; partitions: { partition: number; offset: string }[] }[]>;
 };
+type ClusterFactory = (options: { isolationLevel: number }) => OffsetsCluster;
+
+const readUncommitted = 0;
+const readCommitted = 1;
 
 /**
- * The real dependencies. kafkajs's admin lists offsets read_committed only (the LSO); the high
- * watermark needs a read_uncommitted connection, which kafkajs builds for its consumers but does
- * not expose: its cluster factory is reached by its symbol's name (kafkajs 2.2.4, pinned).
+ * The latest offset of one partition, as a connection of the given isolation lists it: the high
+ * watermark (read_uncommitted) or the last stable offset (read_committed). A failed answer (the
+ * leader moved: a broker restarted) refreshes the connection's metadata, which kafkajs would
+ * otherwise keep for minutes, so the caller's next attempt asks the new leader.
+ */
+function latestOffsetReader(cluster: OffsetsCluster) {
+  let connected: Promise<void> | undefined;
+  return {
+    async read(topic: string, partition: number): Promise<bigint> {
+      connected ??= cluster.connect().catch((error: unknown) => {
+        connected = undefined;
+        throw error;
+      });
+      await connected;
+      try {
+        await cluster.addTargetTopic(topic);
+        const [answer] = await cluster.fetchTopicsOffset([{ topic, partitions: [{ partition }] }]);
+        return BigInt(answer!.partitions.find((entry) => entry.partition === partition)!.offset);
+      } catch (error) {
+        await cluster.refreshMetadata().catch(() => undefined);
+        throw error;
+      }
+    },
+    async close() {
+      if (connected !== undefined) await cluster.disconnect().catch(() => undefined);
+    },
+  };
+}
+
+/**
+ * The real dependencies. kafkajs's admin lists offsets read_committed only and keeps a moved
+ * leader for minutes; the high watermark needs a read_uncommitted connection. Both come from
+ * the cluster factory kafkajs builds its consumers with but does not expose: it is reached by
+ * its symbol's name (kafkajs 2.2.4, pinned).
  */
 export function createStabilityDeps(kafka: Kafka, admin: Admin): StabilityDeps & { close(): Promise<void> } {
   const symbol = Object.getOwnPropertySymbols(kafka).find(
@@ -87,23 +123,11 @@ export function createStabilityDeps(kafka: Kafka, admin: Admin): StabilityDeps &
   if (symbol === undefined)
     throw new CdnfaasError('INTERNAL', 'this kafkajs version hides its cluster factory; pin kafkajs 2.2.4');
   const createCluster = (kafka as unknown as Record<symbol, ClusterFactory>)[symbol]!;
-  const uncommitted = createCluster({ isolationLevel: 0 });
-  let connected: Promise<void> | undefined;
+  const highWatermarks = latestOffsetReader(createCluster({ isolationLevel: readUncommitted }));
+  const stableOffsets = latestOffsetReader(createCluster({ isolationLevel: readCommitted }));
   return {
-    async highWatermark(topic, partition) {
-      connected ??= uncommitted.connect().catch((error: unknown) => {
-        connected = undefined;
-        throw error;
-      });
-      await connected;
-      await uncommitted.addTargetTopic(topic);
-      const [answer] = await uncommitted.fetchTopicsOffset([{ topic, partitions: [{ partition }] }]);
-      return BigInt(answer!.partitions.find((entry) => entry.partition === partition)!.offset);
-    },
-    async lastStableOffset(topic, partition) {
-      const offsets = await admin.fetchTopicOffsets(topic);
-      return BigInt(offsets.find((entry) => entry.partition === partition)!.offset);
-    },
+    highWatermark: (topic, partition) => highWatermarks.read(topic, partition),
+    lastStableOffset: (topic, partition) => stableOffsets.read(topic, partition),
     async partitionCount(topic) {
       const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
       return metadata.topics[0]!.partitions.length;
@@ -111,7 +135,8 @@ export function createStabilityDeps(kafka: Kafka, admin: Admin): StabilityDeps &
     now: () => Date.now(),
     sleep: (ms) => sleep(ms),
     async close() {
-      if (connected !== undefined) await uncommitted.disconnect().catch(() => undefined);
+      await highWatermarks.close();
+      await stableOffsets.close();
     },
   };
 }

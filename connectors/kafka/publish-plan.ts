@@ -126,6 +126,8 @@ export function planPublish(
   const outputs: { key: string | null; value: string; from: number }[] = [];
   const deadLetters: PublishPlan['deadLetters'] = [];
   const dlqMessages: TopicMessages['messages'] = [];
+  // Named partitions, as for outputs: a send that skipped one can then be told (lib/kafka-unanswered.ts).
+  const dlqCount = outputPartitions.get(dlqTopicFor(spec.topic));
   const lastOfPartition = new Map<number, BufferedRecord>();
   records.forEach((record, index) => {
     lastOfPartition.set(record.partition, record);
@@ -150,15 +152,15 @@ export function planPublish(
     deadLetters.push({ record, reason: verdict.reason, by: verdict.by });
     const headers = deadLetterHeaders(spec, record, verdict.reason, verdict.by, now);
     const whole = { key: record.key, value: record.value, headers };
-    dlqMessages.push(
+    const letter =
       messageBytes(whole) <= deadLetterMaxBytes
         ? whole
         : {
             key: record.key,
             value: null,
             headers: { ...headers, [dlqHeader.valueOmittedBytes]: String(record.value?.length ?? 0) },
-          },
-    );
+          };
+    dlqMessages.push(dlqCount === undefined ? letter : { ...letter, partition: record.partition % dlqCount });
   });
   const topicMessages: TopicMessages[] = [];
   if (outputs.length > 0) {

@@ -1,7 +1,16 @@
-import { Partitioners, type Consumer, type Kafka, type Producer } from 'kafkajs';
+import {
+  Partitioners,
+  type Consumer,
+  type Kafka,
+  type Producer,
+  type RecordMetadata,
+  type TopicMessages,
+} from 'kafkajs';
 import type { PartitionOffset, PublishPlan } from './publish-plan.ts';
 import { splitIntoRequests } from './request-chunks.ts';
 import { backoffDelay, sleep, type RetryPolicy } from '../../lib/backoff.ts';
+import { CdnfaasError } from '../../lib/errors.ts';
+import { describePartitions, unansweredPartitions } from '../../lib/kafka-unanswered.ts';
 
 export type PublishResult = 'committed' | 'stale';
 
@@ -38,6 +47,20 @@ export interface PublisherOptions {
   topic: string;
   policy: RetryPolicy;
   onFailure(attempt: number, delayMs: number, error: unknown): void;
+}
+
+/**
+ * Fails a send that left out a partition it named (see lib/kafka-unanswered.ts): the publish is
+ * retried whole, in a new transaction, so the partial one is aborted and nothing is lost.
+ */
+function checkAnswered(topicMessages: TopicMessages[], answers: RecordMetadata[]): void {
+  const missing = unansweredPartitions(topicMessages, answers);
+  if (missing.length > 0)
+    throw new CdnfaasError(
+      'UPSTREAM_FAILED',
+      `Kafka client reported a send as done without sending to ${describePartitions(missing)} (a leader moved)`,
+      { hint: 'the cycle is published again in a new transaction' },
+    );
 }
 
 /**
@@ -131,7 +154,7 @@ export function createTransactionalPublisher(
           const transaction = await (await connected()).transaction();
           try {
             for (const topicMessages of splitIntoRequests(plan.topicMessages))
-              await transaction.sendBatch({ topicMessages, acks: -1 });
+              checkAnswered(topicMessages, await transaction.sendBatch({ topicMessages, acks: -1 }));
             const produced = performance.now();
             if (!mayCommit()) {
               await transaction.abort();
@@ -191,7 +214,7 @@ export function createSinkPublisher(
           const started = performance.now();
           if (!sent) {
             for (const topicMessages of splitIntoRequests(plan.topicMessages))
-              await producer.sendBatch({ topicMessages, acks: -1 });
+              checkAnswered(topicMessages, await producer.sendBatch({ topicMessages, acks: -1 }));
             sent = true;
           }
           const produced = performance.now();
