@@ -11,7 +11,7 @@ import { obtainKafka } from '../../deploy/local/kafka-obtain.ts';
 import { silentProgress } from '../../deploy/local/progress.ts';
 import { projectRoot } from '../../system/config.ts';
 import { freePort } from '../../lib/ports.ts';
-import { occupyPort, tempConfig } from './support.ts';
+import { occupyPort, servicePorts, tempConfig } from './support.ts';
 import type { Server } from 'node:net';
 
 const listeners: Server[] = [];
@@ -19,9 +19,7 @@ afterEach(async () => {
   await Promise.all(listeners.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
 });
 
-async function ports() {
-  return { kafka: await freePort(), controller: await freePort(), influx: await freePort() };
-}
+const ports = servicePorts;
 
 describe('an occupied port', () => {
   it('fails Kafka with PORT_IN_USE naming the port and what to do', async () => {

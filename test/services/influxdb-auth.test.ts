@@ -8,7 +8,6 @@ import { servicesDown, servicesUp } from '../../deploy/local/index.ts';
 import { influxPaths } from '../../deploy/local/layout.ts';
 import { influxdbVersion } from '../../deploy/local/influx-files.ts';
 import { createQueryApi, readStoredCounts } from '../../dashboard/sources/influx.ts';
-import { freePort } from '../../lib/ports.ts';
 import { loadConfig, readInfluxToken } from '../../system/config.ts';
 import { answersWithoutCredentials } from '../../deploy/local/influx-auth.ts';
 import {
@@ -17,7 +16,7 @@ import {
   readInfluxAdminToken,
   readInfluxQueryToken,
 } from '../../system/influx-credentials.ts';
-import { tempConfig, type TempSetup } from './support.ts';
+import { servicePorts, tempConfig, type TempSetup } from './support.ts';
 import { batchResponseSchema } from '../../contracts/batch.ts';
 import { recordingContext } from '../../functions/shared/testing.ts';
 import type { Handler } from '../../template/node20-ts/function.ts';
@@ -28,10 +27,7 @@ let setup: TempSetup;
 const events: string[] = [];
 
 beforeAll(async () => {
-  setup = tempConfig(
-    { kafka: await freePort(), controller: await freePort(), influx: await freePort() },
-    { CDNFAAS_SECURE: 'true' },
-  );
+  setup = tempConfig(await servicePorts(), { CDNFAAS_SECURE: 'true' });
   const [report] = await servicesUp(setup.config, {
     only: ['influxdb'],
     env: setup.env,

@@ -13,7 +13,7 @@ import { createKafka, kafkaRetry } from '../../lib/kafka.ts';
 import { freePort } from '../../lib/ports.ts';
 import { loadConfig, type SystemConfig } from '../../system/config.ts';
 import { kafkaConnection } from '../../system/kafka-connection.ts';
-import { tempConfig } from './support.ts';
+import { servicePorts, tempConfig } from './support.ts';
 
 let config: SystemConfig;
 let env: Record<string, string | undefined>;
@@ -22,11 +22,7 @@ let admin: Admin;
 
 /** A temporary home whose sources.yaml asks for three nodes, each on free broker and controller ports. */
 async function clusterConfig(): Promise<{ config: SystemConfig; env: Record<string, string | undefined> }> {
-  const setup = tempConfig({
-    kafka: await freePort(),
-    controller: await freePort(),
-    influx: await freePort(),
-  });
+  const setup = tempConfig(await servicePorts());
   const sources = parse(readFileSync(setup.sourcesFile, 'utf8'));
   const brokerPorts = [await freePort(), await freePort(), await freePort()];
   sources.kafka.nodes = 3;

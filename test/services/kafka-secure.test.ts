@@ -12,10 +12,9 @@ import { servicesDown, servicesUp } from '../../deploy/local/index.ts';
 import { createKafkaService } from '../../deploy/local/kafka-service.ts';
 import { readRecord } from '../../deploy/local/processes.ts';
 import { createKafka, type KafkaConnection } from '../../lib/kafka.ts';
-import { freePort } from '../../lib/ports.ts';
 import { projectRoot, type SystemConfig } from '../../system/config.ts';
 import { defaultSecurityFiles, kafkaConnection } from '../../system/kafka-connection.ts';
-import { tempConfig, type TempSetup } from './support.ts';
+import { servicePorts, tempConfig, type TempSetup } from './support.ts';
 
 const run = promisify(execFile);
 let setup: TempSetup;
@@ -41,10 +40,7 @@ async function canConnect(connection: KafkaConnection): Promise<string> {
 }
 
 beforeAll(async () => {
-  setup = tempConfig(
-    { kafka: await freePort(), controller: await freePort(), influx: await freePort() },
-    { CDNFAAS_SECURE: 'true' },
-  );
+  setup = tempConfig(await servicePorts(), { CDNFAAS_SECURE: 'true' });
   env = { ...setup.env, CDNFAAS_SOURCES: setup.sourcesFile };
   config = setup.config;
   await servicesUp(config, {

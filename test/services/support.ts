@@ -5,6 +5,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
+import { influxRpcPort } from '../../deploy/local/influx-files.ts';
+import { freePort } from '../../lib/ports.ts';
 import { defaultSourcesFile, loadConfig, type SystemConfig } from '../../system/config.ts';
 
 /** A listener on a free port that is not any service cdnfaas knows: "something else". */
@@ -23,6 +25,19 @@ export interface TempSetup {
   sourcesFile: string;
   env: Record<string, string | undefined>;
   config: SystemConfig;
+}
+
+/**
+ * Free ports for a temporary system's Kafka broker, its controller and InfluxDB, all distinct
+ * and none of them InfluxDB's backup RPC port (its HTTP port + 2), which services up refuses to
+ * share: picked one at a time, two of them could otherwise meet.
+ */
+export async function servicePorts(): Promise<{ kafka: number; controller: number; influx: number }> {
+  for (;;) {
+    const [kafka, controller, influx] = [await freePort(), await freePort(), await freePort()];
+    const used = [kafka, controller, influx, influxRpcPort(influx)];
+    if (new Set(used).size === used.length) return { kafka, controller, influx };
+  }
 }
 
 /**
