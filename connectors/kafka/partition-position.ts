@@ -114,8 +114,15 @@ export class PartitionPosition {
   push(messages: readonly KafkaMessage[], lastOffset: string, now = Date.now()): void {
     if (this.#held || messages.length === 0) return;
     const fetchEnd = BigInt(lastOffset) + 1n;
+    // A fetch that began before the consumer was moved to the committed offset (a rebalance while
+    // a broker restarts) can still arrive: what lies before the position was consumed already.
+    const floor = this.#fetched ?? this.#committed;
+    if (floor !== undefined && fetchEnd <= floor) return;
+    let first = 0;
+    if (floor !== undefined)
+      while (first < messages.length && BigInt(messages[first]!.offset) < floor) first += 1;
     const last = messages.length - 1;
-    for (let index = 0; index <= last; index += 1) {
+    for (let index = first; index <= last; index += 1) {
       const message = messages[index]!;
       const size = recordSize(message.key, message.value);
       this.#records.push({
