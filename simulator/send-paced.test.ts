@@ -14,13 +14,25 @@ describe('evenlySpaced', () => {
   });
 });
 
-/** A kafkajs stand-in whose producers fail the sends listed in `failures` (by send number). */
-function fakeKafka(failures: Record<number, string>, connectFailures = 0) {
+/**
+ * A kafkajs stand-in over a topic of two partitions whose producers fail the sends listed in
+ * `failures` and leave unanswered the partitions listed in `skips` (both by send number).
+ */
+function fakeKafka(
+  failures: Record<number, string>,
+  connectFailures = 0,
+  skips: Record<number, number> = {},
+) {
   const topics: string[][] = [];
   let sends = 0;
   let connects = 0;
   let producers = 0;
   const kafka = {
+    admin: () => ({
+      connect: async () => undefined,
+      disconnect: async () => undefined,
+      fetchTopicMetadata: async () => ({ topics: [{ name: 't', partitions: [{}, {}] }] }),
+    }),
     producer: () => {
       producers += 1;
       return {
@@ -29,13 +41,18 @@ function fakeKafka(failures: Record<number, string>, connectFailures = 0) {
           if (connects > 1 && connects <= 1 + connectFailures) throw new Error('Connection refused');
         },
         disconnect: async () => undefined,
-        send: async ({ messages }: { messages: { value: string }[] }) => {
+        send: async ({ messages }: { messages: { value: string; partition: number }[] }) => {
           sends += 1;
           const failure = failures[sends];
+          const skipped = skips[sends];
           // Part of a failed chunk may land anyway: the broker wrote it before it died.
-          topics.push(messages.map((message) => message.value));
+          topics.push(
+            messages.filter((message) => message.partition !== skipped).map((message) => message.value),
+          );
           if (failure !== undefined) throw new Error(failure);
-          return [];
+          return [...new Set(messages.map((message) => message.partition))]
+            .filter((partition) => partition !== skipped)
+            .map((partition) => ({ topicName: 't', partition, errorCode: 0 }));
         },
       } as unknown as Producer;
     },
@@ -64,6 +81,14 @@ describe('sendPaced', () => {
       resentRecords: 2,
       resendReasons: ['OUT_OF_ORDER_SEQUENCE_NUMBER'],
     });
+  });
+
+  it('sends again, and only, the records of a partition kafkajs reported done without sending', async () => {
+    const fake = fakeKafka({}, 0, { 2: 1 });
+    const result = await sendPaced(fake.kafka, 't', schedule, { chunkSize: 2 });
+    // '4' is the second record of the second chunk: round robin puts it on partition 1
+    expect(fake.topics).toEqual([['1', '2'], ['3'], ['4'], ['5']]);
+    expect(result).toMatchObject({ sent: 5, resends: 0, skippedRecords: 1 });
   });
 
   it('gives up with SERVICE_UNREACHABLE when Kafka stays away past the deadline', async () => {

@@ -4,6 +4,7 @@ import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
 import { backoffDelay, sleep, type RetryPolicy } from '../lib/backoff.ts';
 import { CdnfaasError } from '../lib/errors.ts';
 import { kafkaRetry } from '../lib/kafka.ts';
+import { describePartitions, unansweredPartitions } from '../lib/kafka-unanswered.ts';
 import type { Logger } from '../lib/logger.ts';
 
 export interface ScheduledValue {
@@ -32,6 +33,20 @@ export interface SendPacedResult {
   resentRecords: number;
   /** Why kafkajs gave up, once per distinct reason. */
   resendReasons: string[];
+  /** Records sent again because kafkajs reported their partition done without sending to it. */
+  skippedRecords: number;
+}
+
+/** The topic's partition count: records are placed round robin by their place in the schedule. */
+async function partitionCount(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+    return Math.max(1, metadata.topics[0]?.partitions.length ?? 1);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }
 
 /** `values` due one after another at `rate` per second, the first 1/rate s after the start. Pure. */
@@ -109,7 +124,9 @@ export async function sendPaced(
   };
 
   let producer: Producer;
+  let partitions: number;
   try {
+    partitions = await partitionCount(kafka, topic);
     producer = await connect();
   } catch (error) {
     throw new CdnfaasError('SERVICE_UNREACHABLE', `cannot reach Kafka to replay into ${topic}`, {
@@ -123,6 +140,7 @@ export async function sendPaced(
   let resends = 0;
   let resentRecords = 0;
   const resendReasons = new Set<string>();
+  let skippedRecords = 0;
   try {
     while (sent < schedule.length && !signal?.aborted) {
       const waitMs = schedule[sent]!.dueMs - (performance.now() - started);
@@ -134,12 +152,30 @@ export async function sendPaced(
         Math.max(performance.now() - started, schedule[sent]!.dueMs),
         chunkSize,
       );
-      // No key: records spread over all partitions, so every replica of `provide` gets work.
-      const messages = schedule.slice(sent, end).map(({ value }) => ({ value }));
+      // No key: records spread over all partitions, so every replica of `provide` gets work. The
+      // partition is named (round robin by place) so that a retry inside kafkajs keeps each
+      // record where it was, and a partition it skipped can be told and sent again.
+      let messages = schedule
+        .slice(sent, end)
+        .map(({ value }, index) => ({ value, partition: (sent + index) % partitions }));
       for (;;) {
         try {
-          await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
-          break;
+          const answers = await producer.send({
+            topic,
+            acks: -1,
+            compression: CompressionTypes.None,
+            messages,
+          });
+          const skipped = unansweredPartitions([{ topic, messages }], answers);
+          if (skipped.length === 0) break;
+          // Never sent (kafkajs retried only towards brokers without an answer): no duplicates.
+          const again = new Set(skipped.map((entry) => entry.partition));
+          messages = messages.filter((message) => again.has(message.partition));
+          skippedRecords += messages.length;
+          logger?.warn(
+            { topic, sent, partitions: describePartitions(skipped), records: messages.length },
+            'kafkajs reported partitions done without sending to them: sending their records again',
+          );
         } catch (error) {
           if (signal?.aborted) throw error;
           resends += 1;
@@ -169,5 +205,6 @@ export async function sendPaced(
     resends,
     resentRecords,
     resendReasons: [...resendReasons],
+    skippedRecords,
   };
 }
