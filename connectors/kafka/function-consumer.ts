@@ -7,6 +7,7 @@ import { startFunctionLoop, type FunctionLoop } from './function-loop.ts';
 import type { GatewayClient as Gateway } from './gateway-client.ts';
 import { groupOffsets, type GroupOffsets } from './group-offsets.ts';
 import { outputPartitionCounts } from './output-partitions.ts';
+import { partitionLeaders } from './partition-leaders.ts';
 import { dlqTopicFor } from '../../contracts/kafka-names.ts';
 import { Limiter } from './limiter.ts';
 import { createStabilityDeps, waitForStableOffsets } from './offset-stability.ts';
@@ -148,10 +149,9 @@ export class FunctionConsumer {
       );
       if (!payload.restart) this.#state = 'crashed';
     });
-    this.#outputPartitions = await outputPartitionCounts(this.#deps.admin, [
-      ...spec.outputs,
-      dlqTopicFor(spec.topic),
-    ]);
+    const published = [...spec.outputs, dlqTopicFor(spec.topic)];
+    this.#outputPartitions = await outputPartitionCounts(this.#deps.admin, published);
+    const leaders = await partitionLeaders(this.#deps.admin, published);
     const { publisher, producer } = await publisherFor(this.#deps.kafka, this.#consumer, {
       delivery: spec.delivery,
       groupId: this.#groupId,
@@ -160,6 +160,7 @@ export class FunctionConsumer {
       onFailure: (attempt, delayMs, error) =>
         this.#deps.telemetry.publishFailed(spec.name, spec.topic, -1, attempt, delayMs, error),
       transactionalId: `${this.#groupId}-${this.#deps.instanceId}`,
+      leaders,
       committedOffsets: (partitions) => this.#offsets.committed(partitions),
     });
     this.#publisher = publisher;

@@ -7,6 +7,7 @@ import {
   type TopicMessages,
 } from 'kafkajs';
 import type { PartitionOffset, PublishPlan } from './publish-plan.ts';
+import { groupByLeader, type PartitionLeaders } from './partition-leaders.ts';
 import { splitIntoRequests } from './request-chunks.ts';
 import { backoffDelay, sleep, type RetryPolicy } from '../../lib/backoff.ts';
 import { CdnfaasError } from '../../lib/errors.ts';
@@ -47,6 +48,13 @@ export interface PublisherOptions {
   topic: string;
   policy: RetryPolicy;
   onFailure(attempt: number, delayMs: number, error: unknown): void;
+  /** Leaders of the output and dead-letter partitions: a send goes to one leader at a time. */
+  leaders: PartitionLeaders;
+}
+
+/** The produce requests of a plan: one leader's partitions at a time, each within the size limit. */
+function requestsOf(plan: PublishPlan, leaders: PartitionLeaders): TopicMessages[][] {
+  return groupByLeader(plan.topicMessages, leaders).flatMap((group) => splitIntoRequests(group));
 }
 
 /**
@@ -153,7 +161,7 @@ export function createTransactionalPublisher(
           const started = performance.now();
           const transaction = await (await connected()).transaction();
           try {
-            for (const topicMessages of splitIntoRequests(plan.topicMessages))
+            for (const topicMessages of requestsOf(plan, options.leaders))
               checkAnswered(topicMessages, await transaction.sendBatch({ topicMessages, acks: -1 }));
             const produced = performance.now();
             if (!mayCommit()) {
@@ -181,6 +189,7 @@ export function createTransactionalPublisher(
           }
         } catch (error) {
           await discardProducer();
+          await options.leaders.refresh().catch(() => undefined);
           if (signal.aborted) throw error;
           const delayMs = backoffDelay(options.policy, attempt);
           options.onFailure(attempt, delayMs, error);
@@ -213,7 +222,7 @@ export function createSinkPublisher(
           if (!mayCommit()) return 'stale';
           const started = performance.now();
           if (!sent) {
-            for (const topicMessages of splitIntoRequests(plan.topicMessages))
+            for (const topicMessages of requestsOf(plan, options.leaders))
               checkAnswered(topicMessages, await producer.sendBatch({ topicMessages, acks: -1 }));
             sent = true;
           }
@@ -233,6 +242,7 @@ export function createSinkPublisher(
           return 'committed';
         } catch (error) {
           if (signal.aborted) throw error;
+          await options.leaders.refresh().catch(() => undefined);
           const delayMs = backoffDelay(options.policy, attempt);
           options.onFailure(attempt, delayMs, error);
           await sleep(delayMs, signal);
