@@ -15,13 +15,15 @@ describe('evenlySpaced', () => {
 });
 
 /**
- * A kafkajs stand-in over a topic of two partitions whose producers fail the sends listed in
- * `failures` and leave unanswered the partitions listed in `skips` (both by send number).
+ * A kafkajs stand-in over a topic of two partitions (led by `leaders`) whose producers fail the
+ * sends listed in `failures` and leave unanswered the partitions listed in `skips` (both by send
+ * number).
  */
 function fakeKafka(
   failures: Record<number, string>,
   connectFailures = 0,
   skips: Record<number, number> = {},
+  leaders = [1, 1],
 ) {
   const topics: string[][] = [];
   let sends = 0;
@@ -31,7 +33,15 @@ function fakeKafka(
     admin: () => ({
       connect: async () => undefined,
       disconnect: async () => undefined,
-      fetchTopicMetadata: async () => ({ topics: [{ name: 't', partitions: [{}, {}] }] }),
+      listTopics: async () => ['t'],
+      fetchTopicMetadata: async () => ({
+        topics: [
+          {
+            name: 't',
+            partitions: leaders.map((leader, partitionId) => ({ partitionId, leader })),
+          },
+        ],
+      }),
     }),
     producer: () => {
       producers += 1;
@@ -89,6 +99,13 @@ describe('sendPaced', () => {
     // '4' is the second record of the second chunk: round robin puts it on partition 1
     expect(fake.topics).toEqual([['1', '2'], ['3'], ['4'], ['5']]);
     expect(result).toMatchObject({ sent: 5, resends: 0, skippedRecords: 1 });
+  });
+
+  it("sends one leader's partitions at a time", async () => {
+    const fake = fakeKafka({}, 0, {}, [1, 2]);
+    const result = await sendPaced(fake.kafka, 't', schedule, { chunkSize: 4 });
+    expect(fake.topics).toEqual([['1', '3'], ['2', '4'], ['5']]);
+    expect(result).toMatchObject({ sent: 5, resends: 0, skippedRecords: 0 });
   });
 
   it('gives up with SERVICE_UNREACHABLE when Kafka stays away past the deadline', async () => {

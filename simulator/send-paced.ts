@@ -1,9 +1,10 @@
 // The one replay core: values sent to a topic on a schedule, through broker restarts and kill -9.
 // `cdnfaas replay`, `npm run up`, the tests and the chaos run all send through it.
-import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
+import { CompressionTypes, type Admin, type Kafka, type Producer } from 'kafkajs';
 import { backoffDelay, sleep, type RetryPolicy } from '../lib/backoff.ts';
 import { CdnfaasError } from '../lib/errors.ts';
 import { kafkaRetry } from '../lib/kafka.ts';
+import { groupByLeader, partitionLeaders, type PartitionLeaders } from '../lib/kafka-leaders.ts';
 import { describePartitions, unansweredPartitions } from '../lib/kafka-unanswered.ts';
 import type { Logger } from '../lib/logger.ts';
 
@@ -38,15 +39,9 @@ export interface SendPacedResult {
 }
 
 /** The topic's partition count: records are placed round robin by their place in the schedule. */
-async function partitionCount(kafka: Kafka, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-    const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
-    return Math.max(1, metadata.topics[0]?.partitions.length ?? 1);
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
+async function partitionCount(admin: Admin, topic: string): Promise<number> {
+  const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+  return Math.max(1, metadata.topics[0]?.partitions.length ?? 1);
 }
 
 /** `values` due one after another at `rate` per second, the first 1/rate s after the start. Pure. */
@@ -123,12 +118,18 @@ export async function sendPaced(
     }
   };
 
+  // A request goes to one partition leader at a time (see lib/kafka-leaders.ts).
+  const admin = kafka.admin();
   let producer: Producer;
   let partitions: number;
+  let leaders: PartitionLeaders;
   try {
-    partitions = await partitionCount(kafka, topic);
+    await admin.connect();
+    partitions = await partitionCount(admin, topic);
+    leaders = await partitionLeaders(admin, [topic]);
     producer = await connect();
   } catch (error) {
+    await admin.disconnect().catch(() => undefined);
     throw new CdnfaasError('SERVICE_UNREACHABLE', `cannot reach Kafka to replay into ${topic}`, {
       hint: 'start the services with `npx cdnfaas services up`',
       context: { topic },
@@ -155,39 +156,43 @@ export async function sendPaced(
       // No key: records spread over all partitions, so every replica of `provide` gets work. The
       // partition is named (round robin by place) so that a retry inside kafkajs keeps each
       // record where it was, and a partition it skipped can be told and sent again.
-      let messages = schedule
+      const chunk = schedule
         .slice(sent, end)
         .map(({ value }, index) => ({ value, partition: (sent + index) % partitions }));
-      for (;;) {
-        try {
-          const answers = await producer.send({
-            topic,
-            acks: -1,
-            compression: CompressionTypes.None,
-            messages,
-          });
-          const skipped = unansweredPartitions([{ topic, messages }], answers);
-          if (skipped.length === 0) break;
-          // Never sent (kafkajs retried only towards brokers without an answer): no duplicates.
-          const again = new Set(skipped.map((entry) => entry.partition));
-          messages = messages.filter((message) => again.has(message.partition));
-          skippedRecords += messages.length;
-          logger?.warn(
-            { topic, sent, partitions: describePartitions(skipped), records: messages.length },
-            'kafkajs reported partitions done without sending to them: sending their records again',
-          );
-        } catch (error) {
-          if (signal?.aborted) throw error;
-          resends += 1;
-          resentRecords += messages.length;
-          const reason = (error as Error).message;
-          resendReasons.add(reason);
-          logger?.warn(
-            { topic, sent, chunk: messages.length, reason },
-            'kafkajs gave up on a chunk: sending it again',
-          );
-          await producer.disconnect().catch(() => undefined);
-          producer = await reconnect();
+      for (const group of groupByLeader([{ topic, messages: chunk }], leaders)) {
+        let messages = group.flatMap((entry) => entry.messages);
+        for (;;) {
+          try {
+            const answers = await producer.send({
+              topic,
+              acks: -1,
+              compression: CompressionTypes.None,
+              messages,
+            });
+            const skipped = unansweredPartitions([{ topic, messages }], answers);
+            if (skipped.length === 0) break;
+            // Never sent (kafkajs retried only towards brokers without an answer): no duplicates.
+            const again = new Set(skipped.map((entry) => entry.partition));
+            messages = messages.filter((message) => again.has(message.partition!));
+            skippedRecords += messages.length;
+            logger?.warn(
+              { topic, sent, partitions: describePartitions(skipped), records: messages.length },
+              'kafkajs reported partitions done without sending to them: sending their records again',
+            );
+          } catch (error) {
+            if (signal?.aborted) throw error;
+            resends += 1;
+            resentRecords += messages.length;
+            const reason = (error as Error).message;
+            resendReasons.add(reason);
+            logger?.warn(
+              { topic, sent, chunk: messages.length, reason },
+              'kafkajs gave up on a chunk: sending it again',
+            );
+            await producer.disconnect().catch(() => undefined);
+            producer = await reconnect();
+            await leaders.refresh().catch(() => undefined);
+          }
         }
       }
       sent = end;
@@ -198,6 +203,7 @@ export async function sendPaced(
     if (!signal?.aborted) throw error;
   } finally {
     await producer.disconnect().catch(() => undefined);
+    await admin.disconnect().catch(() => undefined);
   }
   return {
     sent,

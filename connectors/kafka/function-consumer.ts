@@ -7,7 +7,7 @@ import { startFunctionLoop, type FunctionLoop } from './function-loop.ts';
 import type { GatewayClient as Gateway } from './gateway-client.ts';
 import { groupOffsets, type GroupOffsets } from './group-offsets.ts';
 import { outputPartitionCounts } from './output-partitions.ts';
-import { partitionLeaders } from './partition-leaders.ts';
+import { partitionLeaders } from '../../lib/kafka-leaders.ts';
 import { dlqTopicFor } from '../../contracts/kafka-names.ts';
 import { Limiter } from './limiter.ts';
 import { createStabilityDeps, waitForStableOffsets } from './offset-stability.ts';

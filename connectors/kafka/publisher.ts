@@ -7,7 +7,7 @@ import {
   type TopicMessages,
 } from 'kafkajs';
 import type { PartitionOffset, PublishPlan } from './publish-plan.ts';
-import { groupByLeader, type PartitionLeaders } from './partition-leaders.ts';
+import { groupByLeader, type PartitionLeaders } from '../../lib/kafka-leaders.ts';
 import { splitIntoRequests } from './request-chunks.ts';
 import { backoffDelay, sleep, type RetryPolicy } from '../../lib/backoff.ts';
 import { CdnfaasError } from '../../lib/errors.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { groupByLeader } from './partition-leaders.ts';
+import { groupByLeader } from './kafka-leaders.ts';
 
 const leaders = {
   leaderOf: (topic: string, partition: number) => (topic === 'gone' ? undefined : partition % 2),
