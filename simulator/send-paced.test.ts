@@ -33,7 +33,7 @@ function fakeKafka(
     admin: () => ({
       connect: async () => undefined,
       disconnect: async () => undefined,
-      listTopics: async () => ['t'],
+      describeCluster: async () => ({ brokers: [...new Set(leaders)].map((nodeId) => ({ nodeId })) }),
       fetchTopicMetadata: async () => ({
         topics: [
           {
@@ -101,7 +101,7 @@ describe('sendPaced', () => {
     expect(result).toMatchObject({ sent: 5, resends: 0, skippedRecords: 1 });
   });
 
-  it("sends one leader's partitions at a time", async () => {
+  it('sends one partition at a time to a cluster of several brokers', async () => {
     const fake = fakeKafka({}, 0, {}, [1, 2]);
     const result = await sendPaced(fake.kafka, 't', schedule, { chunkSize: 4 });
     expect(fake.topics).toEqual([['1', '3'], ['2', '4'], ['5']]);

@@ -4,7 +4,7 @@ import { CompressionTypes, type Admin, type Kafka, type Producer } from 'kafkajs
 import { backoffDelay, sleep, type RetryPolicy } from '../lib/backoff.ts';
 import { CdnfaasError } from '../lib/errors.ts';
 import { kafkaRetry } from '../lib/kafka.ts';
-import { groupByLeader, partitionLeaders, type PartitionLeaders } from '../lib/kafka-leaders.ts';
+import { clusterSize, requestGroups, type ClusterSize } from '../lib/kafka-request-groups.ts';
 import { describePartitions, unansweredPartitions } from '../lib/kafka-unanswered.ts';
 import type { Logger } from '../lib/logger.ts';
 
@@ -118,15 +118,15 @@ export async function sendPaced(
     }
   };
 
-  // A request goes to one partition leader at a time (see lib/kafka-leaders.ts).
+  // With several brokers a request carries one partition at a time (see lib/kafka-request-groups.ts).
   const admin = kafka.admin();
   let producer: Producer;
   let partitions: number;
-  let leaders: PartitionLeaders;
+  let cluster: ClusterSize;
   try {
     await admin.connect();
     partitions = await partitionCount(admin, topic);
-    leaders = await partitionLeaders(admin, [topic]);
+    cluster = await clusterSize(admin);
     producer = await connect();
   } catch (error) {
     await admin.disconnect().catch(() => undefined);
@@ -159,7 +159,7 @@ export async function sendPaced(
       const chunk = schedule
         .slice(sent, end)
         .map(({ value }, index) => ({ value, partition: (sent + index) % partitions }));
-      for (const group of groupByLeader([{ topic, messages: chunk }], leaders)) {
+      for (const group of requestGroups([{ topic, messages: chunk }], cluster.brokers())) {
         let messages = group.flatMap((entry) => entry.messages);
         for (;;) {
           try {
@@ -191,7 +191,7 @@ export async function sendPaced(
             );
             await producer.disconnect().catch(() => undefined);
             producer = await reconnect();
-            await leaders.refresh().catch(() => undefined);
+            await cluster.refresh().catch(() => undefined);
           }
         }
       }

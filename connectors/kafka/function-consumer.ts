@@ -7,7 +7,7 @@ import { startFunctionLoop, type FunctionLoop } from './function-loop.ts';
 import type { GatewayClient as Gateway } from './gateway-client.ts';
 import { groupOffsets, type GroupOffsets } from './group-offsets.ts';
 import { outputPartitionCounts } from './output-partitions.ts';
-import { partitionLeaders } from '../../lib/kafka-leaders.ts';
+import { clusterSize } from '../../lib/kafka-request-groups.ts';
 import { dlqTopicFor } from '../../contracts/kafka-names.ts';
 import { Limiter } from './limiter.ts';
 import { createStabilityDeps, waitForStableOffsets } from './offset-stability.ts';
@@ -151,7 +151,7 @@ export class FunctionConsumer {
     });
     const published = [...spec.outputs, dlqTopicFor(spec.topic)];
     this.#outputPartitions = await outputPartitionCounts(this.#deps.admin, published);
-    const leaders = await partitionLeaders(this.#deps.admin, published);
+    const cluster = await clusterSize(this.#deps.admin);
     const { publisher, producer } = await publisherFor(this.#deps.kafka, this.#consumer, {
       delivery: spec.delivery,
       groupId: this.#groupId,
@@ -160,7 +160,7 @@ export class FunctionConsumer {
       onFailure: (attempt, delayMs, error) =>
         this.#deps.telemetry.publishFailed(spec.name, spec.topic, -1, attempt, delayMs, error),
       transactionalId: `${this.#groupId}-${this.#deps.instanceId}`,
-      leaders,
+      cluster,
       committedOffsets: (partitions) => this.#offsets.committed(partitions),
     });
     this.#publisher = publisher;

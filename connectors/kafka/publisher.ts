@@ -7,7 +7,7 @@ import {
   type TopicMessages,
 } from 'kafkajs';
 import type { PartitionOffset, PublishPlan } from './publish-plan.ts';
-import { groupByLeader, type PartitionLeaders } from '../../lib/kafka-leaders.ts';
+import { requestGroups, type ClusterSize } from '../../lib/kafka-request-groups.ts';
 import { splitIntoRequests } from './request-chunks.ts';
 import { backoffDelay, sleep, type RetryPolicy } from '../../lib/backoff.ts';
 import { CdnfaasError } from '../../lib/errors.ts';
@@ -48,13 +48,13 @@ export interface PublisherOptions {
   topic: string;
   policy: RetryPolicy;
   onFailure(attempt: number, delayMs: number, error: unknown): void;
-  /** Leaders of the output and dead-letter partitions: a send goes to one leader at a time. */
-  leaders: PartitionLeaders;
+  /** The cluster's broker count: with more than one, a send carries one partition at a time. */
+  cluster: ClusterSize;
 }
 
-/** The produce requests of a plan: one leader's partitions at a time, each within the size limit. */
-function requestsOf(plan: PublishPlan, leaders: PartitionLeaders): TopicMessages[][] {
-  return groupByLeader(plan.topicMessages, leaders).flatMap((group) => splitIntoRequests(group));
+/** The produce requests of a plan, one after another (lib/kafka-request-groups.ts), each within the size limit. */
+function requestsOf(plan: PublishPlan, cluster: ClusterSize): TopicMessages[][] {
+  return requestGroups(plan.topicMessages, cluster.brokers()).flatMap((group) => splitIntoRequests(group));
 }
 
 /**
@@ -161,7 +161,7 @@ export function createTransactionalPublisher(
           const started = performance.now();
           const transaction = await (await connected()).transaction();
           try {
-            for (const topicMessages of requestsOf(plan, options.leaders))
+            for (const topicMessages of requestsOf(plan, options.cluster))
               checkAnswered(topicMessages, await transaction.sendBatch({ topicMessages, acks: -1 }));
             const produced = performance.now();
             if (!mayCommit()) {
@@ -189,7 +189,7 @@ export function createTransactionalPublisher(
           }
         } catch (error) {
           await discardProducer();
-          await options.leaders.refresh().catch(() => undefined);
+          await options.cluster.refresh().catch(() => undefined);
           if (signal.aborted) throw error;
           const delayMs = backoffDelay(options.policy, attempt);
           options.onFailure(attempt, delayMs, error);
@@ -222,7 +222,7 @@ export function createSinkPublisher(
           if (!mayCommit()) return 'stale';
           const started = performance.now();
           if (!sent) {
-            for (const topicMessages of requestsOf(plan, options.leaders))
+            for (const topicMessages of requestsOf(plan, options.cluster))
               checkAnswered(topicMessages, await producer.sendBatch({ topicMessages, acks: -1 }));
             sent = true;
           }
@@ -242,7 +242,7 @@ export function createSinkPublisher(
           return 'committed';
         } catch (error) {
           if (signal.aborted) throw error;
-          await options.leaders.refresh().catch(() => undefined);
+          await options.cluster.refresh().catch(() => undefined);
           const delayMs = backoffDelay(options.policy, attempt);
           options.onFailure(attempt, delayMs, error);
           await sleep(delayMs, signal);
