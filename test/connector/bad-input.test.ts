@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConnectorService } from '../../connectors/kafka/service.ts';
 import { groupIdFor } from '../../contracts/kafka-names.ts';
@@ -6,6 +5,7 @@ import { dlqHeader } from '../../connectors/kafka/publish-plan.ts';
 import { readGroupLag } from '../../scaling/lag/reader.ts';
 import { createTopics, produce, readTopic, waitForZeroLag } from './support/kafka.ts';
 import { stageStack, startHarness, uniqueName, type Harness } from './support/harness.ts';
+import { waitFor } from './support/wait.ts';
 
 const image = 'cdnfaas/connector-stage:0.1.0';
 
@@ -14,19 +14,6 @@ function records(prefix: string, count: number): { key: string; value: string }[
     key: `${prefix}${n}`,
     value: JSON.stringify({ id: `${prefix}${n}`, n }),
   }));
-}
-
-async function waitFor(
-  what: string,
-  check: () => Promise<boolean> | boolean,
-  timeoutMs: number,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(200);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 describe('bad input never stops the other partitions or functions', () => {

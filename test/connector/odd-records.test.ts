@@ -7,6 +7,7 @@ import { dlqHeader } from '../../connectors/kafka/publish-plan.ts';
 import type { ConnectorService } from '../../connectors/kafka/service.ts';
 import { readTopic, waitForZeroLag } from './support/kafka.ts';
 import { stageStack, startHarness, uniqueName, type Harness } from './support/harness.ts';
+import { waitFor } from './support/wait.ts';
 
 // What producers outside cdnfaas can put on an input topic, against the running connector:
 // records of 1 MiB and beyond, bytes that are not text, empty and null values, tombstones, odd
@@ -31,19 +32,6 @@ function paddedJson(id: string, n: number, bytes: number): string {
 
 function good(id: string, n: number, headers?: IHeaders): Odd {
   return { key: id, value: JSON.stringify({ id, n }), headers };
-}
-
-async function waitFor(
-  what: string,
-  check: () => Promise<boolean> | boolean,
-  timeoutMs: number,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(200);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /** How many times each id appears in the output topic's values. */
