@@ -2,9 +2,9 @@ import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
 import type { Logger } from '../../lib/logger.ts';
 import type { FunctionHealth } from './batch-verdicts.ts';
 import { groupIdFor } from '../../contracts/kafka-names.ts';
-import { type Subscription as FunctionSpec } from './subscription.ts';
+import type { Subscription } from './subscription.ts';
 import { startFunctionLoop, type FunctionLoop } from './function-loop.ts';
-import type { GatewayClient as Gateway } from './gateway-client.ts';
+import type { GatewayClient } from './gateway-client.ts';
 import { groupOffsets, type GroupOffsets } from './group-offsets.ts';
 import { outputPartitionCounts } from './output-partitions.ts';
 import { clusterSize } from '../../lib/kafka-request-groups.ts';
@@ -19,7 +19,7 @@ import type { Telemetry } from './telemetry.ts';
 export interface FunctionConsumerDeps {
   kafka: Kafka;
   admin: Admin;
-  gateway: Gateway;
+  gateway: GatewayClient;
   telemetry: Telemetry;
   logger: Logger;
   policy: RetryPolicy;
@@ -35,7 +35,7 @@ export interface FunctionConsumerSnapshot {
   groupId: string;
   topic: string;
   outputs: string[];
-  delivery: FunctionSpec['delivery'];
+  delivery: Subscription['delivery'];
   state: ConsumerState;
   inFlightLimit: number;
   invoking: boolean;
@@ -63,7 +63,7 @@ const heartbeatFreshMs = sessionTimeoutMs - transactionTimeoutMs;
  * recently (`mayCommit`).
  */
 export class FunctionConsumer {
-  #spec: FunctionSpec;
+  #spec: Subscription;
   readonly #deps: FunctionConsumerDeps;
   readonly #groupId: string;
   readonly #limiter: Limiter;
@@ -81,7 +81,7 @@ export class FunctionConsumer {
   readonly #stability;
   readonly #offsets: GroupOffsets;
 
-  constructor(spec: FunctionSpec, deps: FunctionConsumerDeps) {
+  constructor(spec: Subscription, deps: FunctionConsumerDeps) {
     this.#spec = spec;
     this.#deps = deps;
     this.#groupId = groupIdFor(spec.name);
@@ -103,17 +103,17 @@ export class FunctionConsumer {
     return this.#state;
   }
 
-  get spec(): FunctionSpec {
+  get spec(): Subscription {
     return this.#spec;
   }
 
   /** A function scaled to zero still gets one batch at a time: the gateway holds it over the cold start. */
-  #inFlightLimit(spec: FunctionSpec): number {
+  #inFlightLimit(spec: Subscription): number {
     return Math.max(1, spec.replicas) * spec.concurrencyPerReplica;
   }
 
   /** Applies a changed spec of the same subscription (replicas, image tag, limits) live. */
-  update(spec: FunctionSpec): void {
+  update(spec: Subscription): void {
     this.#spec = spec;
     this.#limiter.setCapacity(this.#inFlightLimit(spec));
     this.#deps.telemetry.inFlight(spec.name, this.#limiter.inUse, this.#limiter.capacity);

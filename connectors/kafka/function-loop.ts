@@ -1,8 +1,8 @@
 import { batchVerdicts, type FunctionHealth } from './batch-verdicts.ts';
 import { decideCycle, smoothed, splitCycle } from './cycle-plan.ts';
 import { bufferedState, cycleTiming, positionCycle, takeCycle, type Cycle } from './cycle.ts';
-import type { Subscription as FunctionSpec } from './subscription.ts';
-import type { GatewayClient as Gateway } from './gateway-client.ts';
+import type { Subscription } from './subscription.ts';
+import type { GatewayClient } from './gateway-client.ts';
 import type { Limiter } from './limiter.ts';
 import type { PartitionPosition } from './partition-position.ts';
 import { planPublish } from './publish-plan.ts';
@@ -14,7 +14,7 @@ import { Wakeup } from './wakeup.ts';
 
 export interface FunctionLoopDeps {
   /** The function's current spec: batch limits, replicas and image tag may change while running. */
-  spec(): FunctionSpec;
+  spec(): Subscription;
   /** The partitions this instance owns now, each with its generation. */
   positions(): readonly PartitionPosition[];
   /** Whether a cycle taken under `generation` may still commit (its partitions were not moved). */
@@ -23,7 +23,7 @@ export interface FunctionLoopDeps {
   rewind(): Promise<void>;
   /** Partition counts of the output topics, for co-partitioned outputs. */
   outputPartitions(): ReadonlyMap<string, number>;
-  gateway: Gateway;
+  gateway: GatewayClient;
   limiter: Limiter;
   publisher: Publisher;
   telemetry: Telemetry;
@@ -77,7 +77,7 @@ export function startFunctionLoop(deps: FunctionLoopDeps): FunctionLoop {
   }
 
   async function invoke(
-    spec: FunctionSpec,
+    spec: Subscription,
     cycle: Cycle,
   ): Promise<{ verdicts: Verdict[]; queuedMs: number }> {
     const { records } = cycle;
@@ -105,7 +105,7 @@ export function startFunctionLoop(deps: FunctionLoopDeps): FunctionLoop {
   }
 
   async function publish(
-    spec: FunctionSpec,
+    spec: Subscription,
     cycle: Cycle,
     verdicts: Verdict[],
     invoked: { at: number; queuedMs: number },
@@ -167,7 +167,7 @@ export function startFunctionLoop(deps: FunctionLoopDeps): FunctionLoop {
   }
 
   /** Invokes a cycle, then publishes it after the cycles before it. */
-  async function run(spec: FunctionSpec, cycle: Cycle): Promise<void> {
+  async function run(spec: Subscription, cycle: Cycle): Promise<void> {
     invoking = true;
     let verdicts: Verdict[];
     let invoked: { at: number; queuedMs: number };
@@ -215,7 +215,7 @@ export function startFunctionLoop(deps: FunctionLoopDeps): FunctionLoop {
    * Defensive: an unexpected fault must not kill the function's consumption nor skip records.
    * Everything uncommitted is dropped and the consumer rewinds to the committed offsets.
    */
-  async function recover(spec: FunctionSpec, error: unknown): Promise<void> {
+  async function recover(spec: Subscription, error: unknown): Promise<void> {
     deps.telemetry.workerFault(spec.name, spec.topic, -1, error);
     await deps
       .rewind()
