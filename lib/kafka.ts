@@ -3,6 +3,7 @@
 // and, in secure mode, TLS and SASL), so each reads records the way the connector does.
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type RetryOptions } from 'kafkajs';
 import { installAbortedRecordFilter } from './kafka-aborted-records.ts';
+import { installCoordinatorCache } from './kafka-coordinator-cache.ts';
 import type { Logger } from './logger.ts';
 
 /** SASL/SCRAM credentials; read from files by the caller, never from arguments or the environment. */
@@ -86,10 +87,12 @@ export function kafkaSecurityConfig(
 /**
  * A kafkajs client on the system's connection. read_committed consumers of every client skip
  * records of aborted transactions (kafkajs 2.2.4 alone lets some through, see
- * kafka-aborted-records.ts).
+ * kafka-aborted-records.ts), and coordinators are looked up once, not before every request
+ * (kafka-coordinator-cache.ts).
  */
 export function createKafka(connection: KafkaConnection, options: KafkaClientOptions): Kafka {
   installAbortedRecordFilter();
+  installCoordinatorCache();
   return new Kafka({
     clientId: options.clientId,
     ...kafkaSecurityConfig(connection),

@@ -1,0 +1,124 @@
+import { createRequire } from 'node:module';
+
+/**
+ * kafkajs 2.2.4 asks a broker "who coordinates this group / transactional id?" (FindCoordinator)
+ * before every coordinator request: a transaction of the connector's publisher asks four times
+ * (AddPartitionsToTxn, the transaction's and the group's coordinator for the offsets, EndTxn).
+ * At 1,000 records/s that was 200 requests a second, 15 % of everything the broker answered, and
+ * four round trips on each stage's commit path. Kafka's own clients keep the answer until a
+ * request to the coordinator fails; this does the same for every kafkajs client.
+ *
+ * An answer is kept per client (kafkajs Cluster), per coordinator type and group or
+ * transactional id, and used while its broker is connected. Any failed coordinator request of
+ * any client forgets every kept answer (failures are rare; the next lookup asks again, as
+ * kafkajs's retries expect), and so does time: an answer older than `maxAgeMs` is asked again.
+ */
+
+export interface CoordinatorBroker {
+  isConnected(): boolean;
+}
+
+export interface CoordinatorQuery {
+  groupId: string;
+  coordinatorType?: number;
+}
+
+type Lookup<B> = (query: CoordinatorQuery) => Promise<B>;
+
+/** Bumped by every failed coordinator request: answers kept before it are not used again. */
+export class CoordinatorEpoch {
+  #value = 0;
+  get value(): number {
+    return this.#value;
+  }
+  bump(): void {
+    this.#value += 1;
+  }
+}
+
+/**
+ * `lookup` with its answers kept: pure apart from the clock and the epoch it is given, so the
+ * rule is tested without kafkajs.
+ */
+export function cachedCoordinatorLookup<B extends CoordinatorBroker>(
+  lookup: Lookup<B>,
+  epoch: CoordinatorEpoch,
+  maxAgeMs: number,
+  now: () => number = Date.now,
+): Lookup<B> {
+  const kept = new Map<string, { broker: B; at: number; epoch: number }>();
+  return async (query) => {
+    const key = `${query.coordinatorType ?? 0}:${query.groupId}`;
+    const hit = kept.get(key);
+    if (hit && hit.epoch === epoch.value && now() - hit.at < maxAgeMs && hit.broker.isConnected()) {
+      return hit.broker;
+    }
+    const startedIn = epoch.value;
+    const broker = await lookup(query);
+    kept.set(key, { broker, at: now(), epoch: startedIn });
+    return broker;
+  };
+}
+
+/** The kafkajs Broker requests that go to a group or transaction coordinator. */
+export const coordinatorRequests = [
+  'heartbeat',
+  'joinGroup',
+  'syncGroup',
+  'leaveGroup',
+  'offsetCommit',
+  'offsetFetch',
+  'describeGroups',
+  'initProducerId',
+  'addPartitionsToTxn',
+  'addOffsetsToTxn',
+  'txnOffsetCommit',
+  'endTxn',
+] as const;
+
+const maxAgeMs = 10_000;
+const installed = Symbol('cdnfaas coordinator cache');
+const sharedEpoch = new CoordinatorEpoch();
+
+type AnyAsync = (this: unknown, ...args: unknown[]) => Promise<unknown>;
+interface PatchedClass {
+  prototype: Record<string | symbol, unknown>;
+}
+
+/**
+ * Installs the cache into kafkajs's Cluster and the forgetting into its Broker. Idempotent; like
+ * the aborted-record filter it patches the module instance every `import 'kafkajs'` shares.
+ */
+export function installCoordinatorCache(): void {
+  const require = createRequire(import.meta.url);
+  const Cluster = require('kafkajs/src/cluster') as PatchedClass;
+  const Broker = require('kafkajs/src/broker') as PatchedClass;
+  if (Cluster.prototype[installed]) return;
+
+  const perCluster = new WeakMap<object, Lookup<CoordinatorBroker>>();
+  const find = Cluster.prototype.findGroupCoordinator as (
+    this: object,
+    q: CoordinatorQuery,
+  ) => Promise<CoordinatorBroker>;
+  Cluster.prototype.findGroupCoordinator = function (this: object, query: CoordinatorQuery) {
+    let lookup = perCluster.get(this);
+    if (!lookup) {
+      lookup = cachedCoordinatorLookup((q) => find.call(this, q), sharedEpoch, maxAgeMs);
+      perCluster.set(this, lookup);
+    }
+    return lookup(query);
+  };
+
+  for (const name of coordinatorRequests) {
+    const request = Broker.prototype[name] as AnyAsync;
+    Broker.prototype[name] = async function (this: unknown, ...args: unknown[]) {
+      try {
+        return await request.apply(this, args);
+      } catch (error) {
+        sharedEpoch.bump();
+        throw error;
+      }
+    };
+  }
+  Cluster.prototype[installed] = true;
+}
