@@ -4,7 +4,8 @@
 // get in with them, clients without them (or with a wrong password) are refused, and
 // `cdnfaas credentials --kafka` is a properties file kcat connects with.
 import { execFile, spawnSync } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,6 +141,40 @@ describe('Kafka in secure mode', () => {
       expect(kcat.status, kcat.stderr).toBe(0);
       expect(kcat.stdout).toContain('topic "cdn_raw" with 6 partitions');
     } else expect(kcat.stderr).toContain('invalid credentials');
+  });
+
+  it('prints a properties file with which a current librdkafka (2.6.1 and later) lists the topics, and without its SASL lines is refused', async () => {
+    // Debian's kcat cannot finish SCRAM with Kafka 4 (above); PyPI's confluent-kafka bundles a
+    // current librdkafka, which .ci/run installs into this Python.
+    const python =
+      process.env.CDNFAAS_LIBRDKAFKA_PYTHON ??
+      join(homedir(), '.cache', 'cdnfaas', 'librdkafka-python', 'bin', 'python');
+    if (!existsSync(python)) {
+      expect(process.env.CI, `${python} is missing (.ci/run installs confluent-kafka)`).not.toBe('true');
+      return;
+    }
+    const cli = join(projectRoot, 'bin', 'cdnfaas.mjs');
+    const { stdout } = await run(process.execPath, [cli, 'credentials', '--kafka'], {
+      cwd: projectRoot,
+      env,
+    });
+    const file = join(setup.dir, 'kafka-librdkafka.properties');
+    writeFileSync(file, stdout, { mode: 0o600 });
+    const script = join(projectRoot, 'test', 'services', 'support', 'librdkafka-topics.py');
+
+    const listed = spawnSync(python, [script, file], { encoding: 'utf8', timeout: 60_000 });
+    expect(listed.status, listed.stderr).toBe(0);
+    const answer = JSON.parse(listed.stdout) as { librdkafka: string; topics: Record<string, number> };
+    const [major, minor, patch] = answer.librdkafka.split('.').map(Number) as [number, number, number];
+    expect(major * 10_000 + minor * 100 + patch).toBeGreaterThanOrEqual(20_601);
+    expect(answer.topics.cdn_raw).toBe(6);
+
+    const refused = spawnSync(python, [script, file, '--without-sasl'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(refused.status, refused.stdout).toBe(1);
+    expect(refused.stderr).toContain('refused');
   });
 
   it('never puts a password on a command line, in a log or in the progress it reports', () => {
