@@ -9,6 +9,7 @@ import { groupOffsets, type GroupOffsets } from './group-offsets.ts';
 import { outputPartitionCounts } from './output-partitions.ts';
 import { clusterSize } from '../../lib/kafka-request-groups.ts';
 import { dlqTopicFor } from '../../contracts/kafka-names.ts';
+import { GroupMember } from './group-member.ts';
 import { Limiter } from './limiter.ts';
 import { createStabilityDeps, waitForStableOffsets } from './offset-stability.ts';
 import { PartitionPosition, type PositionSnapshot } from './partition-position.ts';
@@ -43,14 +44,6 @@ export interface FunctionConsumerSnapshot {
   partitions: PositionSnapshot[];
 }
 
-const sessionTimeoutMs = 30_000;
-/**
- * A commit needs a heartbeat this recent. An instance that has not heard from its group for
- * longer (a long pause) may have lost its partitions without knowing yet: it waits for the next
- * heartbeat, which tells it, instead of committing records another instance may already have.
- */
-const heartbeatFreshMs = sessionTimeoutMs - transactionTimeoutMs;
-
 /**
  * Feeds one function from its topic: one consumer group, one position per assigned partition,
  * one cycle loop (function-loop.ts) over all of them. The kafkajs fetch loop only fills the
@@ -76,7 +69,7 @@ export class FunctionConsumer {
   #generation = 0;
   #assigned: number[] = [];
   #positions = new Map<number, PartitionPosition>();
-  #lastHeartbeatAt = 0;
+  readonly #member: GroupMember;
   #outputPartitions = new Map<string, number>();
   readonly #stability;
   readonly #offsets: GroupOffsets;
@@ -88,15 +81,8 @@ export class FunctionConsumer {
     this.#limiter = new Limiter(this.#inFlightLimit(spec));
     this.#stability = createStabilityDeps(deps.kafka, deps.admin);
     this.#offsets = groupOffsets(deps.admin, this.#groupId, spec.topic);
-    this.#consumer = deps.kafka.consumer({
-      groupId: this.#groupId,
-      allowAutoTopicCreation: false,
-      maxWaitTimeInMs: 100,
-      maxBytesPerPartition: Math.min(spec.batch.maxBytes * 2, 16 * 1024 * 1024),
-      sessionTimeout: sessionTimeoutMs,
-      rebalanceTimeout: 60_000,
-      retry: { retries: 8, initialRetryTime: 200 },
-    });
+    this.#member = GroupMember.create(deps.kafka, this.#groupId, spec.topic, spec.batch.maxBytes);
+    this.#consumer = this.#member.consumer;
   }
 
   get state(): ConsumerState {
@@ -121,33 +107,20 @@ export class FunctionConsumer {
 
   async start(): Promise<void> {
     const spec = this.#spec;
-    const { events } = this.#consumer;
-    this.#consumer.on(events.REBALANCING, () => this.#newGeneration([]));
-    this.#consumer.on(events.GROUP_JOIN, ({ payload }) => {
-      this.#lastHeartbeatAt = Date.now();
-      void this.#takeOver(payload.memberAssignment[spec.topic] ?? []);
-    });
-    this.#consumer.on(events.HEARTBEAT, () => {
-      this.#lastHeartbeatAt = Date.now();
-    });
-    this.#consumer.on(events.END_BATCH_PROCESS, ({ payload }) => {
-      // Fetches of only transaction markers never reach eachBatch; their end still counts.
-      if (payload.batchSize === 0) {
-        this.#positions.get(payload.partition)?.markFetched(BigInt(payload.lastOffset) + 1n);
+    this.#member.listen({
+      assigned: (partitions) => void this.#takeOver(partitions),
+      revoked: () => this.#newGeneration([]),
+      markersFetched: (partition, lastOffset) => {
+        this.#positions.get(partition)?.markFetched(BigInt(lastOffset) + 1n);
         this.#loop?.wake();
-      }
-    });
-    this.#consumer.on(events.CRASH, ({ payload }) => {
-      this.#deps.logger.error(
-        {
-          function: spec.name,
-          groupId: this.#groupId,
-          error: payload.error.message,
-          restart: payload.restart,
-        },
-        'consumer crashed',
-      );
-      if (!payload.restart) this.#state = 'crashed';
+      },
+      crashed: (error, restart) => {
+        this.#deps.logger.error(
+          { function: spec.name, groupId: this.#groupId, error: error.message, restart },
+          'consumer crashed',
+        );
+        if (!restart) this.#state = 'crashed';
+      },
     });
     const published = [...spec.outputs, dlqTopicFor(spec.topic)];
     this.#outputPartitions = await outputPartitionCounts(this.#deps.admin, published);
@@ -211,7 +184,7 @@ export class FunctionConsumer {
       generation === this.#generation &&
       this.#state !== 'crashed' &&
       this.#state !== 'stopped' &&
-      Date.now() - this.#lastHeartbeatAt < heartbeatFreshMs
+      this.#member.recentlyHeard()
     );
   }
 
@@ -221,8 +194,8 @@ export class FunctionConsumer {
     for (const position of this.#positions.values()) position.revoke();
     const topic = this.#spec.topic;
     const flow = (partition: number) => ({
-      pause: () => this.#consumer.pause([{ topic, partitions: [partition] }]),
-      resume: () => this.#consumer.resume([{ topic, partitions: [partition] }]),
+      pause: () => this.#member.pause(partition),
+      resume: () => this.#member.resume(partition),
     });
     const limits = () => ({
       highWaterRecords: this.#spec.batch.maxRecords * 2,
@@ -261,7 +234,7 @@ export class FunctionConsumer {
         if (!this.#live(generation)) return;
         for (const partition of partitions) {
           const offset = committed.get(partition) ?? start.get(partition) ?? 0n;
-          this.#consumer.seek({ topic: spec.topic, partition, offset: offset.toString() });
+          this.#member.seek(partition, offset);
           this.#positions.get(partition)?.release(committed.get(partition));
         }
         this.#loop?.wake();
@@ -289,11 +262,7 @@ export class FunctionConsumer {
   async stop(graceMs: number): Promise<void> {
     if (this.#state === 'stopped' || this.#state === 'stopping') return;
     this.#state = 'stopping';
-    try {
-      this.#consumer.pause([{ topic: this.#spec.topic }]);
-    } catch {
-      // not running yet (start failed): nothing to pause
-    }
+    this.#member.pauseAll();
     // cycles taken before the stop still commit: their generation stays current
     await this.#loop?.stop(graceMs);
     for (const position of this.#positions.values()) position.revoke();
