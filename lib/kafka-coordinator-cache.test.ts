@@ -23,19 +23,22 @@ function counted(answer: (query: CoordinatorQuery) => FakeBroker) {
 }
 
 describe('cachedCoordinatorLookup', () => {
-  it('asks once per coordinator type and id while nothing fails', async () => {
+  it('asks once per transactional id while nothing fails, and for a group every time', async () => {
     const broker = new FakeBroker(1);
     const { asked, lookup } = counted(() => broker);
     const cached = cachedCoordinatorLookup(lookup, new CoordinatorEpoch(), 10_000, () => 0);
 
-    for (let i = 0; i < 5; i++) {
-      expect(await cached({ groupId: 'g', coordinatorType: 0 })).toBe(broker);
+    for (let i = 0; i < 3; i++) {
       expect(await cached({ groupId: 'txn-1', coordinatorType: 1 })).toBe(broker);
+      expect(await cached({ groupId: 'txn-2', coordinatorType: 1 })).toBe(broker);
+      expect(await cached({ groupId: 'g' })).toBe(broker);
     }
-    expect(await cached({ groupId: 'g' })).toBe(broker);
     expect(asked).toEqual([
-      { groupId: 'g', coordinatorType: 0 },
       { groupId: 'txn-1', coordinatorType: 1 },
+      { groupId: 'txn-2', coordinatorType: 1 },
+      { groupId: 'g' },
+      { groupId: 'g' },
+      { groupId: 'g' },
     ]);
   });
 
@@ -45,11 +48,11 @@ describe('cachedCoordinatorLookup', () => {
     const epoch = new CoordinatorEpoch();
     const cached = cachedCoordinatorLookup(lookup, epoch, 10_000, () => 0);
 
-    expect((await cached({ groupId: 'g' })).nodeId).toBe(1);
+    expect((await cached({ groupId: 't', coordinatorType: 1 })).nodeId).toBe(1);
     node = 2;
     epoch.bump();
-    expect((await cached({ groupId: 'g' })).nodeId).toBe(2);
-    expect((await cached({ groupId: 'g' })).nodeId).toBe(2);
+    expect((await cached({ groupId: 't', coordinatorType: 1 })).nodeId).toBe(2);
+    expect((await cached({ groupId: 't', coordinatorType: 1 })).nodeId).toBe(2);
     expect(asked).toHaveLength(2);
   });
 
@@ -61,8 +64,8 @@ describe('cachedCoordinatorLookup', () => {
     });
     const cached = cachedCoordinatorLookup(lookup, epoch, 10_000, () => 0);
 
-    await cached({ groupId: 'g' });
-    await cached({ groupId: 'g' });
+    await cached({ groupId: 't', coordinatorType: 1 });
+    await cached({ groupId: 't', coordinatorType: 1 });
     expect(asked).toHaveLength(2);
   });
 
@@ -72,14 +75,14 @@ describe('cachedCoordinatorLookup', () => {
     const { asked, lookup } = counted(() => first);
     const cached = cachedCoordinatorLookup(lookup, new CoordinatorEpoch(), 1_000, () => clock);
 
-    await cached({ groupId: 'g' });
+    await cached({ groupId: 't', coordinatorType: 1 });
     first.connected = false;
-    await cached({ groupId: 'g' });
+    await cached({ groupId: 't', coordinatorType: 1 });
     first.connected = true;
     clock = 999;
-    await cached({ groupId: 'g' });
+    await cached({ groupId: 't', coordinatorType: 1 });
     clock = 2_000;
-    await cached({ groupId: 'g' });
+    await cached({ groupId: 't', coordinatorType: 1 });
     expect(asked).toHaveLength(3);
   });
 
@@ -95,8 +98,10 @@ describe('cachedCoordinatorLookup', () => {
       10_000,
       () => 0,
     );
-    await expect(cached({ groupId: 'g' })).rejects.toThrow('GROUP_COORDINATOR_NOT_AVAILABLE');
+    await expect(cached({ groupId: 't', coordinatorType: 1 })).rejects.toThrow(
+      'GROUP_COORDINATOR_NOT_AVAILABLE',
+    );
     fail = false;
-    expect(await cached({ groupId: 'g' })).toBe(broker);
+    expect(await cached({ groupId: 't', coordinatorType: 1 })).toBe(broker);
   });
 });
