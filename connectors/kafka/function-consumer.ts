@@ -121,6 +121,11 @@ export class FunctionConsumer {
         );
         if (!restart) this.#state = 'crashed';
       },
+      rejoining: () =>
+        this.#deps.logger.warn(
+          { function: spec.name, groupId: this.#groupId },
+          'fetching resumed after a rebalance without a reported join; leaving and joining the group again',
+        ),
     });
     const published = [...spec.outputs, dlqTopicFor(spec.topic)];
     this.#outputPartitions = await outputPartitionCounts(this.#deps.admin, published);
@@ -155,17 +160,13 @@ export class FunctionConsumer {
     });
     await this.#consumer.connect();
     await this.#consumer.subscribe({ topic: spec.topic, fromBeginning: true });
-    await this.#consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: true,
-      partitionsConsumedConcurrently: 1,
-      eachBatch: async ({ batch, isRunning, isStale, heartbeat }) => {
-        if (!isRunning() || isStale() || this.#state === 'stopping') return;
-        this.#positions.get(batch.partition)?.push(batch.messages, batch.lastOffset());
+    await this.#member.run(
+      (partition, messages, lastOffset) => {
+        this.#positions.get(partition)?.push(messages, lastOffset);
         this.#loop?.wake();
-        await heartbeat();
       },
-    });
+      () => this.#state !== 'stopping' && this.#state !== 'stopped',
+    );
     if (this.#state === 'starting') this.#state = 'running';
     this.#deps.logger.info(
       {

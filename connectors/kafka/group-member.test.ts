@@ -1,4 +1,4 @@
-import type { Consumer } from 'kafkajs';
+import type { Consumer, ConsumerRunConfig, EachBatchHandler, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { GroupMember, type GroupEvents } from './group-member.ts';
 
@@ -20,8 +20,19 @@ function fakeConsumer() {
     if (!group) throw new Error('Consumer group was not initialized, consumer#run must be called first');
     flow.push(what);
   };
+  let eachBatch: EachBatchHandler | undefined;
+  const runs: string[] = [];
   const consumer = {
     events: names,
+    run: async (config: ConsumerRunConfig) => {
+      runs.push('run');
+      eachBatch = config.eachBatch;
+    },
+    stop: async () => {
+      runs.push('stop');
+      eachBatch = undefined;
+      emit(names.STOP);
+    },
     on: (name: string, listener: (event: { payload: unknown }) => void) =>
       listeners.set(name, [...(listeners.get(name) ?? []), listener]),
     pause: (topics: { topic: string; partitions?: number[] }[]) =>
@@ -34,7 +45,18 @@ function fakeConsumer() {
     if (name === names.STOP) group = false;
     for (const listener of listeners.get(name) ?? []) listener({ payload });
   };
-  return { consumer: consumer as unknown as Consumer, emit, flow };
+  /** kafkajs hands over one fetched batch; resolves once the handler returned. */
+  const fetch = async (partition: number, offsets: number[]) => {
+    const messages = offsets.map((offset) => ({ offset: String(offset) }) as KafkaMessage);
+    const batch = { partition, messages, lastOffset: () => String(offsets[offsets.length - 1]) };
+    await eachBatch?.({
+      batch,
+      isRunning: () => true,
+      isStale: () => false,
+      heartbeat: async () => undefined,
+    } as unknown as EachBatchPayload);
+  };
+  return { consumer: consumer as unknown as Consumer, emit, flow, fetch, runs };
 }
 
 function recorder(): GroupEvents & { seen: string[] } {
@@ -45,6 +67,7 @@ function recorder(): GroupEvents & { seen: string[] } {
     revoked: () => seen.push('revoked'),
     markersFetched: (partition, lastOffset) => seen.push(`markers ${partition}@${lastOffset}`),
     crashed: (error, restart) => seen.push(`crashed ${error.message} restart=${restart}`),
+    rejoining: () => seen.push('rejoining'),
   };
 }
 
@@ -111,5 +134,49 @@ describe('GroupMember', () => {
     emit(names.GROUP_JOIN, { memberAssignment: { cdn_raw: [0] } });
     member.pauseAll();
     expect(flow).toEqual(['pause cdn_raw all']);
+  });
+
+  it('hands batches over while joined, and leaves and joins again when kafkajs fetches after a rebalance without a join', async () => {
+    const { consumer, emit, fetch, runs } = fakeConsumer();
+    const member = new GroupMember(consumer, 'cdn_result');
+    const events = recorder();
+    member.listen(events);
+    const handed: string[] = [];
+    await member.run(
+      (partition, messages, lastOffset) => handed.push(`${partition}:${messages.length}@${lastOffset}`),
+      () => true,
+    );
+
+    emit(names.GROUP_JOIN, { memberAssignment: { cdn_result: [0, 1] } });
+    await fetch(0, [10, 11]);
+    emit(names.REBALANCING);
+    // kafkajs's rejoin failed after the coordinator completed it: it fetches again, unreported
+    await fetch(1, [20]);
+    await fetch(1, [21]);
+    await new Promise((resolve) => setImmediate(resolve));
+    emit(names.GROUP_JOIN, { memberAssignment: { cdn_result: [0, 1] } });
+    await fetch(1, [20, 21]);
+
+    expect(handed).toEqual(['0:2@11', '1:2@21']);
+    expect(runs).toEqual(['run', 'stop', 'run']);
+    expect(events.seen).toEqual(['assigned 0,1', 'revoked', 'rejoining', 'revoked', 'assigned 0,1']);
+  });
+
+  it('leaves but does not run again when the consumer is stopping by the time it left', async () => {
+    const { consumer, emit, fetch, runs } = fakeConsumer();
+    const member = new GroupMember(consumer, 'cdn_result');
+    member.listen(recorder());
+    let accepting = true;
+    await member.run(
+      () => undefined,
+      () => accepting,
+    );
+    emit(names.GROUP_JOIN, { memberAssignment: { cdn_result: [0] } });
+    emit(names.REBALANCING);
+    const fetched = fetch(0, [5]);
+    accepting = false;
+    await fetched;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(runs).toEqual(['run', 'stop']);
   });
 });

@@ -1,4 +1,4 @@
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Consumer, ConsumerRunConfig, Kafka, KafkaMessage } from 'kafkajs';
 import { transactionTimeoutMs } from './publisher.ts';
 
 const sessionTimeoutMs = 30_000;
@@ -22,7 +22,12 @@ export interface GroupEvents {
   /** A fetch of only transaction markers ended at `lastOffset`; such fetches never reach eachBatch. */
   markersFetched(partition: number, lastOffset: string): void;
   crashed(error: Error, restart: boolean): void;
+  /** kafkajs fetched again after a rebalance without reporting a join; the member rejoins. */
+  rejoining(): void;
 }
+
+/** One fetched batch of a partition, handed over in offset order. */
+export type BatchHandler = (partition: number, messages: KafkaMessage[], lastOffset: string) => void;
 
 /**
  * One instance's membership of a function's consumer group, from kafkajs's events: whether it is
@@ -36,8 +41,12 @@ export interface GroupEvents {
 export class GroupMember {
   readonly #consumer: Consumer;
   readonly #topic: string;
+  #events: GroupEvents | undefined;
   #inGroup = false;
   #heardAt = 0;
+  /** A rebalance began and no join has been reported since. */
+  #awaitingJoin = false;
+  #rejoin: Promise<void> | undefined;
 
   constructor(consumer: Consumer, topic: string) {
     this.#consumer = consumer;
@@ -68,11 +77,16 @@ export class GroupMember {
   }
 
   listen(events: GroupEvents): void {
+    this.#events = events;
     const consumer = this.#consumer;
     const names = consumer.events;
-    consumer.on(names.REBALANCING, () => events.revoked());
+    consumer.on(names.REBALANCING, () => {
+      this.#awaitingJoin = true;
+      events.revoked();
+    });
     consumer.on(names.GROUP_JOIN, ({ payload }) => {
       this.#inGroup = true;
+      this.#awaitingJoin = false;
       this.#heardAt = Date.now();
       events.assigned(payload.memberAssignment[this.#topic] ?? []);
     });
@@ -84,9 +98,51 @@ export class GroupMember {
     });
     consumer.on(names.STOP, () => {
       this.#inGroup = false;
+      this.#awaitingJoin = false;
       events.revoked();
     });
     consumer.on(names.CRASH, ({ payload }) => events.crashed(payload.error, payload.restart));
+  }
+
+  /**
+   * Runs the consumer: every batch fetched while in the group goes to `onBatch` while
+   * `accepting()`.
+   *
+   * After a rebalance kafkajs rejoins on its own. When that join fails after the coordinator
+   * already completed it (a SyncGroup answer lost while the coordinator moves, seen in a rolling
+   * restart of a three-node cluster), kafkajs fetches again under its old assignment without
+   * reporting a join, and the member would hold no partition while kafkajs reads them. A batch
+   * that arrives while a join is still awaited is therefore not handed over: the member leaves
+   * and joins again, which kafkajs reports.
+   */
+  async run(onBatch: BatchHandler, accepting: () => boolean): Promise<void> {
+    const config: ConsumerRunConfig = {
+      autoCommit: false,
+      eachBatchAutoResolve: true,
+      partitionsConsumedConcurrently: 1,
+      eachBatch: async ({ batch, isRunning, isStale, heartbeat }) => {
+        if (!isRunning() || isStale() || !accepting() || !this.#inGroup) return;
+        if (this.#awaitingJoin) {
+          if (this.#rejoin === undefined)
+            this.#rejoin = this.#leaveAndJoin(config, accepting)
+              // Not running again: the connector replaces a crashed consumer at its next discovery.
+              .catch((error: unknown) => this.#events?.crashed(error as Error, false))
+              .finally(() => {
+                this.#rejoin = undefined;
+              });
+          return;
+        }
+        onBatch(batch.partition, batch.messages, batch.lastOffset());
+        await heartbeat();
+      },
+    };
+    await this.#consumer.run(config);
+  }
+
+  async #leaveAndJoin(config: ConsumerRunConfig, accepting: () => boolean): Promise<void> {
+    this.#events?.rejoining();
+    await this.#consumer.stop();
+    if (accepting()) await this.#consumer.run(config);
   }
 
   pause(partition: number): void {
