@@ -49,6 +49,10 @@ describe('bucketQuantile', () => {
 });
 
 describe('latencyStats', () => {
+  /** The gateway's latency of `predict` between two scrapes `seconds` apart. */
+  const predictLatency = (before: Sample[], after: Sample[], seconds: number) =>
+    latencyStats(before, after, seconds, 'gateway_functions_seconds', 'function_name').get('predict');
+
   it('reports rate, mean and p95 of the observations between two scrapes', () => {
     const before = histogram(
       'predict',
@@ -68,12 +72,11 @@ describe('latencyStats', () => {
       ],
       1.05,
     );
-    const stats = latencyStats(before, after, 4, 'gateway_functions_seconds', 'function_name').get(
-      'predict',
-    )!;
-    expect(stats.rate).toBe(5);
-    expect(stats.meanSeconds).toBeCloseTo(0.05);
-    expect(stats.p95Seconds).toBeCloseTo(0.01 + 0.09 * 0.95);
+    expect(predictLatency(before, after, 4)).toEqual({
+      rate: 5,
+      meanSeconds: expect.closeTo(0.05),
+      p95Seconds: expect.closeTo(0.01 + 0.09 * 0.95),
+    });
   });
 
   it('has no latency when nothing was observed and treats a drop as a restart', () => {
@@ -85,9 +88,7 @@ describe('latencyStats', () => {
       ],
       0.2,
     );
-    expect(
-      latencyStats(steady, steady, 2, 'gateway_functions_seconds', 'function_name').get('predict'),
-    ).toEqual({
+    expect(predictLatency(steady, steady, 2)).toEqual({
       rate: 0,
       meanSeconds: null,
       p95Seconds: null,
@@ -100,10 +101,9 @@ describe('latencyStats', () => {
       ],
       0.1,
     );
-    const stats = latencyStats(steady, restarted, 2, 'gateway_functions_seconds', 'function_name').get(
-      'predict',
-    )!;
-    expect(stats.rate).toBe(1);
-    expect(stats.meanSeconds).toBeCloseTo(0.05);
+    expect(predictLatency(steady, restarted, 2)).toMatchObject({
+      rate: 1,
+      meanSeconds: expect.closeTo(0.05),
+    });
   });
 });
