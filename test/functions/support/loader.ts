@@ -9,10 +9,11 @@ import {
   dropDatabase,
   influxTarget,
   loaderEnv,
+  selectRows,
   uniqueDatabase,
   type InfluxTarget,
 } from './influx.ts';
-import { batchEventOf, type kafkaRecords } from './records.ts';
+import { batchEventOf, singleEventOf, type kafkaRecords } from './records.ts';
 
 export interface LoaderUnderTest {
   target: InfluxTarget;
@@ -21,6 +22,10 @@ export interface LoaderUnderTest {
   handler(): Handler;
   /** Calls the handler with one batch and expects 200 with every record ok. */
   store(records: ReturnType<typeof kafkaRecords>): Promise<BatchResponse>;
+  /** Calls the handler with one ad-hoc record and expects 200. */
+  storeOne(value: unknown): Promise<void>;
+  /** Rows of a query on the test database. */
+  rows(query: string): Promise<Record<string, unknown>[]>;
 }
 
 export function loaderUnderTest(name: 'load-data' | 'load-predictions'): LoaderUnderTest {
@@ -50,5 +55,11 @@ export function loaderUnderTest(name: 'load-data' | 'load-predictions'): LoaderU
       expect(response.results.every((result) => result.status === 'ok')).toBe(true);
       return response;
     },
+    async storeOne(value) {
+      const context = recordingContext();
+      await loaded()(singleEventOf(value), context);
+      expect(context.statusCode).toBe(200);
+    },
+    rows: (query) => selectRows(target, database, query),
   };
 }
