@@ -46,6 +46,16 @@ export async function countPoints(
   return (rows[0]?.count as number | undefined) ?? 0;
 }
 
+/** How many distinct sample_ids a measurement holds. */
+export async function countDistinctSampleIds(
+  target: InfluxTarget,
+  database: string,
+  measurement: string,
+): Promise<number> {
+  const rows = await selectRows(target, database, `SELECT count(distinct(sample_id)) FROM "${measurement}"`);
+  return rows[0]?.count as number;
+}
+
 /** A secrets folder holding the InfluxDB token, as the runtime mounts it for a function. */
 export function secretsDirWithToken(token: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'cdnfaas-secrets-'));
