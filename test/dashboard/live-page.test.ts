@@ -29,7 +29,14 @@ import { createGateway, listenGateway, type Gateway } from '../../runtime/gatewa
 import { LocalImageStore } from '../../runtime/images/store.ts';
 import { LagMonitor } from '../../scaling/lag/monitor.ts';
 import { loadConfig, projectRoot } from '../../system/config.ts';
-import { ensureChromium, openBrowser, panelState, screenshot, type Browser } from './support/browser.ts';
+import {
+  ensureChromium,
+  expectPanelsCharted,
+  openBrowser,
+  panelState,
+  screenshot,
+  type Browser,
+} from './support/browser.ts';
 import {
   commitAtStart,
   dropMeasurements,
@@ -209,20 +216,7 @@ describe('the live dashboard at /ui', () => {
       'latency',
       'host',
     ];
-    await page.waitForFunction(
-      (ids) =>
-        ids.every(
-          (panel) =>
-            Number(document.querySelector<HTMLElement>(`section[data-id="${panel}"]`)?.dataset.max ?? 0) > 0,
-        ),
-      charted,
-      { timeout: 45_000, polling: 250 },
-    );
-    for (const panel of charted) {
-      const state = await panelState(page, panel);
-      expect(state.state, `${panel}: ${state.message}`).toBe('ok');
-      expect(state.canvases, `${panel} draws a uPlot chart`).toBeGreaterThan(0);
-    }
+    await expectPanelsCharted(page, charted, { timeout: 45_000, polling: 250 });
     expect((await panelState(page, 'replicas')).max).toBe(2);
     expect((await panelState(page, 'clusters')).max, 'predictions per second of a cluster').toBeGreaterThan(
       0,

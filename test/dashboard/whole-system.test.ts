@@ -14,7 +14,14 @@ import { readCsvRecords } from '../../simulator/csv-rows.ts';
 import { replay } from '../../simulator/replay.ts';
 import { loadConfig, type SystemConfig } from '../../system/config.ts';
 import { kafkaConnection } from '../../system/kafka-connection.ts';
-import { ensureChromium, openBrowser, panelState, screenshot, type Browser } from './support/browser.ts';
+import {
+  ensureChromium,
+  expectPanelsCharted,
+  openBrowser,
+  panelState,
+  screenshot,
+  type Browser,
+} from './support/browser.ts';
 
 describe('the dashboard of the whole running system', () => {
   let config: SystemConfig;
@@ -87,21 +94,8 @@ describe('the dashboard of the whole running system', () => {
     expect(replayed.sent).toBe(records.length);
 
     const charted = ['throughput', 'clusters', 'lag', 'replicas'];
-    await page.waitForFunction(
-      (ids) =>
-        ids.every(
-          (panel) =>
-            Number(document.querySelector<HTMLElement>(`section[data-id="${panel}"]`)?.dataset.max ?? 0) > 0,
-        ),
-      charted,
-      { timeout: 120_000, polling: 500 },
-    );
-    for (const panel of charted) {
-      const state = await panelState(page, panel);
-      expect(state.state, `${panel}: ${state.message}`).toBe('ok');
-      expect(state.max, panel).toBeGreaterThan(0);
-      expect(state.canvases, `${panel} draws a uPlot chart`).toBeGreaterThan(0);
-    }
+    const states = await expectPanelsCharted(page, charted, { timeout: 120_000, polling: 500 });
+    for (const [panel, state] of states) expect(state.max, panel).toBeGreaterThan(0);
     // This run's records and predictions reach InfluxDB, and the tiles count them.
     await page.waitForFunction(
       (counts) =>

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { projectRoot } from '../../../system/config.ts';
 
 export const chromiumPath = '/usr/bin/chromium';
@@ -84,10 +85,14 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** What a panel of the page shows: its state, message and the largest value it draws. */
-export async function panelState(
-  page: Page,
-  id: string,
-): Promise<{ state: string; message: string; max: number; canvases: number }> {
+export interface PanelState {
+  state: string;
+  message: string;
+  max: number;
+  canvases: number;
+}
+
+export async function panelState(page: Page, id: string): Promise<PanelState> {
   return page.evaluate((panelId) => {
     const node = document.querySelector<HTMLElement>(`section[data-id="${panelId}"]`);
     return {
@@ -97,4 +102,32 @@ export async function panelState(
       canvases: node?.querySelectorAll('.uplot canvas').length ?? 0,
     };
   }, id);
+}
+
+/**
+ * Waits until every panel of `ids` has drawn a value above zero, then checks that each is ok and
+ * draws a uPlot chart; returns what each shows.
+ */
+export async function expectPanelsCharted(
+  page: Page,
+  ids: string[],
+  wait: { timeout: number; polling: number },
+): Promise<Map<string, PanelState>> {
+  await page.waitForFunction(
+    (panels) =>
+      panels.every(
+        (panel) =>
+          Number(document.querySelector<HTMLElement>(`section[data-id="${panel}"]`)?.dataset.max ?? 0) > 0,
+      ),
+    ids,
+    wait,
+  );
+  const states = new Map<string, PanelState>();
+  for (const panel of ids) {
+    const state = await panelState(page, panel);
+    expect(state.state, `${panel}: ${state.message}`).toBe('ok');
+    expect(state.canvases, `${panel} draws a uPlot chart`).toBeGreaterThan(0);
+    states.set(panel, state);
+  }
+  return states;
 }
