@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../../system/config.ts';
 import { influxQueryAt, tokenForTests } from '../../support/system-parts.ts';
 
@@ -26,6 +27,19 @@ export const createDatabase = (target: InfluxTarget, name: string) =>
   influxQueryAt(target.url, target.token, `CREATE DATABASE "${name}"`);
 export const dropDatabase = (target: InfluxTarget, name: string) =>
   influxQueryAt(target.url, target.token, `DROP DATABASE "${name}"`);
+
+/** A database of its own for the tests of one file: created before them, dropped after them. */
+export function databaseForFile(label: string): { target: InfluxTarget; database: string } {
+  const target = influxTarget();
+  const database = uniqueDatabase(label);
+  beforeAll(async () => {
+    await createDatabase(target, database);
+  });
+  afterAll(async () => {
+    await dropDatabase(target, database);
+  });
+  return { target, database };
+}
 
 /** Rows of a query as objects; times come back as RFC 3339 strings with every nanosecond. */
 export function selectRows(

@@ -1,18 +1,10 @@
 // A loader's handler under test against a database of its own: created before the file's tests,
 // dropped after, with the loader's environment pointing at it.
-import { afterAll, beforeAll, expect } from 'vitest';
+import { beforeAll, expect } from 'vitest';
 import { batchResponseSchema, type BatchResponse } from '../../../contracts/batch.ts';
 import { recordingContext } from '../../../functions/shared/testing.ts';
 import type { Handler } from '../../../template/node20-ts/function.ts';
-import {
-  createDatabase,
-  dropDatabase,
-  influxTarget,
-  loaderEnv,
-  selectRows,
-  uniqueDatabase,
-  type InfluxTarget,
-} from './influx.ts';
+import { databaseForFile, loaderEnv, selectRows, type InfluxTarget } from './influx.ts';
 import { batchEventOf, singleEventOf, type kafkaRecords } from './records.ts';
 
 export interface LoaderUnderTest {
@@ -29,16 +21,11 @@ export interface LoaderUnderTest {
 }
 
 export function loaderUnderTest(name: 'load-data' | 'load-predictions'): LoaderUnderTest {
-  const target = influxTarget();
-  const database = uniqueDatabase(name.replace('-', '_'));
+  const { target, database } = databaseForFile(name.replace('-', '_'));
   let handler: Handler | undefined;
   beforeAll(async () => {
-    await createDatabase(target, database);
     Object.assign(process.env, loaderEnv(target, database));
     handler = (await import(`../../../functions/${name}/handler.ts`)).default as Handler;
-  });
-  afterAll(async () => {
-    await dropDatabase(target, database);
   });
   const loaded = (): Handler => {
     if (handler === undefined) throw new Error(`${name}'s handler is read before beforeAll imported it`);
