@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { projectRoot } from '../../../system/config.ts';
 
 export const chromiumPath = '/usr/bin/chromium';
@@ -82,6 +82,27 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(resultsDir, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * The browser of a describe block's tests: chromium is made sure of and opened before them (ahead
+ * of the block's own set-up, so a missing chromium fails at once), and closed after them.
+ */
+export function browserForSuite(): { readonly browser: Browser } {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    ensureChromium();
+    browser = await openBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    get browser() {
+      if (browser === undefined) throw new Error('the browser is not open (asked for outside a test?)');
+      return browser;
+    },
+  };
 }
 
 /** What a panel of the page shows: its state, message and the largest value it draws. */
