@@ -55,6 +55,15 @@ function cleanRun(): { sent: ChaosRecord[]; back: ReadBack } {
 const row = (result: ReturnType<typeof reconcile>, check: string) =>
   result.rows.find((entry) => entry.check === check)!;
 
+/** The row `check` of a reconciliation failed, with these counts. */
+function expectFailedRow(
+  result: ReturnType<typeof reconcile>,
+  check: string,
+  counts: Record<string, number>,
+): void {
+  expect(row(result, check)).toMatchObject({ ...counts, ok: false });
+}
+
 describe('compareIds', () => {
   it('counts missing ids, extra copies and strangers', () => {
     expect(compareIds('t', ['a', 'b', 'c', 'c'], ['a', 'a', 'c', 'x'])).toMatchObject({
@@ -107,31 +116,16 @@ describe('reconcile', () => {
     back.stored.cdn_client_data.pop();
     const result = reconcile(sent, back);
     expect(result.ok).toBe(false);
-    expect(row(result, 'valid -> InfluxDB predictions')).toMatchObject({
-      duplicated: 1,
-      missing: 0,
-      ok: false,
-    });
-    expect(row(result, 'valid -> InfluxDB cdn_client_data')).toMatchObject({
-      missing: 1,
-      duplicated: 0,
-      ok: false,
-    });
+    expectFailedRow(result, 'valid -> InfluxDB predictions', { duplicated: 1, missing: 0 });
+    expectFailedRow(result, 'valid -> InfluxDB cdn_client_data', { missing: 1, duplicated: 0 });
   });
 
   it('finds a record lost or doubled on the way into cdn_raw', () => {
     const { sent, back } = cleanRun();
     back.raw = [...back.raw, rawAt(2, 0, sent[0]!.value)];
-    expect(row(reconcile(sent, back), 'replay -> cdn_raw (same values)')).toMatchObject({
-      duplicated: 1,
-      ok: false,
-    });
+    expectFailedRow(reconcile(sent, back), 'replay -> cdn_raw (same values)', { duplicated: 1 });
     back.raw = back.raw.slice(1, 3);
-    expect(row(reconcile(sent, back), 'replay -> cdn_raw (same values)')).toMatchObject({
-      missing: 2,
-      duplicated: 0,
-      ok: false,
-    });
+    expectFailedRow(reconcile(sent, back), 'replay -> cdn_raw (same values)', { missing: 2, duplicated: 0 });
   });
 
   it('finds an invalid record missing from the DLQ, and a valid record dead-lettered later', () => {
@@ -139,21 +133,14 @@ describe('reconcile', () => {
     back.rawDlq = [];
     back.laterDlqs['cdn_result.dlq'] = 2;
     const result = reconcile(sent, back);
-    expect(row(result, 'invalid -> cdn_raw.dlq')).toMatchObject({ missing: 1, ok: false });
-    expect(row(result, 'nothing in cdn_data.dlq, cdn_result.dlq')).toMatchObject({
-      found: 2,
-      unexpected: 2,
-      ok: false,
-    });
+    expectFailedRow(result, 'invalid -> cdn_raw.dlq', { missing: 1 });
+    expectFailedRow(result, 'nothing in cdn_data.dlq, cdn_result.dlq', { found: 2, unexpected: 2 });
   });
 
   it('flags a spoiled record that provide would accept (a broken test set, not a pipeline fault)', () => {
     const { sent, back } = cleanRun();
     sent[0] = { ...sent[0]!, spoiled: 'garbled-code' };
-    expect(row(reconcile(sent, back), 'spoiled records refused, others accepted')).toMatchObject({
-      missing: 1,
-      ok: false,
-    });
+    expectFailedRow(reconcile(sent, back), 'spoiled records refused, others accepted', { missing: 1 });
   });
 });
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isCdnfaasError } from '../lib/errors.ts';
 import { readAnomalyLabels, readTrainingCsv } from './dataset.ts';
+import { featureRecord } from './support/records.ts';
 
 const header = 'timestamp,channel_id,host_id,content_type,protocol,content_id,geo_location,user_id';
 
@@ -30,25 +31,10 @@ describe('readTrainingCsv', () => {
       `${header}\n2088-05-13 07:00:00,8,156,2,1,,1,13.0\n2088-05-13 07:00:01,8,156,2,1,1145.0,802,\n`,
     );
     expect(await readTrainingCsv(file)).toEqual([
-      {
-        timestamp: '2088-05-13 07:00:00',
-        channel_id: 8,
-        host_id: 156,
-        content_type: 2,
-        protocol: 1,
-        content_id: -1,
-        geo_location: 1,
-        user_id: 13,
-      },
+      { timestamp: '2088-05-13 07:00:00', ...featureRecord() },
       {
         timestamp: '2088-05-13 07:00:01',
-        channel_id: 8,
-        host_id: 156,
-        content_type: 2,
-        protocol: 1,
-        content_id: 1145,
-        geo_location: 802,
-        user_id: -1,
+        ...featureRecord({ content_id: 1145, geo_location: 802, user_id: -1 }),
       },
     ]);
   });

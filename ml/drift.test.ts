@@ -11,24 +11,15 @@ import {
 } from './drift.ts';
 import type { PartialFeatureRecord } from './features.ts';
 import { buildRarity } from './rarity.ts';
-
-const base = {
-  channel_id: 3,
-  host_id: 120,
-  content_type: 2,
-  protocol: 1,
-  content_id: -1,
-  geo_location: 7,
-  user_id: 13,
-};
+import { commonRecord } from './support/records.ts';
 
 /** 1,000 training rows: host 120 in 60 %, 121 in 30 %, 122 in 9.5 %, five hosts once each. */
 function training(): PartialFeatureRecord[] {
   const rows: PartialFeatureRecord[] = [];
-  for (let i = 0; i < 600; i++) rows.push({ ...base, host_id: 120 });
-  for (let i = 0; i < 300; i++) rows.push({ ...base, host_id: 121 });
-  for (let i = 0; i < 95; i++) rows.push({ ...base, host_id: 122 });
-  for (let i = 0; i < 5; i++) rows.push({ ...base, host_id: 900 + i });
+  for (let i = 0; i < 600; i++) rows.push({ ...commonRecord, host_id: 120 });
+  for (let i = 0; i < 300; i++) rows.push({ ...commonRecord, host_id: 121 });
+  for (let i = 0; i < 95; i++) rows.push({ ...commonRecord, host_id: 122 });
+  for (let i = 0; i < 5; i++) rows.push({ ...commonRecord, host_id: 900 + i });
   return rows;
 }
 
@@ -90,10 +81,10 @@ describe('trainingBins and liveShares', () => {
 
   it('counts unseen and rare live codes in "other"', () => {
     const live = [
-      { ...base, host_id: 120 },
-      { ...base, host_id: 901 },
-      { ...base, host_id: 5555 },
-      { ...base, host_id: 121 },
+      { ...commonRecord, host_id: 120 },
+      { ...commonRecord, host_id: 901 },
+      { ...commonRecord, host_id: 5555 },
+      { ...commonRecord, host_id: 121 },
     ];
     expect(liveShares(host, live)).toEqual([0.25, 0.25, 0, 0.5]);
   });

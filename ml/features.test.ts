@@ -1,25 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { featurize, featurizeBatch, preprocessingSchema, slotOf, type FeatureRecord } from './features.ts';
 import { buildPreprocessing, columnVocabulary } from './vocabulary.ts';
-
-const record = (overrides: Partial<FeatureRecord> = {}): FeatureRecord => ({
-  channel_id: 8,
-  host_id: 156,
-  content_type: 2,
-  protocol: 1,
-  content_id: -1,
-  geo_location: 1,
-  user_id: 13,
-  ...overrides,
-});
+import { featureRecord } from './support/records.ts';
 
 /** 100 records: a common profile, a second one, and a few rare codes. */
 const training: FeatureRecord[] = [
-  ...Array.from({ length: 60 }, () => record()),
+  ...Array.from({ length: 60 }, () => featureRecord()),
   ...Array.from({ length: 39 }, () =>
-    record({ channel_id: 2, host_id: 123, content_type: 4, geo_location: 0, user_id: 7 }),
+    featureRecord({ channel_id: 2, host_id: 123, content_type: 4, geo_location: 0, user_id: 7 }),
   ),
-  record({
+  featureRecord({
     channel_id: 3,
     host_id: 77,
     content_type: 7,
@@ -48,7 +38,7 @@ describe('buildPreprocessing', () => {
   });
 
   it('caps the vocabulary at the most frequent codes, ties by smaller code', () => {
-    const many = Array.from({ length: 40 }, (_, i) => record({ geo_location: i % 4 }));
+    const many = Array.from({ length: 40 }, (_, i) => featureRecord({ geo_location: i % 4 }));
     expect(columnVocabulary(many, 'geo_location', { maxCodesPerColumn: 2, minShare: 0 })).toEqual([0, 1]);
   });
 });
@@ -58,7 +48,7 @@ describe('featurize', () => {
   const hotSlots = (row: Float32Array) => [...row.keys()].filter((i) => row[i] === 1);
 
   it('sets exactly one slot per column', () => {
-    const row = featurize(record(), preprocessing);
+    const row = featurize(featureRecord(), preprocessing);
     expect(row).toHaveLength(preprocessing.dimension);
     expect(hotSlots(row)).toHaveLength(preprocessing.columns.length);
     expect(row.reduce((sum, value) => sum + value, 0)).toBe(preprocessing.columns.length);
@@ -67,22 +57,22 @@ describe('featurize', () => {
 
   it('puts codes outside the vocabulary into the "other" slot', () => {
     const host = preprocessing.columns.find((column) => column.name === 'host_id')!;
-    const row = featurize(record({ host_id: 9999 }), preprocessing);
+    const row = featurize(featureRecord({ host_id: 9999 }), preprocessing);
     expect(row[host.offset + host.vocabulary.length]).toBe(1);
     expect(slotOf(host, 77)).toBe(host.vocabulary.length);
   });
 
   it('treats missing values (null, undefined, NaN) as -1', () => {
-    const expected = featurize(record({ content_id: -1 }), preprocessing);
-    expect(featurize({ ...record(), content_id: null }, preprocessing)).toEqual(expected);
-    expect(featurize({ ...record(), content_id: undefined }, preprocessing)).toEqual(expected);
-    expect(featurize({ ...record(), content_id: Number.NaN }, preprocessing)).toEqual(expected);
+    const expected = featurize(featureRecord({ content_id: -1 }), preprocessing);
+    expect(featurize({ ...featureRecord(), content_id: null }, preprocessing)).toEqual(expected);
+    expect(featurize({ ...featureRecord(), content_id: undefined }, preprocessing)).toEqual(expected);
+    expect(featurize({ ...featureRecord(), content_id: Number.NaN }, preprocessing)).toEqual(expected);
     const contentId = preprocessing.columns.find((column) => column.name === 'content_id')!;
     expect(slotOf(contentId, null)).toBe(0);
   });
 
   it('fills a batch row-major, equal to featurizing each record', () => {
-    const records = [record(), record({ user_id: 7 }), record({ geo_location: 5 })];
+    const records = [featureRecord(), featureRecord({ user_id: 7 }), featureRecord({ geo_location: 5 })];
     const batch = featurizeBatch(records, preprocessing);
     records.forEach((r, i) => {
       expect(batch.subarray(i * preprocessing.dimension, (i + 1) * preprocessing.dimension)).toEqual(

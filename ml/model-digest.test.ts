@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isCdnfaasError } from '../lib/errors.ts';
 import { digestModelFiles, modelImageTag, readInstalledModel, tagNamesModel } from './model-digest.ts';
+import { cdnfaasErrorFrom } from '../test/support/thrown.ts';
 
 const digest = '61c36ecbd5' + 'a'.repeat(54);
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -62,14 +62,8 @@ describe('readInstalledModel', () => {
     try {
       expect(readInstalledModel(join(dir, 'none'))).toBeUndefined();
       writeFileSync(join(dir, 'metadata.json'), '{"format":"cdnfaas.model/v1"}');
-      let error: unknown;
-      try {
-        readInstalledModel(dir);
-      } catch (caught) {
-        error = caught;
-      }
-      expect(isCdnfaasError(error, 'INVALID_INPUT')).toBe(true);
-      expect((error as Error).message).toContain(`the model in ${dir} is incomplete or malformed`);
+      const error = cdnfaasErrorFrom(() => readInstalledModel(dir), 'INVALID_INPUT');
+      expect(error.message).toContain(`the model in ${dir} is incomplete or malformed`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -8,23 +8,14 @@ import {
   raritySlotsBatch,
   surprisalTable,
 } from './rarity.ts';
-
-const common = {
-  channel_id: 3,
-  host_id: 120,
-  content_type: 2,
-  protocol: 1,
-  content_id: -1,
-  geo_location: 7,
-  user_id: 13,
-};
+import { commonRecord } from './support/records.ts';
 
 /** 10 records: 8 common, one with another host, one with another host and location. */
 function records(): PartialFeatureRecord[] {
   return [
-    ...Array.from({ length: 8 }, () => ({ ...common })),
-    { ...common, host_id: 121 },
-    { ...common, host_id: 122, geo_location: 8 },
+    ...Array.from({ length: 8 }, () => ({ ...commonRecord })),
+    { ...commonRecord, host_id: 121 },
+    { ...commonRecord, host_id: 122, geo_location: 8 },
   ];
 }
 
@@ -68,10 +59,10 @@ describe('rarityScore', () => {
   it('grows with every rare code a record carries', () => {
     const [usual, oneRare, twoRare, unseen] = rarityScores(
       [
-        common,
-        { ...common, host_id: 121 },
-        { ...common, host_id: 122, geo_location: 8 },
-        { ...common, host_id: 999, geo_location: 999 },
+        commonRecord,
+        { ...commonRecord, host_id: 121 },
+        { ...commonRecord, host_id: 122, geo_location: 8 },
+        { ...commonRecord, host_id: 999, geo_location: 999 },
       ],
       rarity,
     );
@@ -81,14 +72,14 @@ describe('rarityScore', () => {
   });
 
   it('treats a missing code as -1, as the features do', () => {
-    expect(rarityScore({ ...common, content_id: null }, rarity, table)).toBe(
-      rarityScore(common, rarity, table),
+    expect(rarityScore({ ...commonRecord, content_id: null }, rarity, table)).toBe(
+      rarityScore(commonRecord, rarity, table),
     );
   });
 
   it('gives the graph the slots whose surprisals sum to the score', () => {
-    const record = { ...common, host_id: 122, geo_location: 4242 };
-    const slots = raritySlotsBatch([common, record], rarity);
+    const record = { ...commonRecord, host_id: 122, geo_location: 4242 };
+    const slots = raritySlotsBatch([commonRecord, record], rarity);
     expect(slots.length).toBe(14);
     const sum = Array.from(slots.slice(7), (slot) => table[Number(slot)]!).reduce((a, b) => a + b, 0);
     expect(sum).toBeCloseTo(rarityScore(record, rarity, table), 12);

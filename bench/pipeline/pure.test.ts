@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { clientDataPoint } from '../../functions/load-data/client-data-point.ts';
+import { predictionPoint } from '../../functions/load-predictions/prediction-point.ts';
 import { toLine } from '../../functions/shared/point.ts';
+import { clientDataRecord } from '../../functions/shared/testing.ts';
 import { lagSummary } from './phases.ts';
 import { cpuSplit } from './report.ts';
 import { stageTimings, type MetricsReading } from './stage-metrics.ts';
@@ -8,21 +11,16 @@ import { sampleIdsOf } from './write-proxy.ts';
 
 describe('sampleIdsOf', () => {
   it('reads measurement and sample_id from the lines the loaders write, escapes included', () => {
+    const prediction = {
+      sample_id: 'a-1',
+      prediction_timestamp: '2088-05-19T09:00:00.000Z',
+      prediction: 3,
+      tag: 'normal',
+      pipeline_type: 'cdn-kmeans@1 x',
+    };
     const body = [
-      toLine({
-        measurement: 'predictions',
-        tags: { tag: 'normal', pipeline_type: 'cdn-kmeans@1 x' },
-        intFields: { prediction: 3 },
-        stringFields: { sample_id: 'a-1' },
-        timeNs: 1n,
-      }),
-      toLine({
-        measurement: 'cdn_client_data',
-        tags: { user_id: '13', host_id: '1' },
-        intFields: { channel_id: 2 },
-        stringFields: { sample_id: 'b-2' },
-        timeNs: 2n,
-      }),
+      toLine(predictionPoint(prediction, undefined)),
+      toLine(clientDataPoint(clientDataRecord({ sample_id: 'b-2' }))),
       'other,tag=x value=1i 3',
     ].join('\n');
     expect(sampleIdsOf(body)).toEqual([

@@ -39,6 +39,9 @@ const healthy: StatusReport = {
   topics: { from: 'Kafka', state: 'ok', value: [{ topic: 'cdn_raw.dlq', endOffset: 200 }] },
 };
 
+/** The status of the healthy report with `parts` of it replaced. */
+const formatHealthyWith = (parts: Partial<StatusReport>) => formatStatus({ ...healthy, ...parts });
+
 describe('formatStatus', () => {
   it('prints one aligned table per section', () => {
     expect(formatStatus(healthy)).toBe(
@@ -67,8 +70,7 @@ describe('formatStatus', () => {
   });
 
   it('shows a failing source as such, with its hint, and empty sources as empty', () => {
-    const text = formatStatus({
-      ...healthy,
+    const text = formatHealthyWith({
       functions: {
         from: 'gateway http://127.0.0.1:8080',
         state: 'error',
@@ -86,8 +88,7 @@ describe('formatStatus', () => {
 
 describe('formatStatus with drift', () => {
   it('prints the state, the anomaly rate against training and each column PSI', () => {
-    const text = formatStatus({
-      ...healthy,
+    const text = formatHealthyWith({
       drift: {
         from: 'newest records',
         state: 'ok',

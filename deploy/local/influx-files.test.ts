@@ -6,13 +6,13 @@ import {
   renderInfluxConfig,
 } from './influx-files.ts';
 
+/** InfluxDB on 127.0.0.1 at `httpPort` and `rpcPort`, keeping its files in `dataDir`. */
+function onLoopback(httpPort: number, rpcPort: number, dataDir: string) {
+  return { host: '127.0.0.1', httpPort, rpcPort, dataDir };
+}
+
 describe('renderInfluxConfig', () => {
-  const text = renderInfluxConfig({
-    host: '127.0.0.1',
-    httpPort: 28086,
-    rpcPort: 28088,
-    dataDir: '/home/u/.cdnfaas/influxdb/',
-  });
+  const text = renderInfluxConfig(onLoopback(28086, 28088, '/home/u/.cdnfaas/influxdb/'));
 
   it('binds HTTP and RPC on the configured loopback ports', () => {
     expect(text).toMatch(/^\[http\]\n {2}bind-address = "127\.0\.0\.1:28086"$/m);
@@ -31,23 +31,12 @@ describe('renderInfluxConfig', () => {
 
   it('asks for credentials only in secure mode', () => {
     expect(text).not.toContain('auth-enabled');
-    const secure = renderInfluxConfig({
-      host: '127.0.0.1',
-      httpPort: 1,
-      rpcPort: 3,
-      dataDir: '/d',
-      authEnabled: true,
-    });
+    const secure = renderInfluxConfig({ ...onLoopback(1, 3, '/d'), authEnabled: true });
     expect(secure).toMatch(/^\[http\][^[]*^ {2}auth-enabled = true$/m);
   });
 
   it('writes Windows paths as TOML literal strings', () => {
-    const windows = renderInfluxConfig({
-      host: '127.0.0.1',
-      httpPort: 8086,
-      rpcPort: 8088,
-      dataDir: 'C:\\cdnfaas\\influxdb',
-    });
+    const windows = renderInfluxConfig(onLoopback(8086, 8088, 'C:\\cdnfaas\\influxdb'));
     expect(windows).toContain("dir = 'C:\\cdnfaas\\influxdb\\data'");
   });
 });

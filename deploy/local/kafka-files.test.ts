@@ -21,16 +21,13 @@ function parseProperties(text: string): Map<string, string> {
   return new Map(entries);
 }
 
+/** A broker on 127.0.0.1 at `port`, its controller at `controllerPort`, topics of six partitions. */
+function onLoopback(port: number, controllerPort: number, dataDir: string) {
+  return { host: '127.0.0.1', port, controllerPort, dataDir, defaultPartitions: 6 };
+}
+
 describe('renderKafkaProperties', () => {
-  const props = parseProperties(
-    renderKafkaProperties({
-      host: '127.0.0.1',
-      port: 29092,
-      controllerPort: 29093,
-      dataDir: 'C:\\cdnfaas\\kafka\\data',
-      defaultPartitions: 6,
-    }),
-  );
+  const props = parseProperties(renderKafkaProperties(onLoopback(29092, 29093, 'C:\\cdnfaas\\kafka\\data')));
 
   it('declares a single-node KRaft broker and controller on the configured ports', () => {
     expect(props.get('process.roles')).toBe('broker,controller');
@@ -59,11 +56,7 @@ describe('renderKafkaProperties for a three-node cluster', () => {
   const voters = [1, 2, 3].map((id) => ({ id, host: '127.0.0.1', controllerPort: 9093 + 100 * (id - 1) }));
   const props = parseProperties(
     renderKafkaProperties({
-      host: '127.0.0.1',
-      port: 9192,
-      controllerPort: 9193,
-      dataDir: '/home/kafka-cluster/node-2/data',
-      defaultPartitions: 6,
+      ...onLoopback(9192, 9193, '/home/kafka-cluster/node-2/data'),
       nodeId: 2,
       voters,
     }),
@@ -91,11 +84,7 @@ describe('renderKafkaProperties for a three-node cluster', () => {
 describe('renderKafkaProperties in secure mode', () => {
   const props = parseProperties(
     renderKafkaProperties({
-      host: '127.0.0.1',
-      port: 9092,
-      controllerPort: 9093,
-      dataDir: '/home/kafka-secure/data',
-      defaultPartitions: 6,
+      ...onLoopback(9092, 9093, '/home/kafka-secure/data'),
       security: {
         keystorePem: '/home/kafka-tls/broker-keystore.pem',
         truststorePem: '/home/kafka-tls/ca.crt',

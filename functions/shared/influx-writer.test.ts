@@ -5,6 +5,8 @@ import { writeError } from './influx-writer.ts';
 const settings = { url: 'http://127.0.0.1:8086', bucket: 'cdn_client_data_storage' };
 
 describe('writeError', () => {
+  // What InfluxDB's own failures map to: a 502 the connector retries.
+  const upstreamFailure = ['UPSTREAM_FAILED', 502, true] as const;
   it.each([
     [
       'a refused connection',
@@ -17,19 +19,15 @@ describe('writeError', () => {
     [
       'a server error',
       new HttpError(500, 'Internal Server Error', 'engine: cache maximum memory size exceeded'),
-      'UPSTREAM_FAILED',
-      502,
-      true,
+      ...upstreamFailure,
     ],
-    ['an overloaded server', new HttpError(503, 'Service Unavailable'), 'UPSTREAM_FAILED', 502, true],
+    ['an overloaded server', new HttpError(503, 'Service Unavailable'), ...upstreamFailure],
     [
       'a missing database',
       new HttpError(404, 'Not Found', '{"error":"database not found"}'),
-      'UPSTREAM_FAILED',
-      502,
-      true,
+      ...upstreamFailure,
     ],
-    ['a wrong token', new HttpError(401, 'Unauthorized'), 'UPSTREAM_FAILED', 502, true],
+    ['a wrong token', new HttpError(401, 'Unauthorized'), ...upstreamFailure],
     [
       'points InfluxDB refuses',
       new HttpError(400, 'Bad Request', '{"error":"partial write: field type conflict"}'),

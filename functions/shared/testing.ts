@@ -41,6 +41,11 @@ export function batchEvent(
     key: null,
     value,
   }));
+  return batchEventOf(records);
+}
+
+/** The event of a connector batch call carrying `records` as they are. */
+export function batchEventOf(records: BatchRecord[]): FunctionEvent {
   return {
     body: { records },
     headers: { 'content-type': batchContentType },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isCdnfaasError } from '../../lib/errors.ts';
 import { isMutableReference, parseImageReference } from './reference.ts';
+import { cdnfaasErrorFrom } from '../../test/support/thrown.ts';
 
 describe('parseImageReference', () => {
   it.each([
@@ -63,15 +63,9 @@ describe('parseImageReference', () => {
     ['cdnfaas/echo:', 'tag'],
     ['bad_host:port/x', 'registry'],
   ])('rejects %j naming the reference (%s)', (input, reason) => {
-    let caught: unknown;
-    try {
-      parseImageReference(input);
-    } catch (error) {
-      caught = error;
-    }
-    expect(isCdnfaasError(caught, 'INVALID_INPUT')).toBe(true);
-    expect((caught as Error).message).toContain(JSON.stringify(input));
-    expect((caught as Error).message).toContain(reason);
+    const error = cdnfaasErrorFrom(() => parseImageReference(input), 'INVALID_INPUT');
+    expect(error.message).toContain(JSON.stringify(input));
+    expect(error.message).toContain(reason);
   });
 });
 

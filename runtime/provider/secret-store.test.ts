@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isCdnfaasError } from '../../lib/errors.ts';
 import { SecretStore, secretsDigest } from './secret-store.ts';
+import { cdnfaasErrorFrom } from '../../test/support/thrown.ts';
 
 const secret = (name: string, value: string) => ({ name, value: Buffer.from(value) });
 
@@ -43,13 +43,7 @@ describe('SecretStore.digest', () => {
   });
 
   it('names a missing secret as INVALID_INPUT', () => {
-    let caught: unknown;
-    try {
-      store().digest(['influxdb-token']);
-    } catch (error) {
-      caught = error;
-    }
-    expect(isCdnfaasError(caught, 'INVALID_INPUT')).toBe(true);
-    expect((caught as Error).message).toBe('unable to find secret: influxdb-token');
+    const error = cdnfaasErrorFrom(() => store().digest(['influxdb-token']), 'INVALID_INPUT');
+    expect(error.message).toBe('unable to find secret: influxdb-token');
   });
 });

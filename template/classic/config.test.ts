@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isCdnfaasError } from '../../lib/errors.ts';
 import { formatDuration, readBoolSetting, readTimeoutSetting, readWatchdogConfig } from './config.ts';
+import { cdnfaasErrorFrom } from '../../test/support/thrown.ts';
 
 describe('readTimeoutSetting (readconfig.go parseIntOrDurationValue)', () => {
   it.each([
@@ -91,14 +91,8 @@ describe('readWatchdogConfig', () => {
     [{ fprocess: "sh -c 'x" }, 'quote is not closed'],
     [{ fprocess: 'cat', PORT: '70000' }, 'is not a TCP port'],
   ])('%j is CONFIG_INVALID', (env, message) => {
-    let caught: unknown;
-    try {
-      readWatchdogConfig(env);
-    } catch (error) {
-      caught = error;
-    }
-    expect(isCdnfaasError(caught, 'CONFIG_INVALID')).toBe(true);
-    expect((caught as Error).message).toContain(message);
+    const error = cdnfaasErrorFrom(() => readWatchdogConfig(env), 'CONFIG_INVALID');
+    expect(error.message).toContain(message);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isCdnfaasError } from '../../lib/errors.ts';
 import { splitFprocess } from './fprocess.ts';
+import { cdnfaasErrorFrom } from '../../test/support/thrown.ts';
 
 describe('splitFprocess', () => {
   it.each([
@@ -28,13 +28,7 @@ describe('splitFprocess', () => {
     ['   ', 'names no program'],
     ['', 'names no program'],
   ])('%j is CONFIG_INVALID (%s)', (fprocess, reason) => {
-    let caught: unknown;
-    try {
-      splitFprocess(fprocess);
-    } catch (error) {
-      caught = error;
-    }
-    expect(isCdnfaasError(caught, 'CONFIG_INVALID')).toBe(true);
-    expect((caught as Error).message).toContain(reason);
+    const error = cdnfaasErrorFrom(() => splitFprocess(fprocess), 'CONFIG_INVALID');
+    expect(error.message).toContain(reason);
   });
 });

@@ -1,21 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { groupIdFor } from '../../contracts/kafka-names.ts';
 import { metricValue, produce, readTopic, waitForZeroLag } from './support/kafka.ts';
-import { stageStack, startHarness, type Harness } from './support/harness.ts';
+import { stageSuite } from './support/suite.ts';
 import { deployStagePipeline } from './support/stage.ts';
 
 const total = Number(process.env.CONNECTOR_TEST_RECORDS ?? 100_000);
 const partitions = 6;
 
 describe('a topic-to-topic stage through the gateway', () => {
-  let harness: Harness;
-  beforeAll(async () => {
-    harness = await startHarness([{ stack: stageStack, function: 'stage' }]);
-  });
-  afterAll(async () => harness?.close());
+  const suite = stageSuite();
 
   it(`delivers each of ${total} inputs exactly once, in partition order, while a replica is killed every 0.7 s`, async () => {
-    const { name, input, output } = await deployStagePipeline(harness, 'eo', {
+    const { name, input, output } = await deployStagePipeline(suite.harness, 'eo', {
       partitions,
       replicas: 3,
       annotations: { 'cdnfaas.batch.max-records': '500' },
@@ -25,23 +21,23 @@ describe('a topic-to-topic stage through the gateway', () => {
     });
 
     const keys = Array.from({ length: total }, (_, i) => `k${i}`);
-    const connector = await harness.startConnector();
+    const connector = await suite.harness.startConnector();
     const kills: number[] = [];
     const killer = setInterval(() => {
-      const pid = harness.killReplica(name);
+      const pid = suite.harness.killReplica(name);
       if (pid !== undefined) kills.push(pid);
     }, 700);
     try {
       await produce(
-        harness.kafka,
+        suite.harness.kafka,
         input,
         keys.map((key, n) => ({ key, value: JSON.stringify({ id: key, n }) })),
       );
-      await waitForZeroLag(harness.admin, groupIdFor(name), input, 150_000);
+      await waitForZeroLag(suite.harness.admin, groupIdFor(name), input, 150_000);
     } finally {
       clearInterval(killer);
     }
-    expect(kills.length, `replicas killed (log: ${harness.logFile})`).toBeGreaterThanOrEqual(2);
+    expect(kills.length, `replicas killed (log: ${suite.harness.logFile})`).toBeGreaterThanOrEqual(2);
     const metrics = await (await fetch(`${connector.url}/metrics`)).text();
     console.log(
       metrics
@@ -56,7 +52,7 @@ describe('a topic-to-topic stage through the gateway', () => {
       'batches retried after a kill',
     ).toBeGreaterThan(0);
 
-    const outputs = await readTopic(harness.kafka, output, total);
+    const outputs = await readTopic(suite.harness.kafka, output, total);
     expect(outputs).toHaveLength(total);
     const seen = new Set(outputs.map((record) => record.key));
     expect(seen.size).toBe(total);
@@ -76,7 +72,7 @@ describe('a topic-to-topic stage through the gateway', () => {
       expect(offset > (lastOffset.get(stream) ?? -1n), `order in ${stream} at ${offset}`).toBe(true);
       lastOffset.set(stream, offset);
     }
-    expect(await readTopic(harness.kafka, `${input}.dlq`, 0, 5_000, 1_000)).toHaveLength(0);
+    expect(await readTopic(suite.harness.kafka, `${input}.dlq`, 0, 5_000, 1_000)).toHaveLength(0);
     expect(connector.connector.snapshot().find((entry) => entry.function === name)?.state).toBe('running');
   });
 });

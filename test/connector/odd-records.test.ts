@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IHeaders } from 'kafkajs';
 import { groupIdFor } from '../../contracts/kafka-names.ts';
 import { dlqHeader } from '../../connectors/kafka/publish-plan.ts';
-import type { ConnectorService } from '../../connectors/kafka/service.ts';
 import { readTopic, waitForZeroLag } from './support/kafka.ts';
-import { stageStack, startHarness, uniqueName, type Harness } from './support/harness.ts';
-import { waitFor } from './support/wait.ts';
+import { uniqueName } from './support/harness.ts';
+import { stageSuite } from './support/suite.ts';
+import { waitFor, waitForLagStatus, waitForLogLine } from './support/wait.ts';
 
 // What producers outside cdnfaas can put on an input topic, against the running connector:
 // records of 1 MiB and beyond, bytes that are not text, empty and null values, tombstones, odd
@@ -34,6 +34,11 @@ function good(id: string, n: number, headers?: IHeaders): Odd {
   return { key: id, value: JSON.stringify({ id, n }), headers };
 }
 
+/** `count` good records with ids `<prefix><from>`, `<prefix><from + 1>`, … */
+function goodRecords(prefix: string, count: number, from = 0): Odd[] {
+  return Array.from({ length: count }, (_, i) => good(`${prefix}${from + i}`, from + i));
+}
+
 /** How many times each id appears in the output topic's values. */
 function idCounts(values: (Buffer | null)[]): Map<string, number> {
   const counts = new Map<string, number>();
@@ -45,28 +50,30 @@ function idCounts(values: (Buffer | null)[]): Map<string, number> {
 }
 
 describe('odd records from outside producers get a clear outcome and lose nothing else', () => {
-  let harness: Harness;
-  let connector: ConnectorService;
-  beforeAll(async () => {
-    harness = await startHarness([{ stack: stageStack, function: 'stage' }]);
-    connector = await harness.startConnector();
-  });
-  afterAll(async () => harness?.close());
+  const suite = stageSuite({ connector: true });
 
-  const logLines = (): Record<string, unknown>[] => harness.logLines();
+  /** The sorted ids of the first `count` records on `<name>-out`, each checked to be there once. */
+  async function idsDeliveredOnce(name: string, count: number): Promise<string[]> {
+    const out = await readTopic(suite.harness.kafka, `${name}-out`, count, 20_000, 1_500);
+    const counts = idCounts(out.map((record) => record.value));
+    expect([...counts.values()].every((times) => times === 1)).toBe(true);
+    return [...counts.keys()].sort();
+  }
+
+  const logLines = (): Record<string, unknown>[] => suite.harness.logLines();
 
   async function deployStage(
     name: string,
     inputConfig: { name: string; value: string }[] = [],
   ): Promise<void> {
-    await harness.admin.createTopics({
+    await suite.harness.admin.createTopics({
       topics: [
         { topic: `${name}-in`, numPartitions: 2, configEntries: inputConfig },
         { topic: `${name}-out`, numPartitions: 2 },
       ],
       waitForLeaders: true,
     });
-    await harness.deploy({
+    await suite.harness.deploy({
       name,
       image,
       annotations: { topic: `${name}-in`, 'cdnfaas.output': `${name}-out` },
@@ -74,7 +81,7 @@ describe('odd records from outside producers get a clear outcome and lose nothin
   }
 
   async function send(topic: string, records: Odd[]): Promise<void> {
-    const producer = harness.kafka.producer({ allowAutoTopicCreation: false });
+    const producer = suite.harness.kafka.producer({ allowAutoTopicCreation: false });
     await producer.connect();
     try {
       // One record a request: a 2 MiB record must not share a request with the others.
@@ -118,7 +125,7 @@ describe('odd records from outside producers get a clear outcome and lose nothin
     }
     records.push(...odd, ...fine);
     await send(`${name}-in`, records);
-    await waitForZeroLag(harness.admin, groupIdFor(name), `${name}-in`, 90_000);
+    await waitForZeroLag(suite.harness.admin, groupIdFor(name), `${name}-in`, 90_000);
 
     const goodIds = [
       ...Array.from({ length: 60 }, (_, n) => `g${n}`),
@@ -129,12 +136,9 @@ describe('odd records from outside producers get a clear outcome and lose nothin
       'half-mib',
       'near-mib',
     ];
-    const out = await readTopic(harness.kafka, `${name}-out`, goodIds.length, 20_000, 1_500);
-    const counts = idCounts(out.map((record) => record.value));
-    expect([...counts.keys()].sort()).toEqual([...goodIds].sort());
-    expect([...counts.values()].every((count) => count === 1)).toBe(true);
+    expect(await idsDeliveredOnce(name, goodIds.length)).toEqual([...goodIds].sort());
 
-    const dead = await readTopic(harness.kafka, `${name}-in.dlq`, 9, 20_000, 1_500);
+    const dead = await readTopic(suite.harness.kafka, `${name}-in.dlq`, 9, 20_000, 1_500);
     const byKey = new Map(dead.map((record) => [record.key, record]));
     expect([...byKey.keys()].sort()).toEqual(
       [
@@ -176,13 +180,13 @@ describe('odd records from outside producers get a clear outcome and lose nothin
       expect(record.headers[dlqHeader.sourceTopic]).toBe(`${name}-in`);
       expect(Number(record.headers[dlqHeader.sourceOffset])).toBeGreaterThanOrEqual(0);
     }
-    expect((await fetch(`${connector.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${suite.connector.url}/healthz`)).status).toBe(200);
   });
 
   it('a record beyond the broker limit is refused to its producer; the partition goes on', async () => {
     const name = uniqueName('refused');
     await deployStage(name);
-    const producer = harness.kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 0 } });
+    const producer = suite.harness.kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 0 } });
     await producer.connect();
     try {
       await expect(
@@ -195,16 +199,9 @@ describe('odd records from outside producers get a clear outcome and lose nothin
     } finally {
       await producer.disconnect();
     }
-    await send(
-      `${name}-in`,
-      Array.from({ length: 20 }, (_, n) => good(`r${n}`, n)),
-    );
-    await waitForZeroLag(harness.admin, groupIdFor(name), `${name}-in`, 60_000);
-    const counts = idCounts(
-      (await readTopic(harness.kafka, `${name}-out`, 20, 20_000, 1_500)).map((r) => r.value),
-    );
-    expect(counts.size).toBe(20);
-    expect([...counts.values()].every((count) => count === 1)).toBe(true);
+    await send(`${name}-in`, goodRecords('r', 20));
+    await waitForZeroLag(suite.harness.admin, groupIdFor(name), `${name}-in`, 60_000);
+    expect(await idsDeliveredOnce(name, 20)).toHaveLength(20);
   });
 
   it('an input topic deleted while consumed is logged; other functions go on; a recreated topic is consumed', async () => {
@@ -212,27 +209,20 @@ describe('odd records from outside producers get a clear outcome and lose nothin
     const other = uniqueName('other');
     await deployStage(doomed);
     await deployStage(other);
-    await send(
-      `${doomed}-in`,
-      Array.from({ length: 20 }, (_, n) => good(`d${n}`, n)),
-    );
-    await send(
-      `${other}-in`,
-      Array.from({ length: 20 }, (_, n) => good(`o${n}`, n)),
-    );
-    await waitForZeroLag(harness.admin, groupIdFor(doomed), `${doomed}-in`, 60_000);
-    await waitForZeroLag(harness.admin, groupIdFor(other), `${other}-in`, 60_000);
+    await send(`${doomed}-in`, goodRecords('d', 20));
+    await send(`${other}-in`, goodRecords('o', 20));
+    await waitForZeroLag(suite.harness.admin, groupIdFor(doomed), `${doomed}-in`, 60_000);
+    await waitForZeroLag(suite.harness.admin, groupIdFor(other), `${other}-in`, 60_000);
 
-    await harness.admin.deleteTopics({ topics: [`${doomed}-in`] });
-    await waitFor(
+    await suite.harness.admin.deleteTopics({ topics: [`${doomed}-in`] });
+    await waitForLogLine(
+      suite.harness,
       'the deleted topic in the connector log',
-      () =>
-        logLines().some(
-          (line) =>
-            line.function === doomed &&
-            line.topic === `${doomed}-in` &&
-            line.msg === 'input topic was deleted; stopping its consumer until the topic exists again',
-        ),
+      {
+        function: doomed,
+        topic: `${doomed}-in`,
+        msg: 'input topic was deleted; stopping its consumer until the topic exists again',
+      },
       30_000,
     );
     // Stopped, not crashing and restarting in a loop while the topic is gone.
@@ -241,88 +231,55 @@ describe('odd records from outside producers get a clear outcome and lose nothin
     const crashesAtStop = crashes();
     await sleep(3_000);
     expect(crashes()).toBe(crashesAtStop);
-    expect(connector.connector.snapshot().some((entry) => entry.function === doomed)).toBe(false);
+    expect(suite.connector.connector.snapshot().some((entry) => entry.function === doomed)).toBe(false);
     // The other function keeps consuming while the doomed one has no topic.
-    await send(
-      `${other}-in`,
-      Array.from({ length: 20 }, (_, n) => good(`o${n + 20}`, n + 20)),
-    );
-    await waitForZeroLag(harness.admin, groupIdFor(other), `${other}-in`, 60_000);
-    const otherCounts = idCounts(
-      (await readTopic(harness.kafka, `${other}-out`, 40, 20_000, 1_500)).map((r) => r.value),
-    );
-    expect(otherCounts.size).toBe(40);
-    expect([...otherCounts.values()].every((count) => count === 1)).toBe(true);
-    expect((await fetch(`${connector.url}/healthz`)).status).toBe(200);
+    await send(`${other}-in`, goodRecords('o', 20, 20));
+    await waitForZeroLag(suite.harness.admin, groupIdFor(other), `${other}-in`, 60_000);
+    expect(await idsDeliveredOnce(other, 40)).toHaveLength(40);
+    expect((await fetch(`${suite.connector.url}/healthz`)).status).toBe(200);
 
     // The topic comes back (a producer's redeploy): the function consumes it again.
     await waitFor(
       'the topic deletion to finish',
-      async () => !(await harness.admin.listTopics()).includes(`${doomed}-in`),
+      async () => !(await suite.harness.admin.listTopics()).includes(`${doomed}-in`),
       30_000,
     );
-    await harness.admin.createTopics({
+    await suite.harness.admin.createTopics({
       topics: [{ topic: `${doomed}-in`, numPartitions: 2 }],
       waitForLeaders: true,
     });
-    await send(
-      `${doomed}-in`,
-      Array.from({ length: 10 }, (_, n) => good(`again${n}`, n)),
-    );
-    await waitForZeroLag(harness.admin, groupIdFor(doomed), `${doomed}-in`, 90_000);
-    const doomedCounts = idCounts(
-      (await readTopic(harness.kafka, `${doomed}-out`, 30, 20_000, 1_500)).map((r) => r.value),
-    );
-    expect(doomedCounts.size).toBe(30);
-    expect([...doomedCounts.values()].every((count) => count === 1)).toBe(true);
+    await send(`${doomed}-in`, goodRecords('again', 10));
+    await waitForZeroLag(suite.harness.admin, groupIdFor(doomed), `${doomed}-in`, 90_000);
+    expect(await idsDeliveredOnce(doomed, 30)).toHaveLength(30);
   });
 
   it('an output topic deleted under the connector holds its input (logged, STALL) and delivers exactly once when it is back', async () => {
     const name = uniqueName('outgone');
     await deployStage(name);
-    await send(
-      `${name}-in`,
-      Array.from({ length: 10 }, (_, n) => good(`a${n}`, n)),
-    );
-    await waitForZeroLag(harness.admin, groupIdFor(name), `${name}-in`, 60_000);
+    await send(`${name}-in`, goodRecords('a', 10));
+    await waitForZeroLag(suite.harness.admin, groupIdFor(name), `${name}-in`, 60_000);
 
-    await harness.admin.deleteTopics({ topics: [`${name}-out`] });
+    await suite.harness.admin.deleteTopics({ topics: [`${name}-out`] });
     await waitFor(
       'the topic deletion to finish',
-      async () => !(await harness.admin.listTopics()).includes(`${name}-out`),
+      async () => !(await suite.harness.admin.listTopics()).includes(`${name}-out`),
       30_000,
     );
-    await send(
-      `${name}-in`,
-      Array.from({ length: 10 }, (_, n) => good(`b${n}`, n)),
-    );
-    await waitFor(
+    await send(`${name}-in`, goodRecords('b', 10));
+    await waitForLogLine(
+      suite.harness,
       'a failed publish in the log',
-      () =>
-        logLines().some(
-          (line) => line.function === name && line.msg === 'publishing a batch failed; retrying',
-        ),
+      { function: name, msg: 'publishing a batch failed; retrying' },
       30_000,
     );
-    await waitFor(
-      'the lag monitor to report STALL',
-      async () => {
-        const response = await fetch(`${connector.url}/lag/${groupIdFor(name)}`);
-        return response.status === 200 && ((await response.json()) as { status: string }).status === 'STALL';
-      },
-      30_000,
-    );
-    expect((await fetch(`${connector.url}/healthz`)).status).toBe(200);
+    await waitForLagStatus(suite.connector.url, name, 'STALL', 30_000);
+    expect((await fetch(`${suite.connector.url}/healthz`)).status).toBe(200);
 
-    await harness.admin.createTopics({
+    await suite.harness.admin.createTopics({
       topics: [{ topic: `${name}-out`, numPartitions: 2 }],
       waitForLeaders: true,
     });
-    await waitForZeroLag(harness.admin, groupIdFor(name), `${name}-in`, 90_000);
-    const counts = idCounts(
-      (await readTopic(harness.kafka, `${name}-out`, 10, 20_000, 1_500)).map((r) => r.value),
-    );
-    expect([...counts.keys()].sort()).toEqual(Array.from({ length: 10 }, (_, n) => `b${n}`).sort());
-    expect([...counts.values()].every((count) => count === 1)).toBe(true);
+    await waitForZeroLag(suite.harness.admin, groupIdFor(name), `${name}-in`, 90_000);
+    expect(await idsDeliveredOnce(name, 10)).toEqual(Array.from({ length: 10 }, (_, n) => `b${n}`).sort());
   });
 });

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { groupIdFor } from '../../contracts/kafka-names.ts';
 import { dlqHeader } from '../../connectors/kafka/publish-plan.ts';
 import { readGroupLag } from '../../scaling/lag/reader.ts';
 import { produce, readTopic, waitForZeroLag } from './support/kafka.ts';
-import { stageStack, startHarness, type Harness } from './support/harness.ts';
+import { stageSuite } from './support/suite.ts';
 import { deployStagePipeline } from './support/stage.ts';
 
 const total = Number(process.env.CONNECTOR_TEST_RECORDS ?? 100_000);
@@ -23,33 +23,32 @@ function inputRecord(n: number): { key: string; value: string; poison?: Poison }
 }
 
 describe('poison records', () => {
-  let harness: Harness;
-  beforeAll(async () => {
-    harness = await startHarness([{ stack: stageStack, function: 'stage' }]);
-  });
-  afterAll(async () => harness?.close());
+  const suite = stageSuite();
 
   it(`at 1 in 1,000 all land in the DLQ with their reason while the other records flow and no partition stalls`, async () => {
-    const { name, input, output } = await deployStagePipeline(harness, 'poison', { partitions, replicas: 2 });
+    const { name, input, output } = await deployStagePipeline(suite.harness, 'poison', {
+      partitions,
+      replicas: 2,
+    });
     const records = Array.from({ length: total }, (_, n) => inputRecord(n));
     const poisoned = new Map(
       records.filter((record) => record.poison !== undefined).map((record) => [record.key, record.poison!]),
     );
 
     const started = Date.now();
-    const connector = await harness.startConnector();
-    await produce(harness.kafka, input, records);
-    await waitForZeroLag(harness.admin, groupIdFor(name), input, 150_000);
+    const connector = await suite.harness.startConnector();
+    await produce(suite.harness.kafka, input, records);
+    await waitForZeroLag(suite.harness.admin, groupIdFor(name), input, 150_000);
     const drainSeconds = (Date.now() - started) / 1000;
 
-    const lag = await readGroupLag(harness.admin, {
+    const lag = await readGroupLag(suite.harness.admin, {
       function: name,
       groupId: groupIdFor(name),
       topic: input,
     });
     expect(lag.partitions.map((partition) => partition.lag)).toEqual(new Array(partitions).fill(0));
 
-    const dead = await readTopic(harness.kafka, `${input}.dlq`, poisoned.size, 30_000);
+    const dead = await readTopic(suite.harness.kafka, `${input}.dlq`, poisoned.size, 30_000);
     expect(dead.map((record) => record.key).sort()).toEqual([...poisoned.keys()].sort());
     for (const record of dead) {
       const poison = poisoned.get(record.key!)!;
@@ -74,13 +73,13 @@ describe('poison records', () => {
       }
     }
 
-    const outputs = await readTopic(harness.kafka, output, total - poisoned.size);
+    const outputs = await readTopic(suite.harness.kafka, output, total - poisoned.size);
     expect(outputs).toHaveLength(total - poisoned.size);
     expect(outputs.some((record) => poisoned.has(record.key!))).toBe(false);
     expect(new Set(outputs.map((record) => record.key)).size).toBe(total - poisoned.size);
 
     // Bisection stays cheap: the whole run is a fraction of what one stalled partition per poison would cost.
-    expect(drainSeconds, `drained in ${drainSeconds} s (log: ${harness.logFile})`).toBeLessThan(120);
+    expect(drainSeconds, `drained in ${drainSeconds} s (log: ${suite.harness.logFile})`).toBeLessThan(120);
     const report = (await (await fetch(`${connector.url}/lag/${groupIdFor(name)}`)).json()) as {
       status: string;
       totalLag: number;

@@ -1,24 +1,20 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ConnectorService } from '../../connectors/kafka/service.ts';
 import { groupIdFor } from '../../contracts/kafka-names.ts';
 import { readGroupLag } from '../../scaling/lag/reader.ts';
 import { produce, readTopic, waitForZeroLag } from './support/kafka.ts';
-import { stageStack, startHarness, type Harness } from './support/harness.ts';
+import { stageSuite } from './support/suite.ts';
 import { deployStagePipeline } from './support/stage.ts';
 
 const total = 60_000;
 const partitions = 6;
 
 describe('several connector instances (a Deployment with replicas)', () => {
-  let harness: Harness;
-  beforeAll(async () => {
-    harness = await startHarness([{ stack: stageStack, function: 'stage' }]);
-  });
-  afterAll(async () => harness?.close());
+  const suite = stageSuite();
 
   it('share the partitions and hand them over on join and abrupt leave with each input still exactly once', async () => {
-    const { name, input, output } = await deployStagePipeline(harness, 'rebalance', {
+    const { name, input, output } = await deployStagePipeline(suite.harness, 'rebalance', {
       partitions,
       replicas: 2,
       annotations: { 'cdnfaas.batch.max-records': '200' },
@@ -30,13 +26,13 @@ describe('several connector instances (a Deployment with replicas)', () => {
     const before = total * 0.4;
     let produced = before;
     await produce(
-      harness.kafka,
+      suite.harness.kafka,
       input,
       Array.from({ length: before }, (_, n) => record(n)),
     );
     const consumed = async () =>
       produced -
-      (await readGroupLag(harness.admin, { function: name, groupId: groupIdFor(name), topic: input }))
+      (await readGroupLag(suite.harness.admin, { function: name, groupId: groupIdFor(name), topic: input }))
         .totalLag;
     const waitConsumed = async (count: number) => {
       const deadline = Date.now() + 60_000;
@@ -49,9 +45,9 @@ describe('several connector instances (a Deployment with replicas)', () => {
       (service.connector.snapshot()[0]?.partitions ?? []).map((entry) => entry.partition);
 
     // The first instance leaves without finishing its batches in flight, as a killed pod would.
-    const first = await harness.startConnector({ shutdownGraceMs: 0 });
+    const first = await suite.harness.startConnector({ shutdownGraceMs: 0 });
     await waitConsumed(total * 0.15);
-    const second = await harness.startConnector();
+    const second = await suite.harness.startConnector();
     // The join is done when the two instances hold disjoint shares that cover every partition.
     const deadline = Date.now() + 60_000;
     let split = 0;
@@ -70,16 +66,16 @@ describe('several connector instances (a Deployment with replicas)', () => {
     expect(split, 'the second instance got a share of the partitions').toBeGreaterThan(0);
     expect(split).toBeLessThan(partitions);
     await produce(
-      harness.kafka,
+      suite.harness.kafka,
       input,
       Array.from({ length: total - before }, (_, n) => record(before + n)),
     );
     produced = total;
     await waitConsumed(total * 0.55);
     await first.stop();
-    await waitForZeroLag(harness.admin, groupIdFor(name), input, 120_000);
+    await waitForZeroLag(suite.harness.admin, groupIdFor(name), input, 120_000);
 
-    const outputs = await readTopic(harness.kafka, output, total);
+    const outputs = await readTopic(suite.harness.kafka, output, total);
     expect(outputs).toHaveLength(total);
     expect(new Set(outputs.map((record) => record.key)).size).toBe(total);
     const lastOffset = new Map<number, bigint>();

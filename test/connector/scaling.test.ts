@@ -1,8 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { groupIdFor } from '../../contracts/kafka-names.ts';
-import { createTopics, produce, waitForZeroLag } from './support/kafka.ts';
-import { stageStack, startHarness, uniqueName, type Harness } from './support/harness.ts';
+import { produce, waitForZeroLag } from './support/kafka.ts';
+import { uniqueName, type Harness } from './support/harness.ts';
+import { createStageTopics } from './support/stage.ts';
+import { stageSuite } from './support/suite.ts';
 
 const partitions = 6;
 
@@ -123,20 +125,13 @@ function scaleDownTick(ticks: Map<number, Tick> | undefined, target: number): Ti
 }
 
 describe('lag autoscaling through the gateway', () => {
-  let harness: Harness;
-  beforeAll(async () => {
-    harness = await startHarness([{ stack: stageStack, function: 'stage' }]);
-  });
-  afterAll(async () => harness?.close());
+  const suite = stageSuite();
 
   it('scales a backlog out to max, back to min or zero after the window, and from zero on a new record', async () => {
     const zero = uniqueName('scale-zero');
     const floor = uniqueName('scale-min');
     for (const name of [zero, floor]) {
-      await createTopics(harness.admin, [
-        { topic: `${name}-in`, partitions },
-        { topic: `${name}-out`, partitions },
-      ]);
+      await createStageTopics(suite.harness, name, partitions);
     }
     const annotations = (name: string) => ({
       topic: `${name}-in`,
@@ -144,7 +139,7 @@ describe('lag autoscaling through the gateway', () => {
       'cdnfaas.scale.lag-target': '10000',
       'cdnfaas.scale.down-window': '5s',
     });
-    await harness.deploy({
+    await suite.harness.deploy({
       name: zero,
       image: 'cdnfaas/connector-stage:0.1.0',
       annotations: annotations(zero),
@@ -156,36 +151,36 @@ describe('lag autoscaling through the gateway', () => {
       },
       envVars: { BATCH_DELAY_MS: '10' },
     });
-    await harness.deploy({
+    await suite.harness.deploy({
       name: floor,
       image: 'cdnfaas/connector-stage:0.1.0',
       annotations: annotations(floor),
       labels: { 'com.openfaas.scale.min': '1', 'com.openfaas.scale.max': '4' },
       envVars: { BATCH_DELAY_MS: '10' },
     });
-    await harness.waitForReady(zero, 1);
-    await harness.waitForReady(floor, 1);
+    await suite.harness.waitForReady(zero, 1);
+    await suite.harness.waitForReady(floor, 1);
     const backlog = (name: string, count: number) =>
       Array.from({ length: count }, (_, n) => ({
         key: `${name}-${n}`,
         value: JSON.stringify({ id: `${name}-${n}`, n }),
       }));
     await Promise.all([
-      produce(harness.kafka, `${zero}-in`, backlog(zero, 200_000)),
-      produce(harness.kafka, `${floor}-in`, backlog(floor, 60_000)),
+      produce(suite.harness.kafka, `${zero}-in`, backlog(zero, 200_000)),
+      produce(suite.harness.kafka, `${floor}-in`, backlog(floor, 60_000)),
     ]);
 
-    const connector = await harness.startConnector({ autoscale: true });
+    const connector = await suite.harness.startConnector({ autoscale: true });
     // A retried attempt starts clean: no autoscaler or functions left over from this one.
     onTestFinished(async () => {
       await connector.stop();
-      for (const name of [zero, floor]) await harness.remove(name).catch(() => undefined);
+      for (const name of [zero, floor]) await suite.harness.remove(name).catch(() => undefined);
     });
     // Watched from the start: a backlog may drain before the scale-out is even seen from here.
     const watcher = watchScaling(connector.url);
     const [zeroOut, floorOut] = await Promise.all([
-      until(harness, zero, (status) => status.availableReplicas === 4, 10_000),
-      until(harness, floor, (status) => status.availableReplicas === 4, 10_000),
+      until(suite.harness, zero, (status) => status.availableReplicas === 4, 10_000),
+      until(suite.harness, floor, (status) => status.availableReplicas === 4, 10_000),
     ]);
     expect(zeroOut).toBeLessThan(10_000);
     expect(floorOut).toBeLessThan(10_000);
@@ -198,9 +193,9 @@ describe('lag autoscaling through the gateway', () => {
       name: string,
       predicate: (status: { replicas: number; availableReplicas: number }) => boolean,
     ) => {
-      await waitForZeroLag(harness.admin, groupIdFor(name), `${name}-in`, 120_000);
+      await waitForZeroLag(suite.harness.admin, groupIdFor(name), `${name}-in`, 120_000);
       const drainedAt = Date.now();
-      await until(harness, name, predicate, 30_000);
+      await until(suite.harness, name, predicate, 30_000);
       return Date.now() - drainedAt;
     };
     const [toZero, toMin] = await Promise.all([
@@ -228,20 +223,20 @@ describe('lag autoscaling through the gateway', () => {
     expect(lastLag, 'lag was seen before scaling to zero').toBeGreaterThan(0);
     const zeroHeld = zeroTick.at - lastLag;
     expect(zeroHeld).toBeGreaterThanOrEqual(windowMs);
-    expect((await harness.replicas(floor)).replicas).toBe(1);
+    expect((await suite.harness.replicas(floor)).replicas).toBe(1);
 
     // A new record wakes the function from zero and is processed.
-    const reader = harness.kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 100 });
+    const reader = suite.harness.kafka.consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 100 });
     const received: string[] = [];
     await reader.connect();
     await reader.subscribe({ topic: `${zero}-out`, fromBeginning: false });
     await reader.run({ eachMessage: async ({ message }) => void received.push(message.key!.toString()) });
     await sleep(4_000);
-    await produce(harness.kafka, `${zero}-in`, [
+    await produce(suite.harness.kafka, `${zero}-in`, [
       { key: 'wake-up', value: JSON.stringify({ id: 'wake-up', n: 0 }) },
     ]);
-    const woke = await until(harness, zero, (status) => status.replicas >= 1, 10_000);
-    await waitForZeroLag(harness.admin, groupIdFor(zero), `${zero}-in`, 30_000);
+    const woke = await until(suite.harness, zero, (status) => status.replicas >= 1, 10_000);
+    await waitForZeroLag(suite.harness.admin, groupIdFor(zero), `${zero}-in`, 30_000);
     const deadline = Date.now() + 15_000;
     while (!received.includes('wake-up') && Date.now() < deadline) await sleep(100);
     await reader.disconnect();

@@ -1,31 +1,26 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '../../lib/ports.ts';
 import { groupIdFor } from '../../contracts/kafka-names.ts';
 import { readGroupLag } from '../../scaling/lag/reader.ts';
 import { projectRoot } from '../../system/config.ts';
-import { createTopics, produce, readTopic, waitForZeroLag } from './support/kafka.ts';
-import { stageStack, startHarness, uniqueName, type Harness } from './support/harness.ts';
+import { produce, readTopic, waitForZeroLag } from './support/kafka.ts';
+import { uniqueName } from './support/harness.ts';
+import { createStageTopics } from './support/stage.ts';
+import { stageSuite } from './support/suite.ts';
 
 describe('`cdnfaas connector` as a process', () => {
-  let harness: Harness;
-  beforeAll(async () => {
-    harness = await startHarness([{ stack: stageStack, function: 'stage' }]);
-  });
-  afterAll(async () => harness?.close());
+  const suite = stageSuite();
 
   it('answers its health check, and on SIGTERM commits the batches in flight, leaves its groups and exits 0', async () => {
     const name = uniqueName('term');
     const input = `${name}-in`;
     const output = `${name}-out`;
     const total = 3_000;
-    await createTopics(harness.admin, [
-      { topic: input, partitions: 6 },
-      { topic: output, partitions: 6 },
-    ]);
-    await harness.deploy({
+    await createStageTopics(suite.harness, name, 6);
+    await suite.harness.deploy({
       name,
       image: 'cdnfaas/connector-stage:0.1.0',
       annotations: { topic: input, 'cdnfaas.output': output, 'cdnfaas.batch.max-records': '50' },
@@ -33,9 +28,9 @@ describe('`cdnfaas connector` as a process', () => {
       // Slow batches: some are always in flight when the signal comes.
       envVars: { BATCH_DELAY_MS: '1500' },
     });
-    await harness.waitForReady(name, 2);
+    await suite.harness.waitForReady(name, 2);
     await produce(
-      harness.kafka,
+      suite.harness.kafka,
       input,
       Array.from({ length: total }, (_, n) => ({ key: `t${n}`, value: JSON.stringify({ id: `t${n}`, n }) })),
     );
@@ -47,18 +42,18 @@ describe('`cdnfaas connector` as a process', () => {
         join(projectRoot, 'bin/cdnfaas.mjs'),
         'connector',
         '--gateway',
-        harness.gatewayUrl,
+        suite.harness.gatewayUrl,
         '--port',
         String(port),
         '--no-autoscale',
         '--credentials',
-        join(harness.home, 'credentials'),
+        join(suite.harness.home, 'credentials'),
       ],
       {
         env: {
           ...process.env,
-          KAFKA_BROKERS: harness.brokers.join(','),
-          CDNFAAS_HOME: harness.home,
+          KAFKA_BROKERS: suite.harness.brokers.join(','),
+          CDNFAAS_HOME: suite.harness.home,
           LOG_LEVEL: 'info',
         },
         stdio: ['ignore', 'pipe', 'inherit'],
@@ -81,8 +76,9 @@ describe('`cdnfaas connector` as a process', () => {
     // Wait until it has committed something and has batches in flight.
     let lag = total;
     while (lag === total && Date.now() < deadline) {
-      lag = (await readGroupLag(harness.admin, { function: name, groupId: groupIdFor(name), topic: input }))
-        .totalLag;
+      lag = (
+        await readGroupLag(suite.harness.admin, { function: name, groupId: groupIdFor(name), topic: input })
+      ).totalLag;
       await sleep(200);
     }
     expect(lag).toBeLessThan(total);
@@ -96,7 +92,7 @@ describe('`cdnfaas connector` as a process', () => {
     expect(stopSeconds).toBeLessThan(20);
     expect(lines.some((line) => line.includes('"connector stopped"'))).toBe(true);
 
-    const after = await readGroupLag(harness.admin, {
+    const after = await readGroupLag(suite.harness.admin, {
       function: name,
       groupId: groupIdFor(name),
       topic: input,
@@ -105,17 +101,17 @@ describe('`cdnfaas connector` as a process', () => {
     // The batches that were in flight at the signal were finished and committed, not dropped.
     expect(committedAfter).toBeGreaterThan(committedBefore);
     expect(lines.some((line) => line.includes('batch dropped'))).toBe(false);
-    const { groups } = await harness.admin.describeGroups([groupIdFor(name)]);
+    const { groups } = await suite.harness.admin.describeGroups([groupIdFor(name)]);
     expect(groups[0]?.members).toHaveLength(0);
     // Exactly what was committed has its outputs, no more, no less.
-    expect(await readTopic(harness.kafka, output, committedAfter, 20_000, 1_000)).toHaveLength(
+    expect(await readTopic(suite.harness.kafka, output, committedAfter, 20_000, 1_000)).toHaveLength(
       committedAfter,
     );
 
     // A new connector takes over from the committed offsets: each input once in the output, overall.
-    await harness.startConnector();
-    await waitForZeroLag(harness.admin, groupIdFor(name), input, 90_000);
-    const outputs = await readTopic(harness.kafka, output, total, 30_000);
+    await suite.harness.startConnector();
+    await waitForZeroLag(suite.harness.admin, groupIdFor(name), input, 90_000);
+    const outputs = await readTopic(suite.harness.kafka, output, total, 30_000);
     expect(outputs).toHaveLength(total);
     expect(new Set(outputs.map((record) => record.key)).size).toBe(total);
   });

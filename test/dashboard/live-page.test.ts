@@ -29,7 +29,7 @@ import { createGateway, listenGateway, type Gateway } from '../../runtime/gatewa
 import { LocalImageStore } from '../../runtime/images/store.ts';
 import { LagMonitor } from '../../scaling/lag/monitor.ts';
 import { loadConfig, projectRoot } from '../../system/config.ts';
-import { ensureChromium, openBrowser, panelState, screenshot, type Browser } from './support/browser.ts';
+import { browserForSuite, expectPanelsCharted, panelState, screenshot } from './support/browser.ts';
 import {
   commitAtStart,
   dropMeasurements,
@@ -49,19 +49,18 @@ const clientDataMeasurement = `${id}_cdn_client_data`;
 const logger = createLogger({ service: 'dashboard-test', level: 'silent' });
 
 describe('the live dashboard at /ui', () => {
+  const chrome = browserForSuite();
   let home: string;
   let gateway: Gateway;
   let gatewayUrl: string;
   let connectorApi: FastifyInstance;
   let monitor: LagMonitor;
-  let browser: Browser;
   const kafka = createKafka(kafkaConnection(config), { clientId: 'cdnfaas-dashboard-test', logger });
   const admin = kafka.admin();
   let stream: { stop: () => Promise<number> } | undefined;
   let invoking: NodeJS.Timeout | undefined;
 
   beforeAll(async () => {
-    ensureChromium();
     home = mkdtempSync(join(tmpdir(), 'cdnfaas-dashboard-'));
     const store = new LocalImageStore(join(home, 'images'));
     await buildStack({
@@ -179,13 +178,11 @@ describe('the live dashboard at /ui', () => {
           .catch(() => undefined),
       100,
     );
-    browser = await openBrowser();
   }, 300_000);
 
   afterAll(async () => {
     clearInterval(invoking);
     await stream?.stop();
-    await browser?.close();
     await monitor?.stop();
     await connectorApi?.close();
     await gateway?.stop();
@@ -197,7 +194,7 @@ describe('the live dashboard at /ui', () => {
   });
 
   it('charts non-zero records, predictions, lag and replicas, and keeps updating', async () => {
-    const { page, errors } = browser;
+    const { page, errors } = chrome.browser;
     await page.goto(`${gatewayUrl}/ui/`);
     const charted = [
       'throughput',
@@ -209,20 +206,7 @@ describe('the live dashboard at /ui', () => {
       'latency',
       'host',
     ];
-    await page.waitForFunction(
-      (ids) =>
-        ids.every(
-          (panel) =>
-            Number(document.querySelector<HTMLElement>(`section[data-id="${panel}"]`)?.dataset.max ?? 0) > 0,
-        ),
-      charted,
-      { timeout: 45_000, polling: 250 },
-    );
-    for (const panel of charted) {
-      const state = await panelState(page, panel);
-      expect(state.state, `${panel}: ${state.message}`).toBe('ok');
-      expect(state.canvases, `${panel} draws a uPlot chart`).toBeGreaterThan(0);
-    }
+    await expectPanelsCharted(page, charted, { timeout: 45_000, polling: 250 });
     expect((await panelState(page, 'replicas')).max).toBe(2);
     expect((await panelState(page, 'clusters')).max, 'predictions per second of a cluster').toBeGreaterThan(
       0,
@@ -281,7 +265,7 @@ describe('the live dashboard at /ui', () => {
     });
     const url = await app.listen({ host: '127.0.0.1', port: 0 });
     try {
-      const { page } = browser;
+      const { page } = chrome.browser;
       await page.goto(`${url}/ui/`);
       await page.waitForFunction(
         () => document.querySelector<HTMLElement>('section[data-id="clusters"]')?.dataset.state === 'error',

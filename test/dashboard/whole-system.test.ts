@@ -14,17 +14,16 @@ import { readCsvRecords } from '../../simulator/csv-rows.ts';
 import { replay } from '../../simulator/replay.ts';
 import { loadConfig, type SystemConfig } from '../../system/config.ts';
 import { kafkaConnection } from '../../system/kafka-connection.ts';
-import { ensureChromium, openBrowser, panelState, screenshot, type Browser } from './support/browser.ts';
+import { browserForSuite, expectPanelsCharted, panelState, screenshot } from './support/browser.ts';
 
 describe('the dashboard of the whole running system', () => {
+  const chrome = browserForSuite();
   let config: SystemConfig;
   let dashboardUrl: string;
-  let browser: Browser;
   let temporaryHome: string | undefined;
   const saved = { GATEWAY_PORT: process.env.GATEWAY_PORT, CDNFAAS_HOME: process.env.CDNFAAS_HOME };
 
   beforeAll(async () => {
-    ensureChromium();
     // A port of its own for the gateway; the children `up` starts inherit it.
     process.env.GATEWAY_PORT = String(await freePort());
     if (process.env.KAFKA_BROKERS && process.env.INFLUX_URL) {
@@ -39,11 +38,9 @@ describe('the dashboard of the whole running system', () => {
     }
     const log = (line: string) => process.stderr.write(`  up: ${line.trim()}\n`);
     ({ dashboardUrl } = await pipelineUp(config, { replay: false, sampleRows: 5_000, log }));
-    browser = await openBrowser();
   }, 900_000);
 
   afterAll(async () => {
-    await browser?.close();
     // Only what `up` started here; the services belong to the integration setup.
     if (config) for (const name of ['connector', 'gateway'] as const) await stopBackground(config, name);
     for (const [name, value] of Object.entries(saved)) {
@@ -54,7 +51,7 @@ describe('the dashboard of the whole running system', () => {
   }, 120_000);
 
   it('charts the replayed records, their predictions, the lag and the replicas', async () => {
-    const { page, errors } = browser;
+    const { page, errors } = chrome.browser;
     await page.goto(dashboardUrl);
     await page.waitForFunction(
       () => document.querySelector('section[data-id="replicas"]')?.getAttribute('data-state') === 'ok',
@@ -87,21 +84,8 @@ describe('the dashboard of the whole running system', () => {
     expect(replayed.sent).toBe(records.length);
 
     const charted = ['throughput', 'clusters', 'lag', 'replicas'];
-    await page.waitForFunction(
-      (ids) =>
-        ids.every(
-          (panel) =>
-            Number(document.querySelector<HTMLElement>(`section[data-id="${panel}"]`)?.dataset.max ?? 0) > 0,
-        ),
-      charted,
-      { timeout: 120_000, polling: 500 },
-    );
-    for (const panel of charted) {
-      const state = await panelState(page, panel);
-      expect(state.state, `${panel}: ${state.message}`).toBe('ok');
-      expect(state.max, panel).toBeGreaterThan(0);
-      expect(state.canvases, `${panel} draws a uPlot chart`).toBeGreaterThan(0);
-    }
+    const states = await expectPanelsCharted(page, charted, { timeout: 120_000, polling: 500 });
+    for (const [panel, state] of states) expect(state.max, panel).toBeGreaterThan(0);
     // This run's records and predictions reach InfluxDB, and the tiles count them.
     await page.waitForFunction(
       (counts) =>

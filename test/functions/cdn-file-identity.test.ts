@@ -9,12 +9,12 @@ import { projectRoot } from '../../system/config.ts';
 import type { Handler } from '../../template/node20-ts/function.ts';
 import { recordingContext } from '../../functions/shared/testing.ts';
 import {
+  countDistinctSampleIds,
   countPoints,
   createDatabase,
   dropDatabase,
   influxTarget,
   loaderEnv,
-  selectRows,
   uniqueDatabase,
 } from './support/influx.ts';
 import { trainSampleModel } from './support/model.ts';
@@ -98,11 +98,6 @@ async function functionsFor(database: string, modelDir: string): Promise<Functio
   };
 }
 
-async function distinctSampleIds(database: string, measurement: string): Promise<number> {
-  const rows = await selectRows(target, database, `SELECT count(distinct(sample_id)) FROM "${measurement}"`);
-  return rows[0]?.count as number;
-}
-
 describe.skipIf(!existsSync(testFile))('the CDN test file through all four functions into InfluxDB', () => {
   let rows: RawRecord[];
   let modelDir: string;
@@ -137,7 +132,7 @@ describe.skipIf(!existsSync(testFile))('the CDN test file through all four funct
     expect(counts).toEqual({ clientData: 22_109, predictions: 22_109 });
     expect(await countPoints(target, database, 'cdn_client_data')).toBe(22_109);
     expect(await countPoints(target, database, 'predictions')).toBe(22_109);
-    expect(await distinctSampleIds(database, 'cdn_client_data')).toBe(22_109);
-    expect(await distinctSampleIds(database, 'predictions')).toBe(22_109);
+    expect(await countDistinctSampleIds(target, database, 'cdn_client_data')).toBe(22_109);
+    expect(await countDistinctSampleIds(target, database, 'predictions')).toBe(22_109);
   });
 });

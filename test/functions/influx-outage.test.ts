@@ -2,20 +2,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { batchResponseSchema } from '../../contracts/batch.ts';
 import type { Handler } from '../../template/node20-ts/function.ts';
 import { recordingContext } from '../../functions/shared/testing.ts';
-import {
-  countPoints,
-  createDatabase,
-  dropDatabase,
-  influxTarget,
-  loaderEnv,
-  uniqueDatabase,
-} from './support/influx.ts';
+import { countPoints, databaseForFile, loaderEnv } from './support/influx.ts';
 import { closedPort, silentServer, switchableProxy, type Switchable } from './support/network.ts';
 import { kafkaRecords, postBatch, provided, rawRow, batchEventOf } from './support/records.ts';
 import { startReplica, type Replica } from './support/replica.ts';
 
-const target = influxTarget();
-const database = uniqueDatabase('outage');
+const { target, database } = databaseForFile('outage');
 const rows = Array.from({ length: 50 }, (_, i) =>
   rawRow({ timestamp: `2088-05-17 14:00:${String(i).padStart(2, '0')}` }),
 );
@@ -26,14 +18,6 @@ async function importHandler(env: Record<string, string>): Promise<Handler> {
   Object.assign(process.env, env);
   return (await import('../../functions/load-data/handler.ts')).default;
 }
-
-beforeAll(async () => {
-  await createDatabase(target, database);
-});
-
-afterAll(async () => {
-  await dropDatabase(target, database);
-});
 
 describe('load-data while InfluxDB is unavailable', () => {
   it('fails the call with 503 when nothing listens, and acknowledges nothing', async () => {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { recordingContext } from '../../functions/shared/testing.ts';
-import { countPoints, selectRows } from './support/influx.ts';
+import { countPoints } from './support/influx.ts';
 import { loaderUnderTest } from './support/loader.ts';
-import { kafkaRecords, provided, rawRow, singleEventOf } from './support/records.ts';
+import { kafkaRecords, provided, rawRow } from './support/records.ts';
 
 const loader = loaderUnderTest('load-data');
 const { target, database, store } = loader;
@@ -29,9 +28,7 @@ describe('load-data writes cdn_client_data', () => {
     const values = provided(rows, 10_000);
     expect(new Set(values.map((value) => value.sample_id)).size).toBe(2000);
     await store(kafkaRecords('cdn_client_data_storage', values));
-    const stored = await selectRows(
-      target,
-      database,
+    const stored = await loader.rows(
       `SELECT sample_id FROM cdn_client_data WHERE user_id = '31' AND host_id = '7'`,
     );
     expect(stored).toHaveLength(2000);
@@ -53,11 +50,7 @@ describe('load-data writes cdn_client_data', () => {
       50_000,
     );
     await store(kafkaRecords('cdn_client_data_storage', [value]));
-    const rows = await selectRows(
-      target,
-      database,
-      `SELECT * FROM cdn_client_data WHERE sample_id = '${value!.sample_id}'`,
-    );
+    const rows = await loader.rows(`SELECT * FROM cdn_client_data WHERE sample_id = '${value!.sample_id}'`);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
       user_id: '13',
@@ -69,20 +62,14 @@ describe('load-data writes cdn_client_data', () => {
       geo_location: 4411,
     });
     expect(String(rows[0]!.time)).toMatch(/^2088-05-19T06:59:59(\.\d{1,9})?Z$/);
-    const tagKeys = await selectRows(target, database, 'SHOW TAG KEYS FROM cdn_client_data');
+    const tagKeys = await loader.rows('SHOW TAG KEYS FROM cdn_client_data');
     expect(tagKeys.map((row) => row.tagKey).sort()).toEqual(['host_id', 'user_id']);
   });
 
   it('stores an ad-hoc ClientData', async () => {
     const [value] = provided([rawRow({ timestamp: '2088-05-19 07:00:00', user_id: '99' })], 60_000);
-    const context = recordingContext();
-    await loader.handler()(singleEventOf(value), context);
-    expect(context.statusCode).toBe(200);
-    const rows = await selectRows(
-      target,
-      database,
-      `SELECT sample_id FROM cdn_client_data WHERE user_id = '99'`,
-    );
+    await loader.storeOne(value);
+    const rows = await loader.rows(`SELECT sample_id FROM cdn_client_data WHERE user_id = '99'`);
     expect(rows.map((row) => row.sample_id)).toEqual([value!.sample_id]);
   });
 });

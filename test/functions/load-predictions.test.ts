@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Prediction } from '../../contracts/prediction.ts';
-import { recordingContext } from '../../functions/shared/testing.ts';
-import { countPoints, selectRows } from './support/influx.ts';
+import { countPoints } from './support/influx.ts';
 import { loaderUnderTest } from './support/loader.ts';
-import { kafkaRecords, singleEventOf } from './support/records.ts';
+import { kafkaRecords } from './support/records.ts';
 
 const loader = loaderUnderTest('load-predictions');
 const { target, database, store } = loader;
@@ -30,9 +29,7 @@ describe('load-predictions writes predictions', () => {
     await store(records);
     await store(records);
     expect(await countPoints(target, database, 'predictions')).toBe(6000);
-    const rows = await selectRows(
-      target,
-      database,
+    const rows = await loader.rows(
       `SELECT sample_id FROM predictions WHERE time >= '2088-05-19T07:00:00.123Z' AND time < '2088-05-19T07:00:00.124Z'`,
     );
     expect(new Set(rows.map((row) => row.sample_id)).size).toBe(6000);
@@ -41,7 +38,7 @@ describe('load-predictions writes predictions', () => {
   it('stores sample_id and cluster as fields, tag and pipeline_type as tags', async () => {
     const [prediction] = predictions(1, '2088-05-19T08:00:00.000Z', 'shape');
     await store(kafkaRecords('cdn_result', [prediction], 1, 77));
-    const rows = await selectRows(target, database, `SELECT * FROM predictions WHERE sample_id = 'shape-0'`);
+    const rows = await loader.rows(`SELECT * FROM predictions WHERE sample_id = 'shape-0'`);
     // offset 77 in partition 0: 77 * 64 ns into the millisecond.
     expect(rows).toEqual([
       {
@@ -52,20 +49,14 @@ describe('load-predictions writes predictions', () => {
         pipeline_type: 'cdn-kmeans@test',
       },
     ]);
-    const tagKeys = await selectRows(target, database, 'SHOW TAG KEYS FROM predictions');
+    const tagKeys = await loader.rows('SHOW TAG KEYS FROM predictions');
     expect(tagKeys.map((row) => row.tagKey).sort()).toEqual(['pipeline_type', 'tag']);
   });
 
   it('stores an ad-hoc Prediction', async () => {
     const [prediction] = predictions(1, '2088-05-19T09:00:00.000Z', 'adhoc');
-    const context = recordingContext();
-    await loader.handler()(singleEventOf(prediction), context);
-    expect(context.statusCode).toBe(200);
-    const rows = await selectRows(
-      target,
-      database,
-      `SELECT sample_id FROM predictions WHERE sample_id = 'adhoc-0'`,
-    );
+    await loader.storeOne(prediction);
+    const rows = await loader.rows(`SELECT sample_id FROM predictions WHERE sample_id = 'adhoc-0'`);
     expect(rows).toHaveLength(1);
   });
 });

@@ -2,7 +2,7 @@
  * Bad input gets a clear typed error: the status OpenFaaS uses, our one error body naming what is
  * wrong and what to do. Handler logic is driven with inject(); streaming bodies over a socket.
  */
-import { request } from 'node:http';
+import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, waitFor, type TestGateway } from './support/gateway.ts';
 
@@ -31,6 +31,30 @@ describe('bad input', () => {
         : { payload: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
     });
   const deploy = (body: unknown) => inject({ method: 'POST', url: '/system/functions', body });
+  /** A POST of `body` to the echo function as a client sends it: with `contentType`, no credentials. */
+  const postToEcho = (contentType: string, body: string) =>
+    inject({
+      method: 'POST',
+      url: '/function/echo',
+      auth: null,
+      headers: { 'content-type': contentType },
+      body,
+    });
+
+  /** A streamed octet-stream POST to the echo function's /raw path, over a real socket. */
+  const postToEchoRaw = (onResponse: (res: IncomingMessage) => void): ClientRequest => {
+    const url = new URL('/function/echo/raw', gw.url);
+    return request(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream' },
+      },
+      onResponse,
+    );
+  };
 
   beforeAll(async () => {
     gw = await startTestGateway({
@@ -166,13 +190,7 @@ describe('bad input', () => {
   });
 
   it('a function body over the limit is 413, announced by Content-Length', async () => {
-    const res = await inject({
-      method: 'POST',
-      url: '/function/echo',
-      auth: null,
-      headers: { 'content-type': 'text/plain' },
-      body: 'x'.repeat(functionBodyBytes + 1),
-    });
+    const res = await postToEcho('text/plain', 'x'.repeat(functionBodyBytes + 1));
     expect(res.statusCode).toBe(413);
     expect(res.json()).toMatchObject({
       code: 'PAYLOAD_TOO_LARGE',
@@ -182,20 +200,10 @@ describe('bad input', () => {
 
   it('a chunked function body that grows over the limit is 413 over a real socket', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const url = new URL('/function/echo/raw', gw.url);
-      const req = request(
-        {
-          host: url.hostname,
-          port: url.port,
-          path: url.pathname,
-          method: 'POST',
-          headers: { 'content-type': 'application/octet-stream' },
-        },
-        (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        },
-      );
+      const req = postToEchoRaw((res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
       req.on('error', reject);
       const chunk = Buffer.alloc(64 * 1024, 1);
       let sent = 0;
@@ -214,21 +222,11 @@ describe('bad input', () => {
   it('a chunked body under the limit streams through and back', async () => {
     const size = 300 * 1024;
     const echoed = await new Promise<Buffer>((resolve, reject) => {
-      const url = new URL('/function/echo/raw', gw.url);
-      const req = request(
-        {
-          host: url.hostname,
-          port: url.port,
-          path: url.pathname,
-          method: 'POST',
-          headers: { 'content-type': 'application/octet-stream' },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve(Buffer.concat(chunks)));
-        },
-      );
+      const req = postToEchoRaw((res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve(Buffer.concat(chunks)));
+      });
       req.on('error', reject);
       for (let i = 0; i < size / 1024; i++) req.write(Buffer.alloc(1024, i % 251));
       req.end();
@@ -326,26 +324,14 @@ describe('bad input', () => {
       return text.includes('echo was told to throw') ? text : undefined;
     });
     expect(logs).toContain('echo-r1-0');
-    const after = await inject({
-      method: 'POST',
-      url: '/function/echo',
-      auth: null,
-      headers: { 'content-type': 'text/plain' },
-      body: 'still here',
-    });
+    const after = await postToEcho('text/plain', 'still here');
     expect(after.statusCode).toBe(200);
     expect(after.body).toBe('still here');
     expect(gw.gateway.provider.replicas('echo')).toEqual(before);
   });
 
   it('an empty Content-Type is forwarded as none, as the OpenFaaS gateway does, not refused', async () => {
-    const res = await inject({
-      method: 'POST',
-      url: '/function/echo',
-      auth: null,
-      headers: { 'content-type': '' },
-      body: 'plain',
-    });
+    const res = await postToEcho('', 'plain');
     expect(res.statusCode).toBe(200);
     expect(res.body).toBe('plain');
   });

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStack } from '../../runtime/build/index.ts';
 import { mountNamespaceSupport } from '../../runtime/build/classic-launch.ts';
 import { describeWithFaasCli } from '../support/faas-cli.ts';
-import { startTestGateway, waitFor, type TestGateway } from './support/gateway.ts';
+import { startTestGateway, systemRequest, waitFor, type TestGateway } from './support/gateway.ts';
 
 const secretName = 'classic-token';
 const secretValue = 's3cr3t-for-classic';
@@ -52,12 +52,7 @@ const sha512 = (text: string) => `${createHash('sha512').update(text).digest('he
 describe('classic functions through the gateway REST API', () => {
   let gw: TestGateway;
   let dir: string;
-  const system = async (method: string, path: string, body?: unknown) =>
-    fetch(`${gw.url}${path}`, {
-      method,
-      headers: { authorization: gw.auth, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+  const system = (method: string, path: string, body?: unknown) => systemRequest(gw, method, path, body);
   const invoke = (name: string, init: RequestInit & { path?: string } = {}) =>
     fetch(`${gw.url}/function/${name}${init.path ?? ''}`, { method: 'POST', ...init });
   const logs = async (name: string) =>
@@ -82,34 +77,31 @@ describe('classic functions through the gateway REST API', () => {
       201,
     );
     const alpine = 'functions/alpine:latest';
-    await deploy({ service: 'env', image: alpine, envProcess: 'env' });
-    await deploy({ service: 'cat', image: alpine, envVars: { fprocess: 'cat' } });
-    await deploy({ service: 'hash', image: alpine, envProcess: 'sha512sum' });
-    await deploy({
-      service: 'fail',
-      image: alpine,
-      envProcess: `sh -c 'echo partial; echo classic-boom-on-stderr >&2; exit 3'`,
-    });
-    await deploy({
-      service: 'slow',
-      image: alpine,
-      envProcess: 'sleep 5',
-      envVars: { exec_timeout: '500ms' },
-    });
-    await deploy({
-      service: 'shout',
-      image: alpine,
-      envProcess: `python3 -c 'import sys; print(sys.stdin.read().upper(), end="")'`,
-    });
-    await deploy({
-      service: 'read-secret',
-      image: 'cdnfaas/read-secret:0.1.0',
-      envProcess: 'sh handler.sh',
-      secrets: [secretName],
-    });
-    await deploy({ service: 'echo', image: 'cdnfaas/echo:0.1.0' });
-    for (const name of ['env', 'cat', 'hash', 'fail', 'slow', 'shout', 'read-secret', 'echo'])
-      await ready(name);
+    const functions = [
+      { service: 'env', image: alpine, envProcess: 'env' },
+      { service: 'cat', image: alpine, envVars: { fprocess: 'cat' } },
+      { service: 'hash', image: alpine, envProcess: 'sha512sum' },
+      {
+        service: 'fail',
+        image: alpine,
+        envProcess: `sh -c 'echo partial; echo classic-boom-on-stderr >&2; exit 3'`,
+      },
+      { service: 'slow', image: alpine, envProcess: 'sleep 5', envVars: { exec_timeout: '500ms' } },
+      {
+        service: 'shout',
+        image: alpine,
+        envProcess: `python3 -c 'import sys; print(sys.stdin.read().upper(), end="")'`,
+      },
+      {
+        service: 'read-secret',
+        image: 'cdnfaas/read-secret:0.1.0',
+        envProcess: 'sh handler.sh',
+        secrets: [secretName],
+      },
+      { service: 'echo', image: 'cdnfaas/echo:0.1.0' },
+    ];
+    for (const spec of functions) await deploy(spec);
+    for (const { service } of functions) await ready(service);
   });
   afterAll(async () => {
     await gw?.stop();

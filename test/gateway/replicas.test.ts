@@ -5,22 +5,12 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, waitFor, type TestGateway } from './support/gateway.ts';
+import { startTestGateway, systemCall, waitFor, type TestGateway } from './support/gateway.ts';
 import { steadyLoad } from './support/load.ts';
 
 describe('replicas', () => {
   let gw: TestGateway;
-  const system = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${gw.url}${path}`, {
-      method,
-      headers: { authorization: gw.auth, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return {
-      status: res.status,
-      json: res.headers.get('content-type')?.includes('json') ? await res.json() : undefined,
-    };
-  };
+  const system = (method: string, path: string, body?: unknown) => systemCall(gw, method, path, body);
   const available = async (name: string): Promise<number> =>
     (await system('GET', `/system/function/${name}`)).json.availableReplicas;
 

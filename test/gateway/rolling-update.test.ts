@@ -3,7 +3,7 @@
  * The echo fixture's /env/CDNFAAS_IMAGE route answers with the image its replica runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, waitFor, type TestGateway } from './support/gateway.ts';
+import { startTestGateway, systemCall, waitFor, type TestGateway } from './support/gateway.ts';
 import { steadyLoad } from './support/load.ts';
 
 const v1 = 'cdnfaas/echo:1.0.0';
@@ -11,17 +11,7 @@ const v2 = 'cdnfaas/echo:2.0.0';
 
 describe('rolling update and rollback', () => {
   let gw: TestGateway;
-  const system = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${gw.url}${path}`, {
-      method,
-      headers: { authorization: gw.auth, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return {
-      status: res.status,
-      json: res.headers.get('content-type')?.includes('json') ? await res.json() : undefined,
-    };
-  };
+  const system = (method: string, path: string, body?: unknown) => systemCall(gw, method, path, body);
   const deployment = (image: string, extra: Record<string, unknown> = {}) => ({
     service: 'echo',
     image,

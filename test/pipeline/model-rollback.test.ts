@@ -6,29 +6,22 @@
  * the pipeline. Checked: the pipeline_type of stored predictions before, after and back, every
  * record stored exactly once, no failed call, the settings kept, and describe's annotation.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { imageModel } from '../../cli/commands/images.ts';
-import { installModel } from '../../ml/export.ts';
 import { modelMetadataSchema, pipelineType } from '../../ml/model-bundle.ts';
-import { buildStack, modelImageEnv, modelImages } from '../../runtime/build/index.ts';
+import { modelImageEnv } from '../../runtime/build/index.ts';
 import { openImageStore } from '../../runtime/images/index.ts';
 import { loadStackFile } from '../../runtime/stack/stack-file.ts';
 import { readCsvRecords } from '../../simulator/csv-rows.ts';
-import { projectRoot } from '../../system/config.ts';
-import { copyProject } from '../kubernetes/support/project.ts';
 import { describeWithFaasCli, faasCliEnv, faasCliOk } from '../support/faas-cli.ts';
 import { isolateFunction } from '../support/system-parts.ts';
 import { startSystem, type RunningSystem } from '../support/system.ts';
-
-const cli = join(projectRoot, 'bin', 'cdnfaas.mjs');
-const cdnfaas = (...args: string[]) =>
-  execFileSync(process.execPath, [cli, ...args], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+import { buildModelB, installedModelEnv, projectWithModelA, trainTwoModels } from './support/two-models.ts';
 
 interface FunctionStatus {
   image: string;
@@ -47,48 +40,17 @@ describeWithFaasCli('model rollback with faas-cli while records stream', (faasCl
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cdnfaas-rollback-'));
-    // Two models that differ: other data, seed and k range, so another name@version.
-    for (const [name, seed, kMax] of [
-      ['a', '11', '4'],
-      ['b', '12', '3'],
-    ] as const) {
-      cdnfaas('generate-data', '--rows', '3000', '--seed', seed, '--out', join(dir, `${name}.csv`));
-      cdnfaas(
-        'train',
-        '--data',
-        join(dir, `${name}.csv`),
-        '--out',
-        join(dir, `model-${name}`),
-        '--seed',
-        seed,
-        '--k-max',
-        kMax,
-      );
-    }
-    cdnfaas('generate-data', '--rows', '8000', '--seed', '13', '--out', join(dir, 'stream.csv'));
-    project = copyProject(join(dir, 'model-a'));
-    symlinkSync(join(projectRoot, 'node_modules'), join(project, 'node_modules'), 'dir');
-    const stackFile = join(project, 'stack.yml');
-    const env = { ...process.env, PREDICT_TAG: '', PREDICT_MODEL: '' };
+    await trainTwoModels(dir, { a: '11', b: '12', stream: '13' }, 8000);
+    let stackFile: string;
+    ({ project, stackFile, a: models.a } = projectWithModelA(dir));
 
     // The system builds and deploys predict with model a; model b is built beside it.
-    const imageA = modelImages(stackFile, env)[0]!;
-    models.a = { model: imageA.installed.model, tag: imageA.tag, ref: imageA.ref };
     system = await startSystem({ label: 'rollback', stackFile });
-    await installModel(join(dir, 'model-b'), join(project, 'functions', 'predict', 'model'));
-    const imageB = modelImages(stackFile, env)[0]!;
-    models.b = { model: imageB.installed.model, tag: imageB.tag, ref: imageB.ref };
-    await buildStack({
-      stackFile,
-      filter: 'predict',
-      config: { home: system.home },
-      env: modelImageEnv(stackFile, env),
-      checkModels: true,
-    });
+    models.b = await buildModelB(dir, project, stackFile, system.home);
 
     // faas-cli deploys the run's predict (isolated name and topics) from a stack file whose
     // image and cdnfaas.model are stack.yml's, substituted from PREDICT_TAG and PREDICT_MODEL.
-    const raw = loadStackFile(stackFile, { env: modelImageEnv(stackFile, env) });
+    const raw = loadStackFile(stackFile, { env: modelImageEnv(stackFile, installedModelEnv()) });
     const fn = isolateFunction(
       raw.functions.find((f) => f.name === 'predict')!,
       system.id,

@@ -8,27 +8,17 @@
  * kept and removes the shadow (function, group, topic); `models drop` removes a shadow and leaves
  * the live function as it was. Nothing is lost on the way.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { groupIdFor } from '../../contracts/kafka-names.ts';
 import { getFunction } from '../../deploy/local/models/gateway-functions.ts';
 import { compareShadow } from '../../deploy/local/models/compare.ts';
 import { dropShadow, type ShadowContext } from '../../deploy/local/models/shadow.ts';
-import { installModel } from '../../ml/export.ts';
-import { buildStack, modelImageEnv, modelImages } from '../../runtime/build/index.ts';
 import { readCsvRecords } from '../../simulator/csv-rows.ts';
-import { projectRoot } from '../../system/config.ts';
-import { copyProject } from '../kubernetes/support/project.ts';
 import { startSystem, type RunningSystem } from '../support/system.ts';
-
-const cli = join(projectRoot, 'bin', 'cdnfaas.mjs');
-const run = promisify(execFile);
-const cdnfaas = async (args: string[], env: Record<string, string> = {}) =>
-  (await run(process.execPath, [cli, ...args], { cwd: projectRoot, env: { ...process.env, ...env } })).stdout;
+import { buildModelB, cdnfaas, projectWithModelA, trainTwoModels } from './support/two-models.ts';
 
 interface Model {
   model: string;
@@ -78,42 +68,12 @@ describe('a candidate model in shadow, then promoted or dropped', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cdnfaas-shadow-'));
-    for (const [name, seed, kMax] of [
-      ['a', '21', '4'],
-      ['b', '22', '3'],
-    ] as const) {
-      await cdnfaas(['generate-data', '--rows', '3000', '--seed', seed, '--out', join(dir, `${name}.csv`)]);
-      await cdnfaas([
-        'train',
-        '--data',
-        join(dir, `${name}.csv`),
-        '--out',
-        join(dir, `model-${name}`),
-        '--seed',
-        seed,
-        '--k-max',
-        kMax,
-      ]);
-    }
-    await cdnfaas(['generate-data', '--rows', '5000', '--seed', '23', '--out', join(dir, 'stream.csv')]);
+    await trainTwoModels(dir, { a: '21', b: '22', stream: '23' }, 5000);
     records = await readCsvRecords(join(dir, 'stream.csv'));
-    project = copyProject(join(dir, 'model-a'));
-    symlinkSync(join(projectRoot, 'node_modules'), join(project, 'node_modules'), 'dir');
-    const stackFile = join(project, 'stack.yml');
-    const env = { ...process.env, PREDICT_TAG: '', PREDICT_MODEL: '' };
-    const imageA = modelImages(stackFile, env)[0]!;
-    models.a = { model: imageA.installed.model, ref: imageA.ref };
+    let stackFile: string;
+    ({ project, stackFile, a: models.a } = projectWithModelA(dir));
     system = await startSystem({ label: 'shadow', stackFile });
-    await installModel(join(dir, 'model-b'), join(project, 'functions', 'predict', 'model'));
-    const imageB = modelImages(stackFile, env)[0]!;
-    models.b = { model: imageB.installed.model, ref: imageB.ref };
-    await buildStack({
-      stackFile,
-      filter: 'predict',
-      config: { home: system.home },
-      env: modelImageEnv(stackFile, env),
-      checkModels: true,
-    });
+    models.b = await buildModelB(dir, project, stackFile, system.home);
   }, 300_000);
 
   afterAll(async () => {

@@ -7,8 +7,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { servicesUp } from '../../deploy/local/index.ts';
 import { obtainInfluxd } from '../../deploy/local/influx-obtain.ts';
-import { obtainKafka } from '../../deploy/local/kafka-obtain.ts';
+import { obtainKafka, type ObtainOptions } from '../../deploy/local/kafka-obtain.ts';
 import { silentProgress } from '../../deploy/local/progress.ts';
+import type { CdnfaasError } from '../../lib/errors.ts';
 import { projectRoot } from '../../system/config.ts';
 import { freePort } from '../../lib/ports.ts';
 import { occupyPort, servicePorts, tempConfig } from './support.ts';
@@ -120,15 +121,20 @@ describe('a malformed configuration file', () => {
 
 describe('a failed download or build', () => {
   const missing = '0.0.0-cdnfaas-missing';
+  /** What obtaining the missing version into a fresh cache fails with, and that cache folder. */
+  const obtainMissing = async (
+    obtain: (options: ObtainOptions) => Promise<unknown>,
+    envFor?: (cacheDir: string) => ObtainOptions['env'],
+  ): Promise<{ cacheDir: string; error: CdnfaasError }> => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cdnfaas-cache-'));
+    const env = envFor?.(cacheDir);
+    const options = { cacheDir, home: cacheDir, version: missing, onProgress: silentProgress };
+    const error = await obtain(env === undefined ? options : { ...options, env }).catch((e) => e);
+    return { cacheDir, error: error as CdnfaasError };
+  };
 
   it('reports OBTAIN_FAILED with the mvn command and the end of its log', async () => {
-    const cacheDir = mkdtempSync(join(tmpdir(), 'cdnfaas-cache-'));
-    const error = await obtainKafka({
-      cacheDir,
-      home: cacheDir,
-      version: missing,
-      onProgress: silentProgress,
-    }).catch((e) => e);
+    const { cacheDir, error } = await obtainMissing(obtainKafka);
     expect(error.code).toBe('OBTAIN_FAILED');
     expect(error.message).toContain('mvn -B -q dependency:copy-dependencies');
     expect(error.message).toContain(join(cacheDir, 'kafka', missing, 'obtain.log'));
@@ -137,13 +143,7 @@ describe('a failed download or build', () => {
   });
 
   it('reports OBTAIN_FAILED with the go install command and the reason', async () => {
-    const cacheDir = mkdtempSync(join(tmpdir(), 'cdnfaas-cache-'));
-    const error = await obtainInfluxd({
-      cacheDir,
-      home: cacheDir,
-      version: missing,
-      onProgress: silentProgress,
-    }).catch((e) => e);
+    const { error } = await obtainMissing(obtainInfluxd);
     expect(error.code).toBe('OBTAIN_FAILED');
     expect(error.message).toContain(`github.com/influxdata/influxdb/cmd/influxd@v${missing}`);
     // The go command's own explanation, whatever the proxy answered (404, 410 or 403).
@@ -153,15 +153,9 @@ describe('a failed download or build', () => {
   });
 
   it('reports TOOL_MISSING with how to install mvn when it is not on the PATH', async () => {
-    const cacheDir = mkdtempSync(join(tmpdir(), 'cdnfaas-cache-'));
-    const env = { PATH: join(cacheDir, 'empty-bin') };
-    const error = await obtainKafka({
-      cacheDir,
-      home: cacheDir,
-      version: missing,
-      onProgress: silentProgress,
-      env,
-    }).catch((e) => e);
+    const { error } = await obtainMissing(obtainKafka, (cache) => ({
+      PATH: join(cache, 'empty-bin'),
+    }));
     expect(error.code).toBe('TOOL_MISSING');
     expect(error.hint).toContain('apt-get install maven');
   });

@@ -14,6 +14,7 @@ import { freePort } from '../../lib/ports.ts';
 import { loadConfig, type SystemConfig } from '../../system/config.ts';
 import { kafkaConnection } from '../../system/kafka-connection.ts';
 import { servicePorts, tempConfig } from './support.ts';
+import { readTopic } from '../connector/support/kafka.ts';
 
 let config: SystemConfig;
 let env: Record<string, string | undefined>;
@@ -50,25 +51,9 @@ async function produce(topic: string, values: string[]): Promise<void> {
 
 /** Every value of a topic, read from the start as read_committed until `expected` arrived and 2 s passed quietly. */
 async function readValues(topic: string, expected: number): Promise<string[]> {
-  const consumer = kafka.consumer({ groupId: `cluster-test-${Date.now()}`, maxWaitTimeInMs: 200 });
-  const values: string[] = [];
-  let lastArrival = Date.now();
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        values.push(message.value!.toString('utf8'));
-        lastArrival = Date.now();
-      },
-    });
-    const deadline = Date.now() + 90_000;
-    while (Date.now() < deadline && !(values.length >= expected && Date.now() - lastArrival > 2_000))
-      await sleep(100);
-    return values;
-  } finally {
-    await consumer.disconnect();
-  }
+  return (await readTopic(kafka, topic, expected, 90_000, 2_000)).map((record) =>
+    record.value!.toString('utf8'),
+  );
 }
 
 beforeAll(async () => {

@@ -48,7 +48,17 @@ export async function influxQuery(
   query: string,
   database?: string,
 ): Promise<Record<string, unknown>[]> {
-  const response = await fetch(`${config.influxdb.url}/query`, {
+  return influxQueryAt(config.influxdb.url, token, query, database);
+}
+
+/** The same against the InfluxDB at `url` (a test may point at one of its own). */
+export async function influxQueryAt(
+  url: string,
+  token: string,
+  query: string,
+  database?: string,
+): Promise<Record<string, unknown>[]> {
+  const response = await fetch(`${url}/query`, {
     method: 'POST',
     headers: { authorization: `Token ${token}`, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ q: query, ...(database ? { db: database } : {}) }),
@@ -57,7 +67,7 @@ export async function influxQuery(
   const error = body.error ?? body.results?.[0]?.error;
   if (!response.ok || error) {
     throw new CdnfaasError('UPSTREAM_FAILED', `InfluxQL ${query} failed: ${response.status} ${error ?? ''}`, {
-      hint: `check that InfluxDB answers at ${config.influxdb.url}`,
+      hint: `check that InfluxDB answers at ${url}`,
     });
   }
   return (body.results?.[0]?.series ?? []).flatMap((series) =>

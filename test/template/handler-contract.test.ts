@@ -1,23 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { batchContentType } from '../../contracts/batch.ts';
-import { buildFixture, startReplica, stopReplica, temporaryHome, type Replica } from './support.ts';
+import { echoReplicaForFile } from './support.ts';
 
 // The OpenFaaS node template contract, through a built echo image run as a replica process.
-let replica: Replica;
-let cleanup: () => void;
+const echo = echoReplicaForFile();
 
-beforeAll(async () => {
-  const home = temporaryHome();
-  cleanup = home.cleanup;
-  const image = await buildFixture(home.home, 'echo', home.store);
-  replica = await startReplica(image);
-});
-afterAll(async () => {
-  if (replica) expect(await stopReplica(replica)).toBe(0);
-  cleanup?.();
-});
-
-const call = (path: string, init?: RequestInit) => fetch(`${replica.url}${path}`, init);
+const call = (path: string, init?: RequestInit) => fetch(`${echo.replica.url}${path}`, init);
+/** A POST of `body` with `contentType` to `path` of the replica. */
+const post = (path: string, contentType: string, body: BodyInit) =>
+  call(path, { method: 'POST', headers: { 'content-type': contentType }, body });
 
 describe('event', () => {
   it('carries method, path, query and headers', async () => {
@@ -51,11 +42,7 @@ describe('event', () => {
   });
 
   it('answers 400 with INVALID_INPUT for malformed JSON', async () => {
-    const response = await call('/', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{"broken":',
-    });
+    const response = await post('/', 'application/json', '{"broken":');
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({
       code: 'INVALID_INPUT',
@@ -66,43 +53,23 @@ describe('event', () => {
 
 describe('response', () => {
   it('sends a returned object as JSON, a string as text and a Buffer as bytes', async () => {
-    const json = await call('/', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{"x":1}',
-    });
+    const json = await post('/', 'application/json', '{"x":1}');
     expect(json.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(await json.json()).toEqual({ x: 1 });
-    const text = await call('/', {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain' },
-      body: 'plain',
-    });
+    const text = await post('/', 'text/plain', 'plain');
     expect(text.headers.get('content-type')).toBe('text/plain; charset=utf-8');
     expect(await text.text()).toBe('plain');
     const bytes = new Uint8Array([0, 1, 254, 255]);
-    const raw = await call('/raw', {
-      method: 'POST',
-      headers: { 'content-type': 'application/octet-stream' },
-      body: bytes,
-    });
+    const raw = await post('/raw', 'application/octet-stream', bytes);
     expect(raw.headers.get('content-type')).toBe('application/octet-stream');
     expect(new Uint8Array(await raw.arrayBuffer())).toEqual(bytes);
   });
 
   it('honours context.status and context.headers, which override the content type', async () => {
-    const created = await call('/status/201', {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain' },
-      body: 'made',
-    });
+    const created = await post('/status/201', 'text/plain', 'made');
     expect(created.status).toBe(201);
     expect(await created.text()).toBe('made');
-    const headed = await call('/headers', {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain' },
-      body: 'h',
-    });
+    const headed = await post('/headers', 'text/plain', 'h');
     expect(headed.headers.get('x-echo')).toBe('yes');
     expect(headed.headers.get('content-type')).toBe('text/x-echo');
     expect(await headed.text()).toBe('h');
@@ -124,7 +91,9 @@ describe('response', () => {
     const thrown = await call('/throw', { headers: { 'x-call-id': 'call-123' } });
     expect(thrown.status).toBe(500);
     expect(await thrown.json()).toEqual({ code: 'INTERNAL', message: 'echo was told to throw' });
-    const line = replica.logs.find((entry) => entry.msg === 'handler threw' && entry.callId === 'call-123');
+    const line = echo.replica.logs.find(
+      (entry) => entry.msg === 'handler threw' && entry.callId === 'call-123',
+    );
     expect(line).toMatchObject({
       level: 'error',
       function: 'echo',
@@ -132,11 +101,7 @@ describe('response', () => {
       err: { message: 'echo was told to throw' },
     });
     expect((line!.err as { stack: string }).stack).toContain('handler.ts');
-    const next = await call('/', {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain' },
-      body: 'still here',
-    });
+    const next = await post('/', 'text/plain', 'still here');
     expect([next.status, await next.text()]).toEqual([200, 'still here']);
   });
 });
@@ -147,11 +112,7 @@ describe('batch calls through stageHandler', () => {
       { topic: 't', partition: 0, offset: '7', key: 'k1', value: { a: 1 } },
       { topic: 't', partition: 0, offset: '8', key: null, value: 'two' },
     ];
-    const response = await call('/', {
-      method: 'POST',
-      headers: { 'content-type': batchContentType },
-      body: JSON.stringify({ records }),
-    });
+    const response = await post('/', batchContentType, JSON.stringify({ records }));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       results: [
@@ -162,11 +123,7 @@ describe('batch calls through stageHandler', () => {
   });
 
   it('answers 400 for a malformed batch', async () => {
-    const response = await call('/', {
-      method: 'POST',
-      headers: { 'content-type': batchContentType },
-      body: '{"records":[{"offset":1}]}',
-    });
+    const response = await post('/', batchContentType, '{"records":[{"offset":1}]}');
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({
       code: 'INVALID_INPUT',

@@ -1,26 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFixture, startReplica, stopReplica, temporaryHome, type Replica } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { echoReplicaForFile } from './support.ts';
 
 // Body size limit (413), exec timeout (504) and the in-flight limit (429) of a replica.
-let replica: Replica;
-let cleanup: () => void;
-
-beforeAll(async () => {
-  const home = temporaryHome();
-  cleanup = home.cleanup;
-  const image = await buildFixture(home.home, 'echo', home.store);
-  replica = await startReplica(image, { max_body_size: '1kb', exec_timeout: '400ms', max_inflight: '2' });
-});
-afterAll(async () => {
-  if (replica) expect(await stopReplica(replica)).toBe(0);
-  cleanup?.();
-});
+const echo = echoReplicaForFile({ max_body_size: '1kb', exec_timeout: '400ms', max_inflight: '2' });
 
 const post = (
   path: string,
   body: BodyInit,
   headers: Record<string, string> = { 'content-type': 'text/plain' },
-) => fetch(`${replica.url}${path}`, { method: 'POST', headers, body, duplex: 'half' } as RequestInit);
+) => fetch(`${echo.replica.url}${path}`, { method: 'POST', headers, body, duplex: 'half' } as RequestInit);
 
 async function expectStillServing(): Promise<void> {
   const response = await post('/', 'ok?');
@@ -70,7 +58,7 @@ describe('exec timeout', () => {
     expect(elapsed).toBeGreaterThanOrEqual(390);
     expect(elapsed).toBeLessThan(2500);
     expect(
-      replica.logs.some((entry) => entry.msg === 'call exceeded exec_timeout' && entry.level === 'warn'),
+      echo.replica.logs.some((entry) => entry.msg === 'call exceeded exec_timeout' && entry.level === 'warn'),
     ).toBe(true);
     await expectStillServing();
   });
@@ -87,7 +75,7 @@ describe('in-flight limit', () => {
       message: expect.stringContaining('2'),
     });
     // Health is not a call: it answers while the replica is busy.
-    expect((await fetch(`${replica.url}/_/health`)).status).toBe(200);
+    expect((await fetch(`${echo.replica.url}/_/health`)).status).toBe(200);
     const finished = await Promise.all(slow);
     expect(
       await Promise.all(finished.map(async (response) => [response.status, await response.text()])),

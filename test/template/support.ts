@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { buildStack } from '../../runtime/build/index.ts';
 import { LocalImageStore } from '../../runtime/images/store.ts';
 import { replicaEnv, replicaHealthPath, type ResolvedImage } from '../../runtime/images/types.ts';
@@ -114,4 +115,30 @@ export async function stopReplica(replica: Replica): Promise<number | null> {
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/**
+ * Registers the hooks of a test file whose tests share one replica of the echo fixture: built in
+ * a temporary home and started with `env` before them, stopped (exiting 0) after them.
+ */
+export function echoReplicaForFile(env?: Record<string, string>): { readonly replica: Replica } {
+  let replica: Replica | undefined;
+  let cleanup: (() => void) | undefined;
+  beforeAll(async () => {
+    const home = temporaryHome();
+    cleanup = home.cleanup;
+    const image = await buildFixture(home.home, 'echo', home.store);
+    replica = await startReplica(image, env);
+  });
+  afterAll(async () => {
+    if (replica) expect(await stopReplica(replica)).toBe(0);
+    cleanup?.();
+  });
+  return {
+    get replica() {
+      if (replica === undefined)
+        throw new Error('the echo replica is not started (asked for outside a test?)');
+      return replica;
+    },
+  };
 }

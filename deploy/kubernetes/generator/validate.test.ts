@@ -25,6 +25,12 @@ const settings = {
 };
 const goodScaledObject = () => scaledObject('provide', settings) as any;
 const goodDeployment = () => connectorDeployment('cdnfaas/connector:0.1.0') as any;
+/** A manifest from `make` with `change` applied: what a broken-manifest case checks. */
+const changed = (make: () => unknown, change: (object: any) => void) => (): unknown => {
+  const object = make();
+  change(object);
+  return object;
+};
 
 describe('offline validation catches broken manifests', () => {
   it('accepts the objects the generator builds', () => {
@@ -40,74 +46,61 @@ describe('offline validation catches broken manifests', () => {
   it.each<[string, () => unknown, RegExp]>([
     [
       'a Deployment container field Kubernetes does not know',
-      () => {
-        const d = goodDeployment();
+      changed(goodDeployment, (d) => {
         d.spec.template.spec.containers[0].imagePullPolicey = 'Always';
-        return d;
-      },
+      }),
       /must NOT have additional properties \(imagePullPolicey\)/,
     ],
     [
       'a Deployment without a selector',
-      () => {
-        const d = goodDeployment();
+      changed(goodDeployment, (d) => {
         delete d.spec.selector;
-        return d;
-      },
+      }),
       /must have required property 'selector'/,
     ],
     [
       'a container port given as text',
-      () => {
-        const d = goodDeployment();
+      changed(goodDeployment, (d) => {
         d.spec.template.spec.containers[0].ports[0].containerPort = '8081';
-        return d;
-      },
+      }),
       /containerPort must be integer/,
     ],
     [
       'a misspelt KEDA kafka trigger parameter',
-      () => {
-        const s = goodScaledObject();
+      changed(goodScaledObject, (s) => {
         s.spec.triggers[0].metadata.lagTreshold = '10';
-        return s;
-      },
+      }),
       /additional properties \(lagTreshold\)/,
     ],
     [
       'a KEDA lag threshold that is not a number',
-      () => {
-        const s = goodScaledObject();
+      changed(goodScaledObject, (s) => {
         s.spec.triggers[0].metadata.lagThreshold = 'lots';
-        return s;
-      },
+      }),
       /lagThreshold must match pattern/,
     ],
     [
       'limitToPartitionsWithLag together with idle consumers',
-      () => {
-        const s = goodScaledObject();
+      changed(goodScaledObject, (s) => {
         s.spec.triggers[0].metadata.allowIdleConsumers = 'true';
-        return s;
-      },
+      }),
       /must NOT be valid/,
     ],
     [
       'a ScaledObject whose minimum exceeds its maximum',
-      () => {
-        const s = goodScaledObject();
+      changed(goodScaledObject, (s) => {
         s.spec.minReplicaCount = 5;
-        return s;
-      },
+      }),
       /minReplicaCount 5 is above maxReplicaCount 4/,
     ],
     [
       'a KafkaTopic named with an underscore',
-      () => {
-        const t = kafkaTopic({ name: 'cdn_raw', partitions: 6 }) as any;
-        t.metadata.name = 'cdn_raw';
-        return t;
-      },
+      changed(
+        () => kafkaTopic({ name: 'cdn_raw', partitions: 6 }),
+        (t) => {
+          t.metadata.name = 'cdn_raw';
+        },
+      ),
       /metadata\/name must match pattern/,
     ],
     [
@@ -117,56 +110,47 @@ describe('offline validation catches broken manifests', () => {
     ],
     [
       'a KafkaUser ACL with an operation Kafka does not have',
-      () => {
-        const u = connectorKafkaUser() as any;
+      changed(connectorKafkaUser, (u) => {
         u.spec.authorization.acls[0].operations.push('Consume');
-        return u;
-      },
+      }),
       /operations\/5 must be equal to one of the allowed values/,
     ],
     [
       'a KafkaUser topic ACL without a name',
-      () => {
-        const u = connectorKafkaUser() as any;
+      changed(connectorKafkaUser, (u) => {
         delete u.spec.authorization.acls[0].resource.name;
-        return u;
-      },
+      }),
       /must have required property 'name'/,
     ],
     [
       'a Kafka listener with a SASL mechanism Strimzi does not offer',
-      () => {
-        const k = kafkaCluster() as any;
+      changed(kafkaCluster, (k) => {
         k.spec.kafka.listeners[0].authentication.type = 'scram-sha-256';
-        return k;
-      },
+      }),
       /authentication\/type must be equal to one of the allowed values/,
     ],
     [
       'a Kafka listener peer with a misspelt selector',
-      () => {
-        const k = kafkaCluster() as any;
+      changed(kafkaCluster, (k) => {
         k.spec.kafka.listeners[0].networkPolicyPeers[0].podSelectr = {};
-        return k;
-      },
+      }),
       /additional properties \(podSelectr\)/,
     ],
     [
       'a TriggerAuthentication secret reference without its key',
-      () => {
-        const a = kafkaTriggerAuthentication() as any;
+      changed(kafkaTriggerAuthentication, (a) => {
         delete a.spec.secretTargetRef[1].key;
-        return a;
-      },
+      }),
       /must have required property 'key'/,
     ],
     [
       'a NetworkPolicy with a misspelt field',
-      () => {
-        const p = influxdbNetworkPolicy(['load-data']) as any;
-        p.spec.ingres = p.spec.ingress;
-        return p;
-      },
+      changed(
+        () => influxdbNetworkPolicy(['load-data']),
+        (p) => {
+          p.spec.ingres = p.spec.ingress;
+        },
+      ),
       /additional properties \(ingres\)/,
     ],
     [

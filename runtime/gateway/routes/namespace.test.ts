@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isCdnfaasError } from '../../../lib/errors.ts';
 import { describeNamespace } from './namespace.ts';
+import { cdnfaasErrorFrom } from '../../../test/support/thrown.ts';
 
 describe('describeNamespace', () => {
   it('describes openfaas-fn as a namespace OpenFaaS deploys to', () => {
@@ -12,14 +12,8 @@ describe('describeNamespace', () => {
   });
 
   it.each(['openfaas', 'dev', '', 'openfaas-fn2'])('%j is NOT_FOUND naming the one namespace', (name) => {
-    let caught: unknown;
-    try {
-      describeNamespace(name);
-    } catch (error) {
-      caught = error;
-    }
-    expect(isCdnfaasError(caught, 'NOT_FOUND')).toBe(true);
-    expect((caught as Error).message).toBe(`namespace ${JSON.stringify(name)} not found`);
-    expect((caught as { hint: string }).hint).toContain('openfaas-fn');
+    const error = cdnfaasErrorFrom(() => describeNamespace(name), 'NOT_FOUND');
+    expect(error.message).toBe(`namespace ${JSON.stringify(name)} not found`);
+    expect(error.hint).toContain('openfaas-fn');
   });
 });

@@ -26,10 +26,7 @@ export async function deployStagePipeline(
   const name = uniqueName(prefix);
   const input = `${name}-in`;
   const output = `${name}-out`;
-  await createTopics(harness.admin, [
-    { topic: input, partitions: options.partitions },
-    { topic: output, partitions: options.partitions },
-  ]);
+  await createStageTopics(harness, name, options.partitions);
   await harness.deploy({
     name,
     image: 'cdnfaas/connector-stage:0.1.0',
@@ -39,4 +36,12 @@ export async function deployStagePipeline(
   });
   await harness.waitForReady(name, options.replicas);
   return { name, input, output };
+}
+
+/** `<name>-in` and `<name>-out`, of `partitions` partitions each: the two topics of one stage. */
+export async function createStageTopics(harness: Harness, name: string, partitions: number): Promise<void> {
+  await createTopics(harness.admin, [
+    { topic: `${name}-in`, partitions },
+    { topic: `${name}-out`, partitions },
+  ]);
 }

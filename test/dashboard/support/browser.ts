@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { projectRoot } from '../../../system/config.ts';
 
 export const chromiumPath = '/usr/bin/chromium';
@@ -83,11 +84,36 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return path;
 }
 
+/**
+ * The browser of a describe block's tests: chromium is made sure of and opened before them (ahead
+ * of the block's own set-up, so a missing chromium fails at once), and closed after them.
+ */
+export function browserForSuite(): { readonly browser: Browser } {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    ensureChromium();
+    browser = await openBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    get browser() {
+      if (browser === undefined) throw new Error('the browser is not open (asked for outside a test?)');
+      return browser;
+    },
+  };
+}
+
 /** What a panel of the page shows: its state, message and the largest value it draws. */
-export async function panelState(
-  page: Page,
-  id: string,
-): Promise<{ state: string; message: string; max: number; canvases: number }> {
+export interface PanelState {
+  state: string;
+  message: string;
+  max: number;
+  canvases: number;
+}
+
+export async function panelState(page: Page, id: string): Promise<PanelState> {
   return page.evaluate((panelId) => {
     const node = document.querySelector<HTMLElement>(`section[data-id="${panelId}"]`);
     return {
@@ -97,4 +123,32 @@ export async function panelState(
       canvases: node?.querySelectorAll('.uplot canvas').length ?? 0,
     };
   }, id);
+}
+
+/**
+ * Waits until every panel of `ids` has drawn a value above zero, then checks that each is ok and
+ * draws a uPlot chart; returns what each shows.
+ */
+export async function expectPanelsCharted(
+  page: Page,
+  ids: string[],
+  wait: { timeout: number; polling: number },
+): Promise<Map<string, PanelState>> {
+  await page.waitForFunction(
+    (panels) =>
+      panels.every(
+        (panel) =>
+          Number(document.querySelector<HTMLElement>(`section[data-id="${panel}"]`)?.dataset.max ?? 0) > 0,
+      ),
+    ids,
+    wait,
+  );
+  const states = new Map<string, PanelState>();
+  for (const panel of ids) {
+    const state = await panelState(page, panel);
+    expect(state.state, `${panel}: ${state.message}`).toBe('ok');
+    expect(state.canvases, `${panel} draws a uPlot chart`).toBeGreaterThan(0);
+    states.set(panel, state);
+  }
+  return states;
 }

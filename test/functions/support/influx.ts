@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isCdnfaasError } from '../../../lib/errors.ts';
+import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../../system/config.ts';
-import { readInfluxAdminToken } from '../../../system/influx-credentials.ts';
+import { influxQueryAt, tokenForTests } from '../../support/system-parts.ts';
 
 /** The InfluxDB the integration tests write to: system config (INFLUX_URL overrides it). */
 export interface InfluxTarget {
@@ -14,16 +14,8 @@ export interface InfluxTarget {
 
 export function influxTarget(): InfluxTarget {
   const config = loadConfig();
-  let token: string;
-  try {
-    // Tests create databases of their own: the admin's credentials in secure mode.
-    token = readInfluxAdminToken(config);
-  } catch (error) {
-    // An external InfluxDB 1.x without auth has no token file and accepts any token.
-    if (!isCdnfaasError(error, 'CONFIG_NOT_FOUND') || !config.externalInflux) throw error;
-    token = 'no-auth';
-  }
-  return { url: config.influxdb.url, org: config.influxdb.org, token };
+  // Tests create databases of their own: the admin's credentials in secure mode.
+  return { url: config.influxdb.url, org: config.influxdb.org, token: tokenForTests(config) };
 }
 
 /** A database name of its own for one test file, so tests never see each other's points. */
@@ -31,39 +23,31 @@ export function uniqueDatabase(label: string): string {
   return `cdnfaas_test_${label}_${process.pid}_${Date.now().toString(36)}`;
 }
 
-async function influxQL(target: InfluxTarget, query: string, database?: string): Promise<InfluxQLResult> {
-  const params = new URLSearchParams({ q: query, ...(database ? { db: database } : {}) });
-  const response = await fetch(`${target.url}/query`, {
-    method: 'POST',
-    headers: { authorization: `Token ${target.token}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: params,
-  });
-  const body = (await response.json()) as InfluxQLResult;
-  if (!response.ok || body.results?.[0]?.error) {
-    throw new Error(`InfluxQL ${query} failed: ${response.status} ${JSON.stringify(body)}`);
-  }
-  return body;
-}
-
-interface InfluxQLResult {
-  results?: { error?: string; series?: { name: string; columns: string[]; values: unknown[][] }[] }[];
-}
-
 export const createDatabase = (target: InfluxTarget, name: string) =>
-  influxQL(target, `CREATE DATABASE "${name}"`);
+  influxQueryAt(target.url, target.token, `CREATE DATABASE "${name}"`);
 export const dropDatabase = (target: InfluxTarget, name: string) =>
-  influxQL(target, `DROP DATABASE "${name}"`);
+  influxQueryAt(target.url, target.token, `DROP DATABASE "${name}"`);
+
+/** A database of its own for the tests of one file: created before them, dropped after them. */
+export function databaseForFile(label: string): { target: InfluxTarget; database: string } {
+  const target = influxTarget();
+  const database = uniqueDatabase(label);
+  beforeAll(async () => {
+    await createDatabase(target, database);
+  });
+  afterAll(async () => {
+    await dropDatabase(target, database);
+  });
+  return { target, database };
+}
 
 /** Rows of a query as objects; times come back as RFC 3339 strings with every nanosecond. */
-export async function selectRows(
+export function selectRows(
   target: InfluxTarget,
   database: string,
   query: string,
 ): Promise<Record<string, unknown>[]> {
-  const body = await influxQL(target, query, database);
-  return (body.results?.[0]?.series ?? []).flatMap((series) =>
-    series.values.map((values) => Object.fromEntries(series.columns.map((column, i) => [column, values[i]]))),
-  );
+  return influxQueryAt(target.url, target.token, query, database);
 }
 
 /** How many points a measurement holds (counting a field every point has). */
@@ -74,6 +58,16 @@ export async function countPoints(
 ): Promise<number> {
   const rows = await selectRows(target, database, `SELECT count(sample_id) FROM "${measurement}"`);
   return (rows[0]?.count as number | undefined) ?? 0;
+}
+
+/** How many distinct sample_ids a measurement holds. */
+export async function countDistinctSampleIds(
+  target: InfluxTarget,
+  database: string,
+  measurement: string,
+): Promise<number> {
+  const rows = await selectRows(target, database, `SELECT count(distinct(sample_id)) FROM "${measurement}"`);
+  return rows[0]?.count as number;
 }
 
 /** A secrets folder holding the InfluxDB token, as the runtime mounts it for a function. */

@@ -1,18 +1,11 @@
 // A loader's handler under test against a database of its own: created before the file's tests,
 // dropped after, with the loader's environment pointing at it.
-import { afterAll, beforeAll, expect } from 'vitest';
+import { beforeAll, expect } from 'vitest';
 import { batchResponseSchema, type BatchResponse } from '../../../contracts/batch.ts';
 import { recordingContext } from '../../../functions/shared/testing.ts';
 import type { Handler } from '../../../template/node20-ts/function.ts';
-import {
-  createDatabase,
-  dropDatabase,
-  influxTarget,
-  loaderEnv,
-  uniqueDatabase,
-  type InfluxTarget,
-} from './influx.ts';
-import { batchEventOf, type kafkaRecords } from './records.ts';
+import { databaseForFile, loaderEnv, selectRows, type InfluxTarget } from './influx.ts';
+import { batchEventOf, singleEventOf, type kafkaRecords } from './records.ts';
 
 export interface LoaderUnderTest {
   target: InfluxTarget;
@@ -21,19 +14,18 @@ export interface LoaderUnderTest {
   handler(): Handler;
   /** Calls the handler with one batch and expects 200 with every record ok. */
   store(records: ReturnType<typeof kafkaRecords>): Promise<BatchResponse>;
+  /** Calls the handler with one ad-hoc record and expects 200. */
+  storeOne(value: unknown): Promise<void>;
+  /** Rows of a query on the test database. */
+  rows(query: string): Promise<Record<string, unknown>[]>;
 }
 
 export function loaderUnderTest(name: 'load-data' | 'load-predictions'): LoaderUnderTest {
-  const target = influxTarget();
-  const database = uniqueDatabase(name.replace('-', '_'));
+  const { target, database } = databaseForFile(name.replace('-', '_'));
   let handler: Handler | undefined;
   beforeAll(async () => {
-    await createDatabase(target, database);
     Object.assign(process.env, loaderEnv(target, database));
     handler = (await import(`../../../functions/${name}/handler.ts`)).default as Handler;
-  });
-  afterAll(async () => {
-    await dropDatabase(target, database);
   });
   const loaded = (): Handler => {
     if (handler === undefined) throw new Error(`${name}'s handler is read before beforeAll imported it`);
@@ -50,5 +42,11 @@ export function loaderUnderTest(name: 'load-data' | 'load-predictions'): LoaderU
       expect(response.results.every((result) => result.status === 'ok')).toBe(true);
       return response;
     },
+    async storeOne(value) {
+      const context = recordingContext();
+      await loaded()(singleEventOf(value), context);
+      expect(context.statusCode).toBe(200);
+    },
+    rows: (query) => selectRows(target, database, query),
   };
 }

@@ -1,10 +1,8 @@
-import type { BatchRecord } from '../../../contracts/batch.ts';
-import { batchContentType } from '../../../contracts/batch.ts';
+import { batchContentType, type BatchRecord } from '../../../contracts/batch.ts';
 import type { ClientData } from '../../../contracts/client-data.ts';
 import type { RawRecord } from '../../../contracts/raw-record.ts';
 import { provideRecord } from '../../../functions/provide/stage.ts';
 import { csvRow } from '../../../functions/shared/testing.ts';
-import type { FunctionEvent } from '../../../template/node20-ts/function.ts';
 
 /** A CDN row as the CSV reader hands it over; `overrides` change single columns. */
 export function rawRow(overrides: Partial<Record<string, string>> = {}): RawRecord {
@@ -36,19 +34,8 @@ export function provided(rows: RawRecord[], firstOffset = 0): ClientData[] {
   });
 }
 
-export function batchEventOf(records: BatchRecord[]): FunctionEvent {
-  return {
-    body: { records },
-    headers: { 'content-type': batchContentType },
-    method: 'POST',
-    query: {},
-    path: '/',
-  };
-}
-
-export function singleEventOf(body: unknown): FunctionEvent {
-  return { body, headers: { 'content-type': 'application/json' }, method: 'POST', query: {}, path: '/' };
-}
+// The events the unit tests build, under the names the integration tests use.
+export { batchEventOf, singleEvent as singleEventOf } from '../../../functions/shared/testing.ts';
 
 /** POSTs a connector batch to a replica, as the connector does. */
 export async function postBatch(

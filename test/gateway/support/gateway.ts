@@ -107,3 +107,26 @@ export async function waitFor<T>(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/** A /system call with the gateway's credentials; `body` is sent as JSON. */
+export function systemRequest(
+  gw: TestGateway,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<Response> {
+  return fetch(`${gw.url}${path}`, {
+    method,
+    headers: { authorization: gw.auth, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
+/** The same call answered with its status and, when the answer is JSON, its parsed body. */
+export async function systemCall(gw: TestGateway, method: string, path: string, body?: unknown) {
+  const res = await systemRequest(gw, method, path, body);
+  return {
+    status: res.status,
+    json: res.headers.get('content-type')?.includes('json') ? await res.json() : undefined,
+  };
+}
