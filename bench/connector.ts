@@ -22,13 +22,12 @@ import { Partitioners, type Admin, type Kafka } from 'kafkajs';
 import { groupIdFor } from '../contracts/kafka-names.ts';
 import { createKafka, kafkaRetry } from '../lib/kafka.ts';
 import { kafkaConnection } from '../system/kafka-connection.ts';
-import { startConnectorService } from '../connectors/kafka/service.ts';
 import { servicesUp } from '../deploy/local/index.ts';
 import { createLogger } from '../lib/logger.ts';
 import { readGroupLag } from '../scaling/lag/reader.ts';
 import { loadConfig, projectRoot } from '../system/config.ts';
 import { startBaselineLoop } from './connector-baseline.ts';
-import { startGatewayProcess, type GatewayProcess } from './connector-gateway.ts';
+import { startBenchConnector, startGatewayProcess, type GatewayProcess } from './connector-gateway.ts';
 import { latencyRun } from './connector-latency.ts';
 import { bar } from './connector-progress.ts';
 
@@ -118,15 +117,7 @@ async function connectorRun(
     labels: { 'com.openfaas.scale.min': String(replicas) },
   });
   await gateway.waitForReady(name, replicas);
-  const service = await startConnectorService({
-    kafka: kafkaConnection(loadConfig()),
-    gatewayUrl: gateway.url,
-    credentials: gateway.credentials,
-    logger,
-    port: 0,
-    autoscale: false,
-    discoveryIntervalMs: 500,
-  });
+  const service = await startBenchConnector(gateway, kafkaConnection(loadConfig()), logger);
   try {
     return await measureDrain(
       admin,
