@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { featureColumns, type ClientData, type FeatureColumn } from '../contracts/client-data.ts';
+import { oncePerObject } from '../lib/once-per-object.ts';
 
 /**
  * The preprocessing object: how a record's categorical codes become the model's input row.
@@ -76,22 +77,15 @@ interface CompiledColumn {
   slotOf: Map<number, number>;
 }
 
-const compiled = new WeakMap<Preprocessing, CompiledColumn[]>();
-
 /** Lookup tables for a preprocessing object, built once per object. */
-function compile(preprocessing: Preprocessing): CompiledColumn[] {
-  let columns = compiled.get(preprocessing);
-  if (columns === undefined) {
-    columns = preprocessing.columns.map((column) => ({
-      name: column.name,
-      offset: column.offset,
-      other: column.vocabulary.length,
-      slotOf: new Map(column.vocabulary.map((code, slot) => [code, slot])),
-    }));
-    compiled.set(preprocessing, columns);
-  }
-  return columns;
-}
+const compile = oncePerObject((preprocessing: Preprocessing): CompiledColumn[] =>
+  preprocessing.columns.map((column) => ({
+    name: column.name,
+    offset: column.offset,
+    other: column.vocabulary.length,
+    slotOf: new Map(column.vocabulary.map((code, slot) => [code, slot])),
+  })),
+);
 
 /** A code as the model sees it: missing or non-finite values become -1. */
 export function normalizeCode(value: number | null | undefined): number {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { featureColumns, type FeatureColumn } from '../contracts/client-data.ts';
+import { oncePerObject } from '../lib/once-per-object.ts';
 import { normalizeCode, type PartialFeatureRecord } from './features.ts';
 import { codeCounts } from './vocabulary.ts';
 
@@ -103,20 +104,14 @@ interface CompiledColumn {
   slotOf: Map<number, number>;
 }
 
-const compiled = new WeakMap<Rarity, CompiledColumn[]>();
-
-function compile(rarity: Rarity): CompiledColumn[] {
-  let columns = compiled.get(rarity);
-  if (columns === undefined) {
-    columns = rarity.columns.map((column) => ({
-      name: column.name,
-      unseen: column.offset + column.codes.length,
-      slotOf: new Map(column.codes.map((code, i) => [code, column.offset + i])),
-    }));
-    compiled.set(rarity, columns);
-  }
-  return columns;
-}
+/** Each column's table slot per code, built once per rarity object. */
+const compile = oncePerObject((rarity: Rarity): CompiledColumn[] =>
+  rarity.columns.map((column) => ({
+    name: column.name,
+    unseen: column.offset + column.codes.length,
+    slotOf: new Map(column.codes.map((code, i) => [code, column.offset + i])),
+  })),
+);
 
 /** The table slots of a batch of records, [records.length, columns] row-major, as the graph's int64 input. */
 export function raritySlotsBatch(records: readonly PartialFeatureRecord[], rarity: Rarity): BigInt64Array {
