@@ -1,5 +1,5 @@
 import { createRng, type Rng } from '../lib/prng.ts';
-import { squaredDistance, squaredDistanceHot, type WeightedPoints } from './points.ts';
+import { clusterSums, squaredDistance, squaredDistanceHot, type WeightedPoints } from './points.ts';
 
 /**
  * Weighted k-means (Lloyd's algorithm with k-means++ seeding), seeded and deterministic.
@@ -116,14 +116,7 @@ function lloyd(points: WeightedPoints, k: number, initial: Float64Array, maxIter
       converged = true;
       break;
     }
-    const sums = new Float64Array(k * dimension);
-    const mass = new Float64Array(k);
-    for (let i = 0; i < count; i++) {
-      const c = labels[i]!;
-      mass[c]! += weights[i]!;
-      for (let d = 0; d < dimension; d++)
-        sums[c * dimension + d]! += weights[i]! * values[i * dimension + d]!;
-    }
+    const { sums, mass } = clusterSums(points, labels, k);
     for (let c = 0; c < k; c++) {
       if (mass[c]! > 0) {
         for (let d = 0; d < dimension; d++)

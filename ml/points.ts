@@ -82,6 +82,23 @@ export function rawCodePoints(distinct: DistinctRecords): WeightedPoints {
 }
 
 /** Squared Euclidean distance between point i of `a` and row j of a centroid/point matrix `b`. */
+/** Each cluster's weighted sum of its points (k rows of `dimension`) and its total weight. */
+export function clusterSums(
+  points: WeightedPoints,
+  labels: Int32Array,
+  k: number,
+): { sums: Float64Array; mass: Float64Array } {
+  const { dimension, count, values, weights } = points;
+  const sums = new Float64Array(k * dimension);
+  const mass = new Float64Array(k);
+  for (let i = 0; i < count; i++) {
+    const c = labels[i]!;
+    mass[c]! += weights[i]!;
+    for (let d = 0; d < dimension; d++) sums[c * dimension + d]! += weights[i]! * values[i * dimension + d]!;
+  }
+  return { sums, mass };
+}
+
 export function squaredDistance(
   a: Float64Array,
   i: number,
