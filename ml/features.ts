@@ -70,21 +70,32 @@ export type FeatureRecord = Pick<ClientData, FeatureColumn>;
 /** A record whose codes may be missing (null, undefined or NaN -> -1). */
 export type PartialFeatureRecord = { [column in FeatureColumn]?: number | null | undefined };
 
-interface CompiledColumn {
+/**
+ * A column's slots in a row laid out by offsets: one per known code from `offset` on, then one
+ * for every other code. The one-hot row and the rarity table are both laid out this way.
+ */
+export interface ColumnSlots {
   name: FeatureColumn;
-  offset: number;
-  other: number;
   slotOf: Map<number, number>;
+  other: number;
+}
+
+export function columnSlots(name: FeatureColumn, codes: readonly number[], offset: number): ColumnSlots {
+  return {
+    name,
+    slotOf: new Map(codes.map((code, i) => [code, offset + i])),
+    other: offset + codes.length,
+  };
+}
+
+/** The slot of the record's code in this column. */
+export function recordSlot(column: ColumnSlots, record: PartialFeatureRecord): number {
+  return column.slotOf.get(normalizeCode(record[column.name])) ?? column.other;
 }
 
 /** Lookup tables for a preprocessing object, built once per object. */
-const compile = oncePerObject((preprocessing: Preprocessing): CompiledColumn[] =>
-  preprocessing.columns.map((column) => ({
-    name: column.name,
-    offset: column.offset,
-    other: column.vocabulary.length,
-    slotOf: new Map(column.vocabulary.map((code, slot) => [code, slot])),
-  })),
+const compile = oncePerObject((preprocessing: Preprocessing) =>
+  preprocessing.columns.map((column) => columnSlots(column.name, column.vocabulary, column.offset)),
 );
 
 /** A code as the model sees it: missing or non-finite values become -1. */
@@ -108,10 +119,7 @@ export function featurizeInto(
   out: Float32Array,
   rowOffset = 0,
 ): void {
-  for (const column of compile(preprocessing)) {
-    const slot = column.slotOf.get(normalizeCode(record[column.name])) ?? column.other;
-    out[rowOffset + column.offset + slot] = 1;
-  }
+  for (const column of compile(preprocessing)) out[rowOffset + recordSlot(column, record)] = 1;
 }
 
 /** The feature row of one record. */
