@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import type { Sources } from '../../../system/config.ts';
 import { appLabels, cluster, influxUrl, kafkaBootstrap, kafkaUsers, secrets } from './cluster.ts';
-import { singleReplicaDeployment, type Manifest } from './manifest.ts';
+import { httpService, singleReplicaDeployment, type Manifest } from './manifest.ts';
 
 /**
  * The cdnfaas Kafka connector as a Deployment in the openfaas namespace, beside the gateway
@@ -10,7 +10,6 @@ import { singleReplicaDeployment, type Manifest } from './manifest.ts';
  */
 
 const labels = appLabels('cdnfaas-connector');
-const selector = { 'app.kubernetes.io/name': 'cdnfaas-connector' };
 const namespace = cluster.namespaces.openfaas;
 const configDir = '/etc/cdnfaas';
 const gatewaySecretDir = '/var/secrets/gateway';
@@ -137,10 +136,5 @@ export function connectorDeployment(image: string): Manifest {
 }
 
 export function connectorService(): Manifest {
-  return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: 'cdnfaas-connector', namespace, labels },
-    spec: { selector, ports: [{ name: 'http', port: cluster.connector.port, targetPort: 'http' }] },
-  };
+  return httpService('cdnfaas-connector', namespace, labels, cluster.connector.port);
 }

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { appLabels, cluster, influxUrl, secrets } from './cluster.ts';
-import { singleReplicaDeployment, type Manifest } from './manifest.ts';
+import { httpService, singleReplicaDeployment, type Manifest } from './manifest.ts';
 import { dashboardProvisioning } from '../../grafana/generator/queries.ts';
 
 /**
@@ -18,7 +18,6 @@ export interface Dashboard {
 export const datasourceUids = { influxdb: 'cdnfaas-influxdb', prometheus: 'cdnfaas-prometheus' } as const;
 
 const labels = appLabels('grafana');
-const selector = { 'app.kubernetes.io/name': 'grafana' };
 const namespace = cluster.namespaces.cdnfaas;
 /** A ConfigMap holds at most 1 MiB. */
 const configMapLimitBytes = 1024 * 1024;
@@ -150,10 +149,5 @@ export function grafanaDeployment(): Manifest {
 }
 
 export function grafanaService(): Manifest {
-  return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: 'grafana', namespace, labels },
-    spec: { selector, ports: [{ name: 'http', port: cluster.grafana.port, targetPort: 'http' }] },
-  };
+  return httpService('grafana', namespace, labels, cluster.grafana.port);
 }
