@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import type { Sources } from '../../../system/config.ts';
 import { appLabels, cluster, influxUrl, kafkaBootstrap, kafkaUsers, secrets } from './cluster.ts';
-import { httpService, singleReplicaDeployment, type Manifest } from './manifest.ts';
+import { httpService, singleReplicaDeployment, type App, type Manifest } from './manifest.ts';
 
 /**
  * The cdnfaas Kafka connector as a Deployment in the openfaas namespace, beside the gateway
@@ -11,6 +11,7 @@ import { httpService, singleReplicaDeployment, type Manifest } from './manifest.
 
 const labels = appLabels('cdnfaas-connector');
 const namespace = cluster.namespaces.openfaas;
+const app: App = { name: 'cdnfaas-connector', namespace, labels };
 const configDir = '/etc/cdnfaas';
 const gatewaySecretDir = '/var/secrets/gateway';
 const influxSecretDir = '/var/openfaas/secrets';
@@ -67,7 +68,7 @@ export function connectorConfigMap(sources: Sources): Manifest {
 
 export function connectorDeployment(image: string): Manifest {
   const probe = (path: string) => ({ httpGet: { path, port: 'http' }, periodSeconds: 10 });
-  return singleReplicaDeployment('cdnfaas-connector', namespace, labels, {
+  return singleReplicaDeployment(app, {
     annotations: {
       'prometheus.io/scrape': 'true',
       'prometheus.io/port': String(cluster.connector.port),
@@ -136,5 +137,5 @@ export function connectorDeployment(image: string): Manifest {
 }
 
 export function connectorService(): Manifest {
-  return httpService('cdnfaas-connector', namespace, labels, cluster.connector.port);
+  return httpService(app, cluster.connector.port);
 }

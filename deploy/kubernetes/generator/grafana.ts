@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { appLabels, cluster, influxUrl, secrets } from './cluster.ts';
-import { httpService, singleReplicaDeployment, type Manifest } from './manifest.ts';
+import { httpService, singleReplicaDeployment, type App, type Manifest } from './manifest.ts';
 import { dashboardProvisioning } from '../../grafana/generator/queries.ts';
 
 /**
@@ -19,6 +19,7 @@ export const datasourceUids = { influxdb: 'cdnfaas-influxdb', prometheus: 'cdnfa
 
 const labels = appLabels('grafana');
 const namespace = cluster.namespaces.cdnfaas;
+const app: App = { name: 'grafana', namespace, labels };
 /** A ConfigMap holds at most 1 MiB. */
 const configMapLimitBytes = 1024 * 1024;
 
@@ -96,7 +97,7 @@ export function grafanaDashboards(dashboards: Dashboard[]): Manifest {
 
 export function grafanaDeployment(): Manifest {
   const fromSecret = (name: string, key: string) => ({ secretKeyRef: { name, key } });
-  return singleReplicaDeployment('grafana', namespace, labels, {
+  return singleReplicaDeployment(app, {
     spec: {
       securityContext: { runAsNonRoot: true, runAsUser: 472, fsGroup: 472 },
       containers: [
@@ -149,5 +150,5 @@ export function grafanaDeployment(): Manifest {
 }
 
 export function grafanaService(): Manifest {
-  return httpService('grafana', namespace, labels, cluster.grafana.port);
+  return httpService(app, cluster.grafana.port);
 }

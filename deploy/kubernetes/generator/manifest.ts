@@ -13,23 +13,26 @@ export interface Manifest {
   [field: string]: unknown;
 }
 
-/**
- * A Deployment of one replica whose pods carry `labels` and are selected by their
- * app.kubernetes.io/name, which is the Deployment's name.
- */
+/** One application of the cluster: its name (also its pods' app.kubernetes.io/name), namespace and labels. */
+export interface App {
+  name: string;
+  namespace: string;
+  labels: Record<string, string>;
+}
+
+/** A Deployment of one replica whose pods carry the app's labels and are selected by its name. */
 export function singleReplicaDeployment(
-  name: string,
-  namespace: string,
-  labels: Record<string, string>,
+  app: App,
   pod: { annotations?: Record<string, string>; spec: Record<string, unknown> },
 ): Manifest {
+  const { labels } = app;
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name, namespace, labels },
+    metadata: { name: app.name, namespace: app.namespace, labels },
     spec: {
       replicas: 1,
-      selector: { matchLabels: { 'app.kubernetes.io/name': name } },
+      selector: { matchLabels: { 'app.kubernetes.io/name': app.name } },
       template: {
         metadata: pod.annotations === undefined ? { labels } : { labels, annotations: pod.annotations },
         spec: pod.spec,
@@ -38,19 +41,14 @@ export function singleReplicaDeployment(
   };
 }
 
-/** The Service in front of singleReplicaDeployment's pods: their `http` port, as `port`. */
-export function httpService(
-  name: string,
-  namespace: string,
-  labels: Record<string, string>,
-  port: number,
-): Manifest {
+/** The Service in front of the app's pods: their `http` port, as `port`. */
+export function httpService(app: App, port: number): Manifest {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name, namespace, labels },
+    metadata: { name: app.name, namespace: app.namespace, labels: app.labels },
     spec: {
-      selector: { 'app.kubernetes.io/name': name },
+      selector: { 'app.kubernetes.io/name': app.name },
       ports: [{ name: 'http', port, targetPort: 'http' }],
     },
   };
