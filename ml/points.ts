@@ -116,18 +116,25 @@ export function squaredDistance(
   return sum;
 }
 
-/** Squared Euclidean distance from binary point i (its ones in `hot`) to centroid c, given |c|^2. */
-export function squaredDistanceHot(
-  hot: Int32Array,
-  hotPerPoint: number,
-  i: number,
+/**
+ * The squared Euclidean distance of point i to centroid c, as a function of i. For binary points
+ * (`hot`) it costs O(columns): |x - c|^2 = |c|^2 - 2 x.c + |x|^2, where x.c sums c at x's ones and
+ * |x|^2 is their count.
+ */
+export function distanceToCentroid(
+  points: WeightedPoints,
   centroids: Float64Array,
   c: number,
-  dimension: number,
-  centroidNorm: number,
-): number {
-  let dot = 0;
+): (i: number) => number {
+  const { dimension, hot, hotPerPoint } = points;
+  if (hot === undefined || hotPerPoint === undefined)
+    return (i) => squaredDistance(points.values, i, centroids, c, dimension);
   const base = c * dimension;
-  for (let h = i * hotPerPoint, end = h + hotPerPoint; h < end; h++) dot += centroids[base + hot[h]!]!;
-  return Math.max(0, centroidNorm - 2 * dot + hotPerPoint);
+  let norm = 0;
+  for (let d = base; d < base + dimension; d++) norm += centroids[d]! ** 2;
+  return (i) => {
+    let dot = 0;
+    for (let h = i * hotPerPoint, end = h + hotPerPoint; h < end; h++) dot += centroids[base + hot[h]!]!;
+    return Math.max(0, norm - 2 * dot + hotPerPoint);
+  };
 }
