@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { credentialsFromDirectory, type CredentialSource } from '../connectors/kafka/credentials.ts';
+import { startConnectorService, type ConnectorService } from '../connectors/kafka/service.ts';
 import { basicAuthHeader } from '../lib/basic-auth.ts';
 import { CdnfaasError } from '../lib/errors.ts';
+import type { KafkaConnection } from '../lib/kafka.ts';
+import type { Logger } from '../lib/logger.ts';
 import { freePort } from '../lib/ports.ts';
 import { buildStack } from '../runtime/build/index.ts';
 import { credentialFiles } from '../runtime/gateway/credentials.ts';
@@ -27,6 +30,26 @@ export interface GatewayProcess {
   remove(name: string): Promise<void>;
   waitForReady(name: string, count: number, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * The connector under measurement, in this process, in front of the gateway: replicas stay as
+ * deployed (no autoscaler), and functions are discovered every 500 ms so a run starts at once.
+ */
+export function startBenchConnector(
+  gateway: GatewayProcess,
+  kafka: KafkaConnection,
+  logger: Logger,
+): Promise<ConnectorService> {
+  return startConnectorService({
+    kafka,
+    gatewayUrl: gateway.url,
+    credentials: gateway.credentials,
+    logger,
+    port: 0,
+    autoscale: false,
+    discoveryIntervalMs: 500,
+  });
 }
 
 export async function startGatewayProcess(build: {

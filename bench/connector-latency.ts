@@ -1,9 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Partitioners, type Kafka } from 'kafkajs';
-import { startConnectorService } from '../connectors/kafka/service.ts';
 import { plainConnection } from '../lib/kafka.ts';
 import type { Logger } from '../lib/logger.ts';
-import type { GatewayProcess } from './connector-gateway.ts';
+import { startBenchConnector, type GatewayProcess } from './connector-gateway.ts';
 import { bar } from './connector-progress.ts';
 
 export function percentile(sorted: number[], p: number): number {
@@ -58,15 +57,7 @@ export async function latencyRun(options: LatencyOptions): Promise<LatencyResult
     labels: { 'com.openfaas.scale.min': String(replicas) },
   });
   await gateway.waitForReady(name, replicas);
-  const service = await startConnectorService({
-    kafka: plainConnection(options.brokers),
-    gatewayUrl: gateway.url,
-    credentials: gateway.credentials,
-    logger,
-    port: 0,
-    autoscale: false,
-    discoveryIntervalMs: 500,
-  });
+  const service = await startBenchConnector(gateway, plainConnection(options.brokers), logger);
   const reader = kafka.consumer({ groupId: `${name}-reader`, maxWaitTimeInMs: 50, readUncommitted: false });
   const latencies: { sentAt: number; ms: number }[] = [];
   await reader.connect();

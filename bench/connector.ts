@@ -22,22 +22,18 @@ import { Partitioners, type Admin, type Kafka } from 'kafkajs';
 import { groupIdFor } from '../contracts/kafka-names.ts';
 import { createKafka, kafkaRetry } from '../lib/kafka.ts';
 import { kafkaConnection } from '../system/kafka-connection.ts';
-import { startConnectorService } from '../connectors/kafka/service.ts';
 import { servicesUp } from '../deploy/local/index.ts';
 import { createLogger } from '../lib/logger.ts';
 import { readGroupLag } from '../scaling/lag/reader.ts';
 import { loadConfig, projectRoot } from '../system/config.ts';
 import { startBaselineLoop } from './connector-baseline.ts';
-import { startGatewayProcess, type GatewayProcess } from './connector-gateway.ts';
+import { startBenchConnector, startGatewayProcess, type GatewayProcess } from './connector-gateway.ts';
 import { latencyRun } from './connector-latency.ts';
 import { bar } from './connector-progress.ts';
+import { benchSettings } from './settings.ts';
 
 const env = process.env;
-const total = Number(env.BENCH_RECORDS ?? 200_000);
-const batchSize = Number(env.BENCH_BATCH ?? 500);
-const replicas = Number(env.BENCH_REPLICAS ?? 2);
-const steadyRate = Number(env.BENCH_RATE ?? 5_000);
-const steadySeconds = Number(env.BENCH_SECONDS ?? 20);
+const settings = benchSettings({ records: 200_000, batch: 500, replicas: 2, rate: 5_000, seconds: 20 });
 const phases = new Set((env.BENCH_PHASES ?? 'throughput,latency').split(',').map((phase) => phase.trim()));
 const partitions = 6;
 const runId = Date.now().toString(36);
@@ -58,36 +54,37 @@ async function createTopics(admin: Admin, ...topics: string[]): Promise<void> {
 
 /** Records/s between 10 % and 90 % consumed by the group. */
 async function measureDrain(admin: Admin, groupId: string, topic: string, phase: string): Promise<number> {
-  const progress = bar(phase, total);
+  const progress = bar(phase, settings.records);
   let t10: number | undefined;
   let t90: number | undefined;
   const deadline = Date.now() + 600_000;
   while (Date.now() < deadline) {
-    const consumed = total - (await readGroupLag(admin, { function: '', groupId, topic })).totalLag;
+    const consumed =
+      settings.records - (await readGroupLag(admin, { function: '', groupId, topic })).totalLag;
     const now = performance.now();
-    if (t10 === undefined && consumed >= total * 0.1) t10 = now;
-    if (t90 === undefined && consumed >= total * 0.9) t90 = now;
+    if (t10 === undefined && consumed >= settings.records * 0.1) t10 = now;
+    if (t90 === undefined && consumed >= settings.records * 0.9) t90 = now;
     progress.update(consumed, {
       note:
         t10 !== undefined && t90 === undefined
-          ? `${Math.round(((consumed - total * 0.1) / (now - t10)) * 1000) || 0} rec/s`
+          ? `${Math.round(((consumed - settings.records * 0.1) / (now - t10)) * 1000) || 0} rec/s`
           : '',
     });
-    if (consumed >= total) break;
+    if (consumed >= settings.records) break;
     await sleep(100);
   }
   progress.stop();
   if (t10 === undefined || t90 === undefined)
     throw new Error(`${phase}: the group did not drain ${topic} in time`);
-  return (total * 0.8) / ((t90 - t10) / 1000);
+  return (settings.records * 0.8) / ((t90 - t10) / 1000);
 }
 
 async function fill(kafka: Kafka, topic: string): Promise<void> {
-  const progress = bar('filling input topic', total);
+  const progress = bar('filling input topic', settings.records);
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
-  for (let start = 0; start < total; start += 5_000) {
-    const messages = Array.from({ length: Math.min(5_000, total - start) }, (_, i) => {
+  for (let start = 0; start < settings.records; start += 5_000) {
+    const messages = Array.from({ length: Math.min(5_000, settings.records - start) }, (_, i) => {
       const n = start + i;
       return { key: `k${n}`, value: JSON.stringify({ id: `k${n}`, n, sentAt: Date.now() }) };
     });
@@ -113,20 +110,12 @@ async function connectorRun(
       topic: input,
       'cdnfaas.output': output,
       'cdnfaas.delivery': delivery,
-      'cdnfaas.batch.max-records': String(batchSize),
+      'cdnfaas.batch.max-records': String(settings.batch),
     },
-    labels: { 'com.openfaas.scale.min': String(replicas) },
+    labels: { 'com.openfaas.scale.min': String(settings.replicas) },
   });
-  await gateway.waitForReady(name, replicas);
-  const service = await startConnectorService({
-    kafka: kafkaConnection(loadConfig()),
-    gatewayUrl: gateway.url,
-    credentials: gateway.credentials,
-    logger,
-    port: 0,
-    autoscale: false,
-    discoveryIntervalMs: 500,
-  });
+  await gateway.waitForReady(name, settings.replicas);
+  const service = await startBenchConnector(gateway, kafkaConnection(loadConfig()), logger);
   try {
     return await measureDrain(
       admin,
@@ -149,7 +138,14 @@ async function baselineRun(
 ): Promise<number> {
   const output = `${name}-out`;
   await createTopics(admin, output);
-  const loop = await startBaselineLoop({ kafka, input, output, groupId: name, batchSize, transactional });
+  const loop = await startBaselineLoop({
+    kafka,
+    input,
+    output,
+    groupId: name,
+    batchSize: settings.batch,
+    transactional,
+  });
   try {
     return await measureDrain(
       admin,
@@ -165,7 +161,7 @@ async function baselineRun(
 async function main(): Promise<void> {
   const config = loadConfig();
   console.log(
-    `cdnfaas connector benchmark: ${total} records, batches of ${batchSize}, ${partitions} partitions, ${replicas} echo replicas`,
+    `cdnfaas connector benchmark: ${settings.records} records, batches of ${settings.batch}, ${partitions} partitions, ${settings.replicas} echo replicas`,
   );
   await servicesUp(config, { only: ['kafka'] });
   const gateway = await startGatewayProcess({
@@ -182,11 +178,11 @@ async function main(): Promise<void> {
   try {
     const report: Record<string, unknown> = {
       at: new Date().toISOString(),
-      total,
-      batchSize,
-      replicas,
+      total: settings.records,
+      batchSize: settings.batch,
+      replicas: settings.replicas,
       partitions,
-      steadyRate,
+      steadyRate: settings.rate,
     };
     if (phases.has('throughput')) {
       const input = `bench-${runId}-in`;
@@ -221,15 +217,15 @@ async function main(): Promise<void> {
         brokers: config.kafka.brokers,
         logger,
         name: `bench-lat-${runId}`,
-        rate: steadyRate,
-        seconds: steadySeconds,
-        batchSize,
-        replicas,
+        rate: settings.rate,
+        seconds: settings.seconds,
+        batchSize: settings.batch,
+        replicas: settings.replicas,
         partitions,
       });
       report.latency = latency;
       console.log(
-        `\nend-to-end latency at ${steadyRate} records/s (read_committed, ${latency.samples} records): p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms`,
+        `\nend-to-end latency at ${settings.rate} records/s (read_committed, ${latency.samples} records): p50 ${latency.p50} ms, p99 ${latency.p99} ms, max ${latency.max} ms`,
       );
       console.log(
         `  connector: invoke ${latency.invokeMs} ms and publish ${latency.publishMs} ms per batch on average, ${latency.recordsPerCommit} records per transaction; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,

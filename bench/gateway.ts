@@ -23,12 +23,15 @@ import { openImageStore } from '../runtime/images/store.ts';
 import { projectRoot } from '../system/config.ts';
 import type { LoadReport } from './loadgen.ts';
 import { startMinimalProxy } from './minimal-proxy.ts';
+import { benchSettings } from './settings.ts';
 
 const stackFile = join(projectRoot, 'test', 'fixtures', 'stack.echo.yml');
-const durationMs = Number(process.env.BENCH_DURATION_MS ?? 4_000);
-const repeats = Number(process.env.BENCH_REPEATS ?? 3);
+const {
+  durationMs,
+  repeats,
+  coldRuns: coldStartRuns,
+} = benchSettings({ durationMs: 4_000, repeats: 3, coldRuns: 5 });
 const warmupMs = 1_000;
-const coldStartRuns = Number(process.env.BENCH_COLD_RUNS ?? 5);
 const targets = {
   overheadP50Ms: 0.3,
   gatewayRequestsPerSecond: 5_000,

@@ -28,14 +28,17 @@ import { cpuMicrosPerRecord, formatReport, targets, type PipelineBenchResult } f
 import { readConnectorMetrics, stageTimings } from './pipeline/stage-metrics.ts';
 import { generatedRecords } from './pipeline/workload.ts';
 import { startWriteProxy } from './pipeline/write-proxy.ts';
+import { benchSettings } from './settings.ts';
 
 const env = process.env;
-const rate = Number(env.BENCH_RATE ?? 1_000);
-const latencySeconds = Number(env.BENCH_SECONDS ?? 40);
-const warmupSeconds = Number(env.BENCH_WARMUP_SECONDS ?? 5);
-const idleRecords = Number(env.BENCH_IDLE_RECORDS ?? 10);
-const throughputRecords = Number(env.BENCH_RECORDS ?? 120_000);
-const chunkSize = Number(env.BENCH_CHUNK ?? 2_000);
+const settings = benchSettings({
+  rate: 1_000,
+  seconds: 40,
+  warmupSeconds: 5,
+  idleRecords: 10,
+  records: 120_000,
+  chunk: 2_000,
+});
 const outDir = join(projectRoot, 'bench', 'out');
 const outFile = join(outDir, 'pipeline.json');
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -44,13 +47,13 @@ const loadAverageAtStart = loadavg();
 const config = loadConfig();
 await servicesUp(config, { onProgress: (event) => say(`  ${event.service}: ${event.message}`) });
 
-const warmup = warmupSeconds * rate;
-const measured = latencySeconds * rate;
-say(`generating ${warmup + measured + throughputRecords} records`);
-const records = generatedRecords(warmup + idleRecords + measured + throughputRecords, 7);
-const idleSlice = records.slice(warmup, warmup + idleRecords);
-const latencySlice = records.slice(warmup + idleRecords, warmup + idleRecords + measured);
-const throughputSlice = records.slice(warmup + idleRecords + measured);
+const warmup = settings.warmupSeconds * settings.rate;
+const measured = settings.seconds * settings.rate;
+say(`generating ${warmup + measured + settings.records} records`);
+const records = generatedRecords(warmup + settings.idleRecords + measured + settings.records, 7);
+const idleSlice = records.slice(warmup, warmup + settings.idleRecords);
+const latencySlice = records.slice(warmup + settings.idleRecords, warmup + settings.idleRecords + measured);
+const throughputSlice = records.slice(warmup + settings.idleRecords + measured);
 
 const proxy = await startWriteProxy(config.influxdb.url);
 const system = await startSystem({
@@ -66,26 +69,28 @@ function cpuSampler(): CpuSampler {
 
 let result: PipelineBenchResult;
 try {
-  say(`\nwarm-up: ${warmupSeconds} s at ${rate}/s`);
-  await latencyPhase(system, proxy, records.slice(0, warmup), rate, 'warm-up');
+  say(`\nwarm-up: ${settings.warmupSeconds} s at ${settings.rate}/s`);
+  await latencyPhase(system, proxy, records.slice(0, warmup), settings.rate, 'warm-up');
   await sleep(2_000);
 
-  say(`\nidle: ${idleRecords} single records, one a second`);
+  say(`\nidle: ${settings.idleRecords} single records, one a second`);
   const idle = await latencyPhase(system, proxy, idleSlice, 1, 'idle');
 
-  say(`\nlatency: ${latencySeconds} s at ${rate}/s`);
+  say(`\nlatency: ${settings.seconds} s at ${settings.rate}/s`);
   let cpu = cpuSampler();
   let before = await readConnectorMetrics(system.connectorUrl);
   const cpuTimer = setInterval(() => cpu.sample(), 1000);
-  const latency = await latencyPhase(system, proxy, latencySlice, rate, 'latency');
+  const latency = await latencyPhase(system, proxy, latencySlice, settings.rate, 'latency');
   clearInterval(cpuTimer);
   const latencyCpu = cpu.finish();
   const latencyStages = stageTimings(before, await readConnectorMetrics(system.connectorUrl));
 
-  say(`\nthroughput: ${throughputRecords} records as fast as possible`);
+  say(`\nthroughput: ${settings.records} records as fast as possible`);
   cpu = cpuSampler();
   before = await readConnectorMetrics(system.connectorUrl);
-  const throughput = await throughputPhase(system, proxy, throughputSlice, chunkSize, () => cpu.sample());
+  const throughput = await throughputPhase(system, proxy, throughputSlice, settings.chunk, () =>
+    cpu.sample(),
+  );
   const throughputCpu = cpu.finish();
   const throughputStages = stageTimings(before, await readConnectorMetrics(system.connectorUrl));
 

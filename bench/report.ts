@@ -16,7 +16,7 @@
  * A part that fails is reported as missing with its reason; no figure is ever made up. The
  * whole run is bounded (about 20 minutes here). BENCH_QUICK=1 runs everything smaller.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as prettier from 'prettier';
 import { join } from 'node:path';
 import { servicesUp } from '../deploy/local/index.ts';
@@ -36,15 +36,10 @@ import {
   gatewayFigures,
   pipelineFigures,
 } from './reporting/from-benchmarks.ts';
-import { measureJavaEosAnchor } from './anchors/java-eos.ts';
+import { measureAnchors } from './anchors/anchors.ts';
 import { renderReport } from './reporting/markdown.ts';
-import {
-  limitValues,
-  stageRatios,
-  type Anchors,
-  type BenchReport,
-  type EchoAnchorFigures,
-} from './reporting/model.ts';
+import { startBenchRun } from './reporting/run.ts';
+import { limitValues, stageRatios, type BenchReport } from './reporting/model.ts';
 import type { Json, Measured } from './reporting/measured.ts';
 import { realTimeFigures, type RealTimeFigures } from './reporting/realtime.ts';
 import { measureAutoscaler } from './scenarios/autoscaler.ts';
@@ -59,27 +54,8 @@ import { clientDataPoint } from '../functions/load-data/client-data-point.ts';
 import { toLine } from '../functions/shared/point.ts';
 import { predictionPoint } from '../functions/load-predictions/prediction-point.ts';
 
-const quick = process.env.BENCH_QUICK === '1';
-const scale = (full: number, small: number) => (quick ? small : full);
-const started = performance.now();
-const say = (line: string) => process.stderr.write(`${line}\n`);
-const elapsed = () => `${Math.round((performance.now() - started) / 1000)} s`;
-
-/** Runs one part; a failure becomes a missing figure with its reason, and the run goes on. */
-async function part<T extends object>(
-  title: string,
-  measure: () => Promise<T | Measured<T>>,
-): Promise<Measured<T>> {
-  say(`\n[${elapsed()}] ${title}`);
-  try {
-    const result = await measure();
-    return 'status' in result ? (result as Measured<T>) : { status: 'measured', ...(result as T) };
-  } catch (error) {
-    const reason = (error as Error).message.split('\n')[0]!;
-    say(`  ${title}: failed: ${reason}`);
-    return { status: 'missing', reason };
-  }
-}
+const run = startBenchRun(process.env.BENCH_QUICK === '1');
+const { quick, scale, say, part } = run;
 
 const config = loadConfig();
 say(`cdnfaas bench${quick ? ' (quick)' : ''}: services`);
@@ -111,26 +87,20 @@ const clientDataLines = data.map((record) => toLine(clientDataPoint(record)));
 const predictionLines = predictionsOf(data, new Date()).map((prediction, offset) =>
   toLine(predictionPoint(prediction, { topic: 'cdn_result', partition: offset % 6, offset: String(offset) })),
 );
-const influxLimit = await part('limit: InfluxDB line-protocol writes (cdn_client_data points)', () =>
-  measureInfluxLimit({
-    url: config.influxdb.url,
-    token: readInfluxAdminToken(config),
-    lines: () => clientDataLines,
-    linesPerRequest: 5_000,
-    parallel: 4,
-    say,
-  }),
-);
-const influxPredictionsLimit = await part('limit: InfluxDB line-protocol writes (predictions points)', () =>
-  measureInfluxLimit({
-    url: config.influxdb.url,
-    token: readInfluxAdminToken(config),
-    lines: () => predictionLines,
-    linesPerRequest: 5_000,
-    parallel: 4,
-    say,
-  }),
-);
+/** InfluxDB's write limit for one measurement's points, in the loaders' request size. */
+const influxLimitOf = (points: string, lines: string[]) =>
+  part(`limit: InfluxDB line-protocol writes (${points} points)`, () =>
+    measureInfluxLimit({
+      url: config.influxdb.url,
+      token: readInfluxAdminToken(config),
+      lines: () => lines,
+      linesPerRequest: 5_000,
+      parallel: 4,
+      say,
+    }),
+  );
+const influxLimit = await influxLimitOf('cdn_client_data', clientDataLines);
+const influxPredictionsLimit = await influxLimitOf('predictions', predictionLines);
 const onnxLimit = await part('limit: onnxruntime rows/s', async () =>
   measureOnnxLimit({
     modelDir: await modelForBench(say),
@@ -148,93 +118,33 @@ const limits = {
 const values = limitValues(limits);
 await admin.disconnect();
 
-const anchorRecords = scale(200_000, 50_000);
-const javaEos = await part('anchor: Java kafka-clients exactly-once hop', () =>
-  measureJavaEosAnchor({
-    brokers: config.kafka.brokers,
-    records: anchorRecords,
-    partitions: 6,
-    cacheDir: config.cacheDir,
-    onProgress: say,
-  }),
-);
-const echo = await part('anchor: echo stage, kafkajs and librdkafka', async () => {
-  // Imported by path at run time: without bench/anchors/echo.ts the anchor is reported missing.
-  const file = join(projectRoot, 'bench', 'anchors', 'echo.ts');
-  if (!existsSync(file)) throw new Error('bench/anchors/echo.ts does not exist (not landed)');
-  const { measureEchoAnchors } = (await import(file)) as {
-    measureEchoAnchors: (options: {
-      brokers: string[];
-      records: number;
-      partitions: number;
-      onProgress?: (line: string) => void;
-    }) => Promise<{
-      kafkajs: EchoAnchorFigures | Measured<object>;
-      librdkafka: EchoAnchorFigures | Measured<object>;
-    }>;
-  };
-  return measureEchoAnchors({
-    brokers: config.kafka.brokers,
-    records: anchorRecords,
-    partitions: 6,
-    onProgress: say,
-  });
-});
-/** One client's figures, or why there are none (the echo anchor marks a client it could not load). */
-const echoClient = (client: 'kafkajs' | 'librdkafka'): Measured<EchoAnchorFigures> => {
-  if (echo.status === 'missing') return echo;
-  const figures = echo[client];
-  if ('status' in figures && figures.status === 'missing') return figures;
-  return { status: 'measured', ...(figures as EchoAnchorFigures) };
-};
-const anchors: Anchors = {
-  javaEos,
-  echoKafkajs: echoClient('kafkajs'),
-  echoLibrdkafka: echoClient('librdkafka'),
-};
+const anchors = await measureAnchors(run, { brokers: config.kafka.brokers, cacheDir: config.cacheDir });
 
-const gatewayJson = await part('gateway (npm run bench:gateway, shorter)', async () => ({
-  json: await runChildBenchmark(
-    {
-      name: 'gateway',
-      script: 'bench/gateway.ts',
-      env: {
-        BENCH_DURATION_MS: String(scale(3_000, 1_500)),
-        BENCH_REPEATS: String(scale(2, 1)),
-        BENCH_COLD_RUNS: String(scale(5, 2)),
-      },
-      timeoutMs: 300_000,
-    },
-    say,
-  ),
-}));
-const connectorJson = await part('connector (npm run bench:connector, shorter)', async () => ({
-  json: await runChildBenchmark(
-    {
-      name: 'connector',
-      script: 'bench/connector.ts',
-      env: { BENCH_RECORDS: String(scale(100_000, 20_000)), BENCH_SECONDS: String(scale(15, 5)) },
-      timeoutMs: 360_000,
-    },
-    say,
-  ),
-}));
+/** A benchmark of its own (`tsx bench/<name>.ts`) run as it is, with shorter settings; its JSON read back. */
+const childBenchmark = (title: string, name: string, timeoutMs: number, env: Record<string, string>) =>
+  part(title, async () => ({
+    json: await runChildBenchmark({ name, script: `bench/${name}.ts`, env, timeoutMs }, say),
+  }));
+const gatewayJson = await childBenchmark('gateway (npm run bench:gateway, shorter)', 'gateway', 300_000, {
+  BENCH_DURATION_MS: String(scale(3_000, 1_500)),
+  BENCH_REPEATS: String(scale(2, 1)),
+  BENCH_COLD_RUNS: String(scale(5, 2)),
+});
+const connectorJson = await childBenchmark(
+  'connector (npm run bench:connector, shorter)',
+  'connector',
+  360_000,
+  {
+    BENCH_RECORDS: String(scale(100_000, 20_000)),
+    BENCH_SECONDS: String(scale(15, 5)),
+  },
+);
 // Throughput over 200,000 records, as the real-time targets are stated; the latency phase at its 1,000/s.
-const pipelineJson = await part('whole pipeline (npm run bench:pipeline)', async () => ({
-  json: await runChildBenchmark(
-    {
-      name: 'pipeline',
-      script: 'bench/pipeline.ts',
-      env: {
-        BENCH_SECONDS: String(scale(30, 8)),
-        BENCH_RECORDS: String(scale(200_000, 15_000)),
-        BENCH_WARMUP_SECONDS: '3',
-      },
-      timeoutMs: 600_000,
-    },
-    say,
-  ),
-}));
+const pipelineJson = await childBenchmark('whole pipeline (npm run bench:pipeline)', 'pipeline', 600_000, {
+  BENCH_SECONDS: String(scale(30, 8)),
+  BENCH_RECORDS: String(scale(200_000, 15_000)),
+  BENCH_WARMUP_SECONDS: '3',
+});
 
 const realTime: RealTimeFigures =
   pipelineJson.status === 'measured'
@@ -307,7 +217,7 @@ const fromJson = <T extends object>(
 ): Measured<T> => (source.status === 'measured' ? read(source.json) : source);
 const report: BenchReport = {
   at: new Date().toISOString(),
-  seconds: (performance.now() - started) / 1000,
+  seconds: run.seconds(),
   machine: endLoadAverage(machine),
   limits,
   gateway: fromJson(gatewayJson, gatewayFigures),
@@ -335,4 +245,4 @@ writeFileSync(
 );
 writeFileSync(join(outDir, 'REPORT.md'), markdown);
 process.stdout.write(`\n${markdown}\n`);
-say(`[${elapsed()}] wrote bench/REPORT.md and bench/REPORT.json`);
+say(`[${Math.round(run.seconds())} s] wrote bench/REPORT.md and bench/REPORT.json`);

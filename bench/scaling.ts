@@ -5,7 +5,7 @@
 import { servicesUp } from '../deploy/local/index.ts';
 import { CdnfaasError } from '../lib/errors.ts';
 import { loadConfig } from '../system/config.ts';
-import { scalingSection } from './reporting/markdown-realtime.ts';
+import { scalingSection } from './reporting/markdown-scaling.ts';
 import { countsFrom, measureScaling } from './scenarios/scaling.ts';
 
 async function main(): Promise<void> {

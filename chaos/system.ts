@@ -2,10 +2,8 @@
 // (started with deploy/local), the functions built into its own image store, the gateway and
 // the connector as background processes. A chaos run restarts all of these, so none may be
 // shared with anything else on the machine.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { Admin, Kafka } from 'kafkajs';
@@ -17,7 +15,7 @@ import {
   waitForReady,
   type GatewayAccess,
 } from '../deploy/local/pipeline/deploy-stack.ts';
-import { predictModelDir } from '../deploy/local/pipeline/model.ts';
+import { predictModelDir, trainSmallModel } from '../deploy/local/pipeline/model.ts';
 import { createKafka } from '../lib/kafka.ts';
 import type { Logger } from '../lib/logger.ts';
 import { buildStack } from '../runtime/build/index.ts';
@@ -32,8 +30,6 @@ import {
 } from '../system/config.ts';
 import { kafkaConnection } from '../system/kafka-connection.ts';
 import { pickSystemPorts, type SystemPorts } from './ports.ts';
-
-const run = promisify(execFile);
 
 export interface SystemOptions {
   logger: Logger;
@@ -115,18 +111,8 @@ async function ensureModel(
   say: (line: string) => void,
 ): Promise<string | undefined> {
   if (existsSync(join(predictModelDir, 'model.onnx'))) return undefined;
-  const dir = join(home, 'model');
-  const csv = join(home, 'train.csv');
-  say(`no model in ${predictModelDir}: training one on generated data into ${dir}`);
-  const cli = join(projectRoot, 'bin', 'cdnfaas.mjs');
-  const options = { cwd: projectRoot, env, timeout: 300_000 };
-  await run(
-    process.execPath,
-    [cli, 'generate-data', '--rows', '20000', '--seed', '7', '--out', csv],
-    options,
-  );
-  await run(process.execPath, [cli, 'train', '--data', csv, '--out', dir, '--seed', '7'], options);
-  return dir;
+  say(`no model in ${predictModelDir}: training one on generated data into ${join(home, 'model')}`);
+  return trainSmallModel(home, env);
 }
 
 export async function startIsolatedSystem(options: SystemOptions): Promise<IsolatedSystem> {

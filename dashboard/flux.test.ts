@@ -3,7 +3,9 @@ import { countPerFieldValueQuery, countPerTagQuery, countPointsQuery, topTagValu
 
 describe('flux queries', () => {
   it('count all points over every record time, even 2088', () => {
-    expect(countPointsQuery('cdn_client_data_storage', 'predictions', 'sample_id')).toBe(
+    expect(
+      countPointsQuery({ bucket: 'cdn_client_data_storage', measurement: 'predictions', field: 'sample_id' }),
+    ).toBe(
       [
         'from(bucket: "cdn_client_data_storage")',
         '  |> range(start: 1970-01-01T00:00:00Z, stop: 2200-01-01T00:00:00Z)',
@@ -16,28 +18,31 @@ describe('flux queries', () => {
 
   it('take Flux expressions as bounds, so Grafana passes its own time range', () => {
     const query = countPerFieldValueQuery(
-      'b',
-      'predictions',
-      'prediction',
+      { bucket: 'b', measurement: 'predictions', field: 'prediction' },
       { start: 'v.timeRangeStart', stop: 'v.timeRangeStop' },
       'v.windowPeriod',
     );
     expect(query).toContain('range(start: v.timeRangeStart, stop: v.timeRangeStop)');
     expect(query).toContain('window(every: v.windowPeriod)');
-    const perTag = countPerTagQuery('b', 'predictions', 'prediction', 'tag', { start: '-10m' }, '5s');
+    const perTag = countPerTagQuery(
+      { bucket: 'b', measurement: 'predictions', field: 'prediction' },
+      'tag',
+      { start: '-10m' },
+      '5s',
+    );
     expect(perTag).toContain('aggregateWindow(every: 5s, fn: count, createEmpty: false, timeSrc: "_start")');
     expect(perTag).toContain('rename(columns: {tag: "key"})');
   });
 
   it('refuse a tag that cannot be a Flux identifier', () => {
-    expect(() => countPerTagQuery('b', 'm', 'f', 'bad-tag', { start: '-1h' }, '5s')).toThrow(
-      /Flux identifier/,
-    );
+    expect(() =>
+      countPerTagQuery({ bucket: 'b', measurement: 'm', field: 'f' }, 'bad-tag', { start: '-1h' }, '5s'),
+    ).toThrow(/Flux identifier/);
   });
 
   it('quote names so a quote in a name cannot end the string', () => {
-    expect(topTagValuesQuery('b"x', 'm', 'f', 'host_id', { start: '-1h' }, 10)).toContain(
-      'from(bucket: "b\\"x")',
-    );
+    expect(
+      topTagValuesQuery({ bucket: 'b"x', measurement: 'm', field: 'f' }, 'host_id', { start: '-1h' }, 10),
+    ).toContain('from(bucket: "b\\"x")');
   });
 });

@@ -17,18 +17,22 @@ function from(bucket: string, range: FluxRange): string {
   return `from(bucket: ${quote(bucket)})\n  |> range(start: ${range.start}${stop})`;
 }
 
-function filter(measurement: string, field: string): string {
-  return `  |> filter(fn: (r) => r._measurement == ${quote(measurement)} and r._field == ${quote(field)})`;
+/** The points a query reads: one measurement's, each counted once on a field every point carries. */
+export interface FluxPoints {
+  bucket: string;
+  measurement: string;
+  field: string;
 }
 
-/** Number of points of a measurement, counted on a field every point carries. One row, `_value`. */
-export function countPointsQuery(
-  bucket: string,
-  measurement: string,
-  field: string,
-  range = allTime,
-): string {
-  return [from(bucket, range), filter(measurement, field), '  |> group()', '  |> count()'].join('\n');
+/** The points in the range, then `steps`, as one query. */
+function pointsQuery(points: FluxPoints, range: FluxRange, steps: string[]): string {
+  const filter = `  |> filter(fn: (r) => r._measurement == ${quote(points.measurement)} and r._field == ${quote(points.field)})`;
+  return [from(points.bucket, range), filter, ...steps].join('\n');
+}
+
+/** Number of points of a measurement. One row, `_value`. */
+export function countPointsQuery(points: FluxPoints, range = allTime): string {
+  return pointsQuery(points, range, ['  |> group()', '  |> count()']);
 }
 
 /** A tag or column name written into Flux as an identifier (rename takes a record, not strings). */
@@ -43,16 +47,8 @@ function identifier(name: string): string {
  * cluster), timed at the window's start. Windowing first and grouping on a copy of the value
  * avoids a per-row map(), several times faster on InfluxDB 1.8.
  */
-export function countPerFieldValueQuery(
-  bucket: string,
-  measurement: string,
-  field: string,
-  range: FluxRange,
-  every: string,
-): string {
-  return [
-    from(bucket, range),
-    filter(measurement, field),
+export function countPerFieldValueQuery(points: FluxPoints, range: FluxRange, every: string): string {
+  return pointsQuery(points, range, [
     '  |> group()',
     `  |> window(every: ${every})`,
     '  |> duplicate(column: "_value", as: "key")',
@@ -61,101 +57,55 @@ export function countPerFieldValueQuery(
     '  |> group(columns: ["key"])',
     '  |> rename(columns: {_start: "_time"})',
     '  |> keep(columns: ["_time", "key", "_value"])',
-  ].join('\n');
+  ]);
 }
 
 /** Points per window for each value of a tag, as column `key` (e.g. per normal/anomaly tag), timed at the window's start. */
-export function countPerTagQuery(
-  bucket: string,
-  measurement: string,
-  field: string,
-  tag: string,
-  range: FluxRange,
-  every: string,
-): string {
-  return [
-    from(bucket, range),
-    filter(measurement, field),
+export function countPerTagQuery(points: FluxPoints, tag: string, range: FluxRange, every: string): string {
+  return pointsQuery(points, range, [
     `  |> group(columns: [${quote(tag)}])`,
     `  |> aggregateWindow(every: ${every}, fn: count, createEmpty: false, timeSrc: "_start")`,
     `  |> rename(columns: {${identifier(tag)}: "key"})`,
     '  |> keep(columns: ["_time", "key", "_value"])',
-  ].join('\n');
+  ]);
 }
 
 /** Points per window of one measurement (all series together), as `_value` per `_time`. */
-export function countPerWindowQuery(
-  bucket: string,
-  measurement: string,
-  field: string,
-  range: FluxRange,
-  every: string,
-): string {
-  return [
-    from(bucket, range),
-    filter(measurement, field),
+export function countPerWindowQuery(points: FluxPoints, range: FluxRange, every: string): string {
+  return pointsQuery(points, range, [
     '  |> group()',
     `  |> aggregateWindow(every: ${every}, fn: count, createEmpty: false)`,
-  ].join('\n');
+  ]);
+}
+
+/** Points per value of the Flux expression `key` over the whole range, the `limit` largest first, as `key` and `_value`. */
+function topKeysQuery(points: FluxPoints, range: FluxRange, key: string, limit: number): string {
+  return pointsQuery(points, range, [
+    `  |> map(fn: (r) => ({ r with key: ${key} }))`,
+    '  |> group(columns: ["key"])',
+    '  |> count()',
+    '  |> group()',
+    '  |> sort(columns: ["_value"], desc: true)',
+    `  |> limit(n: ${limit})`,
+    '  |> keep(columns: ["key", "_value"])',
+  ]);
 }
 
 /** Points per value of a tag over the whole range, the `limit` largest first, as `key` and `_value`. */
-export function topTagValuesQuery(
-  bucket: string,
-  measurement: string,
-  field: string,
-  tag: string,
-  range: FluxRange,
-  limit: number,
-): string {
-  return [
-    from(bucket, range),
-    filter(measurement, field),
-    `  |> map(fn: (r) => ({ r with key: r[${quote(tag)}] }))`,
-    '  |> group(columns: ["key"])',
-    '  |> count()',
-    '  |> group()',
-    '  |> sort(columns: ["_value"], desc: true)',
-    `  |> limit(n: ${limit})`,
-    '  |> keep(columns: ["key", "_value"])',
-  ].join('\n');
+export function topTagValuesQuery(points: FluxPoints, tag: string, range: FluxRange, limit: number): string {
+  return topKeysQuery(points, range, `r[${quote(tag)}]`, limit);
 }
 
 /** Points per value of an integer field over the whole range, the `limit` largest first. */
-export function topFieldValuesQuery(
-  bucket: string,
-  measurement: string,
-  field: string,
-  range: FluxRange,
-  limit: number,
-): string {
-  return [
-    from(bucket, range),
-    filter(measurement, field),
-    '  |> map(fn: (r) => ({ r with key: string(v: r._value) }))',
-    '  |> group(columns: ["key"])',
-    '  |> count()',
-    '  |> group()',
-    '  |> sort(columns: ["_value"], desc: true)',
-    `  |> limit(n: ${limit})`,
-    '  |> keep(columns: ["key", "_value"])',
-  ].join('\n');
+export function topFieldValuesQuery(points: FluxPoints, range: FluxRange, limit: number): string {
+  return topKeysQuery(points, range, 'string(v: r._value)', limit);
 }
 
 /** The share in percent of points whose tag has one value, over the whole range: one row, `_value`. */
-export function tagShareQuery(
-  bucket: string,
-  measurement: string,
-  field: string,
-  tag: string,
-  value: string,
-  range: FluxRange,
-): string {
-  return [
-    from(bucket, range),
-    filter(measurement, field),
+export function tagShareQuery(points: FluxPoints, tag: string, value: string, range: FluxRange): string {
+  return pointsQuery(points, range, [
     '  |> group()',
     `  |> reduce(identity: { matching: 0, total: 0 }, fn: (r, accumulator) => ({ matching: accumulator.matching + (if r[${quote(tag)}] == ${quote(value)} then 1 else 0), total: accumulator.total + 1 }))`,
     '  |> map(fn: (r) => ({ _value: if r.total > 0 then 100.0 * float(v: r.matching) / float(v: r.total) else 0.0 }))',
-  ].join('\n');
+  ]);
 }

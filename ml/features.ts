@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { featureColumns, type ClientData, type FeatureColumn } from '../contracts/client-data.ts';
+import { oncePerObject } from '../lib/once-per-object.ts';
 
 /**
  * The preprocessing object: how a record's categorical codes become the model's input row.
@@ -69,29 +70,33 @@ export type FeatureRecord = Pick<ClientData, FeatureColumn>;
 /** A record whose codes may be missing (null, undefined or NaN -> -1). */
 export type PartialFeatureRecord = { [column in FeatureColumn]?: number | null | undefined };
 
-interface CompiledColumn {
+/**
+ * A column's slots in a row laid out by offsets: one per known code from `offset` on, then one
+ * for every other code. The one-hot row and the rarity table are both laid out this way.
+ */
+export interface ColumnSlots {
   name: FeatureColumn;
-  offset: number;
-  other: number;
   slotOf: Map<number, number>;
+  other: number;
 }
 
-const compiled = new WeakMap<Preprocessing, CompiledColumn[]>();
+export function columnSlots(name: FeatureColumn, codes: readonly number[], offset: number): ColumnSlots {
+  return {
+    name,
+    slotOf: new Map(codes.map((code, i) => [code, offset + i])),
+    other: offset + codes.length,
+  };
+}
+
+/** The slot of the record's code in this column. */
+export function recordSlot(column: ColumnSlots, record: PartialFeatureRecord): number {
+  return column.slotOf.get(normalizeCode(record[column.name])) ?? column.other;
+}
 
 /** Lookup tables for a preprocessing object, built once per object. */
-function compile(preprocessing: Preprocessing): CompiledColumn[] {
-  let columns = compiled.get(preprocessing);
-  if (columns === undefined) {
-    columns = preprocessing.columns.map((column) => ({
-      name: column.name,
-      offset: column.offset,
-      other: column.vocabulary.length,
-      slotOf: new Map(column.vocabulary.map((code, slot) => [code, slot])),
-    }));
-    compiled.set(preprocessing, columns);
-  }
-  return columns;
-}
+const compile = oncePerObject((preprocessing: Preprocessing) =>
+  preprocessing.columns.map((column) => columnSlots(column.name, column.vocabulary, column.offset)),
+);
 
 /** A code as the model sees it: missing or non-finite values become -1. */
 export function normalizeCode(value: number | null | undefined): number {
@@ -114,10 +119,7 @@ export function featurizeInto(
   out: Float32Array,
   rowOffset = 0,
 ): void {
-  for (const column of compile(preprocessing)) {
-    const slot = column.slotOf.get(normalizeCode(record[column.name])) ?? column.other;
-    out[rowOffset + column.offset + slot] = 1;
-  }
+  for (const column of compile(preprocessing)) out[rowOffset + recordSlot(column, record)] = 1;
 }
 
 /** The feature row of one record. */

@@ -1,5 +1,5 @@
 import { createRng, type Rng } from '../lib/prng.ts';
-import { squaredDistance, squaredDistanceHot, type WeightedPoints } from './points.ts';
+import { clusterSums, distanceToCentroid, type WeightedPoints } from './points.ts';
 
 /**
  * Weighted k-means (Lloyd's algorithm with k-means++ seeding), seeded and deterministic.
@@ -38,21 +38,14 @@ export interface Assignment {
 
 /** Nearest centroid of each point; ties go to the lower index (as ONNX ArgMin does). */
 export function assign(points: WeightedPoints, centroids: Float64Array, k: number): Assignment {
-  const { dimension, hot, hotPerPoint } = points;
   const labels = new Int32Array(points.count);
   const distances = new Float64Array(points.count);
-  const norms = new Float64Array(k);
-  for (let c = 0; c < k; c++) {
-    for (let d = 0; d < dimension; d++) norms[c]! += centroids[c * dimension + d]! ** 2;
-  }
+  const toCentroid = Array.from({ length: k }, (_, c) => distanceToCentroid(points, centroids, c));
   for (let i = 0; i < points.count; i++) {
     let best = 0;
     let bestDistance = Infinity;
     for (let c = 0; c < k; c++) {
-      const distance =
-        hot !== undefined && hotPerPoint !== undefined
-          ? squaredDistanceHot(hot, hotPerPoint, i, centroids, c, dimension, norms[c]!)
-          : squaredDistance(points.values, i, centroids, c, dimension);
+      const distance = toCentroid[c]!(i);
       if (distance < bestDistance) {
         bestDistance = distance;
         best = c;
@@ -83,16 +76,10 @@ export function seedCentroids(points: WeightedPoints, k: number, rng: Rng): Floa
   centroids.set(points.values.subarray(first * dimension, (first + 1) * dimension), 0);
   const nearest = new Float64Array(points.count).fill(Infinity);
   const score = new Float64Array(points.count);
-  const { hot, hotPerPoint } = points;
   for (let c = 1; c < k; c++) {
-    let norm = 0;
-    for (let d = (c - 1) * dimension; d < c * dimension; d++) norm += centroids[d]! ** 2;
+    const toLatest = distanceToCentroid(points, centroids, c - 1);
     for (let i = 0; i < points.count; i++) {
-      const distance =
-        hot !== undefined && hotPerPoint !== undefined
-          ? squaredDistanceHot(hot, hotPerPoint, i, centroids, c - 1, dimension, norm)
-          : squaredDistance(points.values, i, centroids, c - 1, dimension);
-      nearest[i] = Math.min(nearest[i]!, distance);
+      nearest[i] = Math.min(nearest[i]!, toLatest(i));
       score[i] = points.weights[i]! * nearest[i]!;
     }
     const next = pickWeighted(score, rng);
@@ -116,14 +103,7 @@ function lloyd(points: WeightedPoints, k: number, initial: Float64Array, maxIter
       converged = true;
       break;
     }
-    const sums = new Float64Array(k * dimension);
-    const mass = new Float64Array(k);
-    for (let i = 0; i < count; i++) {
-      const c = labels[i]!;
-      mass[c]! += weights[i]!;
-      for (let d = 0; d < dimension; d++)
-        sums[c * dimension + d]! += weights[i]! * values[i * dimension + d]!;
-    }
+    const { sums, mass } = clusterSums(points, labels, k);
     for (let c = 0; c < k; c++) {
       if (mass[c]! > 0) {
         for (let d = 0; d < dimension; d++)

@@ -82,6 +82,23 @@ export function rawCodePoints(distinct: DistinctRecords): WeightedPoints {
 }
 
 /** Squared Euclidean distance between point i of `a` and row j of a centroid/point matrix `b`. */
+/** Each cluster's weighted sum of its points (k rows of `dimension`) and its total weight. */
+export function clusterSums(
+  points: WeightedPoints,
+  labels: Int32Array,
+  k: number,
+): { sums: Float64Array; mass: Float64Array } {
+  const { dimension, count, values, weights } = points;
+  const sums = new Float64Array(k * dimension);
+  const mass = new Float64Array(k);
+  for (let i = 0; i < count; i++) {
+    const c = labels[i]!;
+    mass[c]! += weights[i]!;
+    for (let d = 0; d < dimension; d++) sums[c * dimension + d]! += weights[i]! * values[i * dimension + d]!;
+  }
+  return { sums, mass };
+}
+
 export function squaredDistance(
   a: Float64Array,
   i: number,
@@ -99,18 +116,25 @@ export function squaredDistance(
   return sum;
 }
 
-/** Squared Euclidean distance from binary point i (its ones in `hot`) to centroid c, given |c|^2. */
-export function squaredDistanceHot(
-  hot: Int32Array,
-  hotPerPoint: number,
-  i: number,
+/**
+ * The squared Euclidean distance of point i to centroid c, as a function of i. For binary points
+ * (`hot`) it costs O(columns): |x - c|^2 = |c|^2 - 2 x.c + |x|^2, where x.c sums c at x's ones and
+ * |x|^2 is their count.
+ */
+export function distanceToCentroid(
+  points: WeightedPoints,
   centroids: Float64Array,
   c: number,
-  dimension: number,
-  centroidNorm: number,
-): number {
-  let dot = 0;
+): (i: number) => number {
+  const { dimension, hot, hotPerPoint } = points;
+  if (hot === undefined || hotPerPoint === undefined)
+    return (i) => squaredDistance(points.values, i, centroids, c, dimension);
   const base = c * dimension;
-  for (let h = i * hotPerPoint, end = h + hotPerPoint; h < end; h++) dot += centroids[base + hot[h]!]!;
-  return Math.max(0, centroidNorm - 2 * dot + hotPerPoint);
+  let norm = 0;
+  for (let d = base; d < base + dimension; d++) norm += centroids[d]! ** 2;
+  return (i) => {
+    let dot = 0;
+    for (let h = i * hotPerPoint, end = h + hotPerPoint; h < end; h++) dot += centroids[base + hot[h]!]!;
+    return Math.max(0, norm - 2 * dot + hotPerPoint);
+  };
 }

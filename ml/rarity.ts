@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { featureColumns, type FeatureColumn } from '../contracts/client-data.ts';
-import { normalizeCode, type PartialFeatureRecord } from './features.ts';
+import { featureColumns } from '../contracts/client-data.ts';
+import { oncePerObject } from '../lib/once-per-object.ts';
+import { columnSlots, recordSlot, type PartialFeatureRecord } from './features.ts';
 import { codeCounts } from './vocabulary.ts';
 
 /**
@@ -97,26 +98,10 @@ export function surprisalTable(rarity: Rarity): Float64Array {
   return table;
 }
 
-interface CompiledColumn {
-  name: FeatureColumn;
-  unseen: number;
-  slotOf: Map<number, number>;
-}
-
-const compiled = new WeakMap<Rarity, CompiledColumn[]>();
-
-function compile(rarity: Rarity): CompiledColumn[] {
-  let columns = compiled.get(rarity);
-  if (columns === undefined) {
-    columns = rarity.columns.map((column) => ({
-      name: column.name,
-      unseen: column.offset + column.codes.length,
-      slotOf: new Map(column.codes.map((code, i) => [code, column.offset + i])),
-    }));
-    compiled.set(rarity, columns);
-  }
-  return columns;
-}
+/** Each column's table slot per code, built once per rarity object. */
+const compile = oncePerObject((rarity: Rarity) =>
+  rarity.columns.map((column) => columnSlots(column.name, column.codes, column.offset)),
+);
 
 /** The table slots of a batch of records, [records.length, columns] row-major, as the graph's int64 input. */
 export function raritySlotsBatch(records: readonly PartialFeatureRecord[], rarity: Rarity): BigInt64Array {
@@ -124,9 +109,7 @@ export function raritySlotsBatch(records: readonly PartialFeatureRecord[], rarit
   const out = new BigInt64Array(records.length * columns.length);
   records.forEach((record, r) => {
     columns.forEach((column, c) => {
-      out[r * columns.length + c] = BigInt(
-        column.slotOf.get(normalizeCode(record[column.name])) ?? column.unseen,
-      );
+      out[r * columns.length + c] = BigInt(recordSlot(column, record));
     });
   });
   return out;
@@ -139,9 +122,7 @@ export function rarityScore(
   table = surprisalTable(rarity),
 ): number {
   let score = 0;
-  for (const column of compile(rarity)) {
-    score += table[column.slotOf.get(normalizeCode(record[column.name])) ?? column.unseen]!;
-  }
+  for (const column of compile(rarity)) score += table[recordSlot(column, record)]!;
   return score;
 }
 

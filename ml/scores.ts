@@ -1,4 +1,4 @@
-import { squaredDistance, type WeightedPoints } from './points.ts';
+import { clusterSums, squaredDistance, type WeightedPoints } from './points.ts';
 
 /**
  * Clustering scores over weighted points (a point of weight w is w identical rows), equal to
@@ -95,14 +95,7 @@ export function silhouette(
 /** Davies-Bouldin index with the clusters' own (weighted) means as centres. */
 export function daviesBouldin(points: WeightedPoints, labels: Int32Array, k: number): number {
   const { dimension, count, values, weights } = points;
-  const centres = new Float64Array(k * dimension);
-  const mass = new Float64Array(k);
-  for (let i = 0; i < count; i++) {
-    const c = labels[i]!;
-    mass[c]! += weights[i]!;
-    for (let d = 0; d < dimension; d++)
-      centres[c * dimension + d]! += weights[i]! * values[i * dimension + d]!;
-  }
+  const { sums: centres, mass } = clusterSums(points, labels, k);
   const present: number[] = [];
   for (let c = 0; c < k; c++) {
     if (mass[c]! > 0) {

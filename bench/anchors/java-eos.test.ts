@@ -3,16 +3,8 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isCdnfaasError } from '../../lib/errors.ts';
-import {
-  anchorClasspath,
-  anchorPaths,
-  anchorRecord,
-  checkCount,
-  listSources,
-  parseAnchorOutput,
-  sourcesDir,
-  sourcesHash,
-} from './java-eos.ts';
+import { anchorRecord, checkCount, parseAnchorOutput } from './java-eos.ts';
+import { anchorClasspath, anchorPaths, listSources, sourcesDir, sourcesHash } from './java-eos-build.ts';
 
 const line =
   '{"records":200000,"seconds":4.2,"recordsPerSecond":47619.0,"transactions":400,"commitLatencyMs":{"p50":3.1,"p99":12.5},"recordsPerTransaction":500.0}';

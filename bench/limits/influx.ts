@@ -28,6 +28,26 @@ export async function influxQl(url: string, token: string, q: string): Promise<v
     );
 }
 
+/** The /api/v2/write address of a scratch database, nanosecond timestamps as the loaders write. */
+export function writeUrl(url: string, database: string): string {
+  return `${url}/api/v2/write?org=cdnfaas&bucket=${encodeURIComponent(database)}&precision=ns`;
+}
+
+/** One POST of line protocol to a write address, refused with InfluxDB's answer. */
+export async function writeLines(target: string, token: string, body: string): Promise<void> {
+  const response = await request(target, {
+    method: 'POST',
+    headers: { authorization: `Token ${token}`, 'content-type': 'text/plain; charset=utf-8' },
+    body,
+  });
+  const text = await response.body.text();
+  if (response.statusCode !== 204)
+    throw new CdnfaasError(
+      'UPSTREAM_FAILED',
+      `InfluxDB refused a write: ${response.statusCode} ${text.slice(0, 200)}`,
+    );
+}
+
 /** Writes `bodies` with `parallel` requests in flight; resolves with the seconds it took. */
 async function writeAll(
   url: string,
@@ -36,25 +56,12 @@ async function writeAll(
   bodies: string[],
   parallel: number,
 ): Promise<number> {
-  const target = `${url}/api/v2/write?org=cdnfaas&bucket=${encodeURIComponent(database)}&precision=ns`;
+  const target = writeUrl(url, database);
   let next = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: parallel }, async () => {
-      while (next < bodies.length) {
-        const body = bodies[next++]!;
-        const response = await request(target, {
-          method: 'POST',
-          headers: { authorization: `Token ${token}`, 'content-type': 'text/plain; charset=utf-8' },
-          body,
-        });
-        const text = await response.body.text();
-        if (response.statusCode !== 204)
-          throw new CdnfaasError(
-            'UPSTREAM_FAILED',
-            `InfluxDB refused a write: ${response.statusCode} ${text.slice(0, 200)}`,
-          );
-      }
+      while (next < bodies.length) await writeLines(target, token, bodies[next++]!);
     }),
   );
   return (performance.now() - started) / 1000;

@@ -37,6 +37,11 @@ function missing(part: Measured<object>): string | undefined {
   return part.status === 'missing' ? `missing: ${part.reason}` : undefined;
 }
 
+/** A part's row of figures, or its title and why it is missing. */
+function partRow<T>(part: Measured<T>, title: string, row: (figures: T) => string[]): string[] {
+  return part.status === 'measured' ? row(part) : [title, missing(part)!, ''];
+}
+
 export function renderReport(report: BenchReport): string {
   const { machine: m, limits } = report;
   const lines: string[] = [
@@ -160,45 +165,27 @@ export function renderReport(report: BenchReport): string {
       `p50 ${ms(p.latencyMs.p50)} ms, p99 ${ms(p.latencyMs.p99)} ms`,
       `${int(p.latencyMs.rate)} records/s, raw record due -> prediction stored`,
     ]);
-  const cold = report.coldStart;
   ops.push(
-    cold.status === 'measured'
-      ? [
-          'cold start (deploy -> first 200)',
-          `${ms(cold.trivialMedianMs)} ms trivial function, ${ms(cold.modelMedianMs)} ms with an ONNX model`,
-          `medians of ${cold.trivialRunsMs.length} runs`,
-        ]
-      : ['cold start', missing(cold)!, ''],
-  );
-  const a = report.autoscaler;
-  ops.push(
-    a.status === 'measured'
-      ? [
-          'autoscaler reaction',
-          `${s(a.scaleDecisionSeconds)} s to the scale decision, ${s(a.newReplicaServingSeconds)} s to a new replica serving`,
-          `burst of ${int(a.burst)} records into ${a.function}, lag target ${int(a.lagTarget)}, from the first lag reading over it; peak lag ${int(a.peakLag)}, up to ${a.maxReplicas} replicas`,
-        ]
-      : ['autoscaler reaction', missing(a)!, ''],
-  );
-  const h = report.httpAutoscaling;
-  ops.push(
-    h.status === 'measured'
-      ? [
-          'HTTP autoscaling (APIHighInvocationRate)',
-          `${h.timeToMaxMs === undefined ? 'max not reached' : `${s(h.timeToMaxMs / 1000)} s to ${h.max} replicas`} under load, ${h.timeBackToMinMs === undefined ? 'min not reached' : `${s(h.timeBackToMinMs / 1000)} s back to ${h.min}`} after it; ${int(h.failed)} failed of ${int(h.requests)} calls`,
-          `${int(h.ratePerSecond)} calls/s to a function without a topic, scale min ${h.min}, max ${h.max}, factor ${h.factor} %; the gateway evaluating OpenFaaS's rule (10 s rate > 5/s per replica for 5 s, repeat 30 s); replicas ${h.steps.map((step) => step.replicas).join(' -> ')}`,
-        ]
-      : ['HTTP autoscaling', missing(h)!, ''],
-  );
-  const r = report.rollback;
-  ops.push(
-    r.status === 'measured'
-      ? [
-          'rollback under load',
-          `${int(r.failed)} failed of ${int(r.requests)} calls; p99 ${ms(r.before.p99)} ms before, ${ms(r.during.p99)} ms during (max ${ms(r.during.max)} ms)`,
-          `provide, 2 replicas, ${int(r.rate)} calls/s open loop, previous tag deployed (PUT answered in ${ms(r.deployAnsweredSeconds * 1000)} ms)`,
-        ]
-      : ['rollback under load', missing(r)!, ''],
+    partRow(report.coldStart, 'cold start', (cold) => [
+      'cold start (deploy -> first 200)',
+      `${ms(cold.trivialMedianMs)} ms trivial function, ${ms(cold.modelMedianMs)} ms with an ONNX model`,
+      `medians of ${cold.trivialRunsMs.length} runs`,
+    ]),
+    partRow(report.autoscaler, 'autoscaler reaction', (a) => [
+      'autoscaler reaction',
+      `${s(a.scaleDecisionSeconds)} s to the scale decision, ${s(a.newReplicaServingSeconds)} s to a new replica serving`,
+      `burst of ${int(a.burst)} records into ${a.function}, lag target ${int(a.lagTarget)}, from the first lag reading over it; peak lag ${int(a.peakLag)}, up to ${a.maxReplicas} replicas`,
+    ]),
+    partRow(report.httpAutoscaling, 'HTTP autoscaling', (h) => [
+      'HTTP autoscaling (APIHighInvocationRate)',
+      `${h.timeToMaxMs === undefined ? 'max not reached' : `${s(h.timeToMaxMs / 1000)} s to ${h.max} replicas`} under load, ${h.timeBackToMinMs === undefined ? 'min not reached' : `${s(h.timeBackToMinMs / 1000)} s back to ${h.min}`} after it; ${int(h.failed)} failed of ${int(h.requests)} calls`,
+      `${int(h.ratePerSecond)} calls/s to a function without a topic, scale min ${h.min}, max ${h.max}, factor ${h.factor} %; the gateway evaluating OpenFaaS's rule (10 s rate > 5/s per replica for 5 s, repeat 30 s); replicas ${h.steps.map((step) => step.replicas).join(' -> ')}`,
+    ]),
+    partRow(report.rollback, 'rollback under load', (r) => [
+      'rollback under load',
+      `${int(r.failed)} failed of ${int(r.requests)} calls; p99 ${ms(r.before.p99)} ms before, ${ms(r.during.p99)} ms during (max ${ms(r.during.max)} ms)`,
+      `provide, 2 replicas, ${int(r.rate)} calls/s open loop, previous tag deployed (PUT answered in ${ms(r.deployAnsweredSeconds * 1000)} ms)`,
+    ]),
   );
   lines.push(markdownTable(['what', 'figure', 'conditions'], ops), '');
   lines.push(

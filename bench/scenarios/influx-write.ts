@@ -1,9 +1,7 @@
 // The InfluxDB write of the latency budget: one POST /api/v2/write of the loaders' line protocol,
 // the size of one loader cycle in the steady phase, one request at a time, timed per request into
 // a scratch database. The loaders make this call inside their invoke.
-import { request } from 'undici';
-import { CdnfaasError } from '../../lib/errors.ts';
-import { influxQl } from '../limits/influx.ts';
+import { influxQl, writeLines, writeUrl } from '../limits/influx.ts';
 import { percentile } from '../pipeline/workload.ts';
 
 export interface InfluxWriteLatency {
@@ -34,23 +32,13 @@ export async function measureInfluxWrite(options: {
 }): Promise<InfluxWriteLatency> {
   const size = Math.max(1, Math.round(options.linesPerRequest));
   const database = `cdnfaas_bench_write_${Date.now().toString(36)}`;
-  const target = `${options.url}/api/v2/write?org=cdnfaas&bucket=${encodeURIComponent(database)}&precision=ns`;
+  const target = writeUrl(options.url, database);
   await influxQl(options.url, options.token, `CREATE DATABASE "${database}"`);
   try {
     const times: number[] = [];
     for (const body of requestBodies(options.lines, size, options.requests)) {
       const started = performance.now();
-      const response = await request(target, {
-        method: 'POST',
-        headers: { authorization: `Token ${options.token}`, 'content-type': 'text/plain; charset=utf-8' },
-        body,
-      });
-      const text = await response.body.text();
-      if (response.statusCode !== 204)
-        throw new CdnfaasError(
-          'UPSTREAM_FAILED',
-          `InfluxDB refused a write: ${response.statusCode} ${text.slice(0, 200)}`,
-        );
+      await writeLines(target, options.token, body);
       times.push(performance.now() - started);
     }
     return {

@@ -4,7 +4,7 @@
 //
 //   npm run bench:scaling   (BENCH_SCALING_REPLICAS=1,2,4 BENCH_SCALING_PARTITIONS=6,12
 //                            BENCH_RECORDS=40000; the table and verdict on stdout)
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
@@ -16,7 +16,7 @@ import { startSystemCpuSampler } from '../pipeline/system-cpu.ts';
 import { generatedRecords } from '../pipeline/workload.ts';
 import { startWriteProxy, type WriteProxy } from '../pipeline/write-proxy.ts';
 import type { ScalingRun } from '../reporting/scaling.ts';
-import type { StackYaml } from './stages.ts';
+import { stacksDir, writeStackVariant, type StackYaml } from './stages.ts';
 
 export interface ScalingResult {
   cores: number;
@@ -73,12 +73,10 @@ async function measureOne(
   records: number,
   say: (line: string) => void,
 ): Promise<ScalingRun> {
-  const dir = join(projectRoot, 'bench', 'out', 'stacks');
-  mkdirSync(dir, { recursive: true });
-  const stackFile = join(dir, `stack.scaling-${replicas}.yml`);
-  const sourcesFile = join(dir, `sources.scaling-${partitions}.yaml`);
-  const stack = parseYaml(readFileSync(join(projectRoot, 'stack.yml'), 'utf8')) as StackYaml;
-  writeFileSync(stackFile, stringifyYaml(fixedReplicaStack(stack, replicas, dir)));
+  const stackFile = writeStackVariant(`stack.scaling-${replicas}.yml`, (stack, dir) =>
+    fixedReplicaStack(stack, replicas, dir),
+  );
+  const sourcesFile = join(stacksDir, `sources.scaling-${partitions}.yaml`);
   const sources = parseYaml(readFileSync(defaultSourcesFile, 'utf8')) as SourcesYaml;
   writeFileSync(sourcesFile, stringifyYaml(sourcesWithPartitions(sources, partitions)));
   const config = loadConfig();

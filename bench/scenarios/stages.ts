@@ -28,6 +28,24 @@ export interface StackYaml {
   [key: string]: unknown;
 }
 
+/** Where the benchmarks write their variants of stack.yml. */
+export const stacksDir = join(projectRoot, 'bench', 'out', 'stacks');
+
+/**
+ * Writes `vary` applied to the repository's stack.yml into stacksDir as `fileName`; returns its
+ * path. `vary` gets the folder, to make the handler paths relative to it.
+ */
+export function writeStackVariant(
+  fileName: string,
+  vary: (stack: StackYaml, dir: string) => StackYaml,
+): string {
+  mkdirSync(stacksDir, { recursive: true });
+  const file = join(stacksDir, fileName);
+  const stack = parseYaml(readFileSync(join(projectRoot, 'stack.yml'), 'utf8')) as StackYaml;
+  writeFileSync(file, stringifyYaml(vary(stack, stacksDir)));
+  return file;
+}
+
 /** stack.yml with only `name`, pinned to one replica, its handler path made relative to `dir`. Pure. */
 export function singleFunctionStack(stack: StackYaml, name: string, dir: string): StackYaml {
   const fn = stack.functions[name]!;
@@ -60,11 +78,9 @@ export async function measureStage(
   records: number,
   say: (line: string) => void,
 ): Promise<StageResult> {
-  const dir = join(projectRoot, 'bench', 'out', 'stacks');
-  mkdirSync(dir, { recursive: true });
-  const stackFile = join(dir, `stack.${name}.yml`);
-  const base = parseYaml(readFileSync(join(projectRoot, 'stack.yml'), 'utf8')) as StackYaml;
-  writeFileSync(stackFile, stringifyYaml(singleFunctionStack(base, name, dir)));
+  const stackFile = writeStackVariant(`stack.${name}.yml`, (stack, dir) =>
+    singleFunctionStack(stack, name, dir),
+  );
   const input = stageInputs(records, 11)[name]!;
   const system = await startSystem({
     label: 'stage',

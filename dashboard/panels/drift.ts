@@ -5,8 +5,8 @@ import { statusOf, table, type ViewContext } from './context.ts';
 
 const percent = (share: number) => `${(share * 100).toFixed(2)} %`;
 
-/** One row for the anomaly rate, one per column with its PSI; the title carries the overall state. */
-export function driftRows(report: DriftReport): TablePanel['rows'] {
+/** One row for the anomaly rate, one per column with its PSI, on the live page and in `cdnfaas status`. */
+export function driftRows(report: DriftReport): string[][] {
   return [
     [
       'anomaly rate',

@@ -37,12 +37,11 @@ export function readPredictionWindows(
       stop: new Date(stopMs).toISOString(),
     };
     const every = `${stepSeconds}s`;
+    const predictions = { bucket, measurement: schema.measurement, field: schema.clusterField };
     const [perCluster, perTag] = await Promise.all([
+      queryApi.collectRows<Record<string, unknown>>(countPerFieldValueQuery(predictions, range, every)),
       queryApi.collectRows<Record<string, unknown>>(
-        countPerFieldValueQuery(bucket, schema.measurement, schema.clusterField, range, every),
-      ),
-      queryApi.collectRows<Record<string, unknown>>(
-        countPerTagQuery(bucket, schema.measurement, schema.clusterField, schema.verdictTag, range, every),
+        countPerTagQuery(predictions, schema.verdictTag, range, every),
       ),
     ]);
     return { perCluster: keyedRowsFromFlux(perCluster), perTag: keyedRowsFromFlux(perTag) };
@@ -59,7 +58,7 @@ export function readStoredCounts(
     Promise.all(
       measurements.map(async ({ measurement, field }) => {
         const rows = await queryApi.collectRows<{ _value?: unknown }>(
-          countPointsQuery(bucket, measurement, field),
+          countPointsQuery({ bucket, measurement, field }),
         );
         return { measurement, points: rows.reduce((sum, row) => sum + Number(row._value ?? 0), 0) };
       }),

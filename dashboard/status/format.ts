@@ -1,4 +1,5 @@
 import type { DriftReport } from '../../ml/drift.ts';
+import { driftRows } from '../panels/drift.ts';
 import type { Outcome } from '../state.ts';
 import type { FunctionSummary } from '../sources/gateway.ts';
 import type { GroupLag, StoredCount, TopicOffsets } from '../sources/types.ts';
@@ -25,7 +26,6 @@ export interface StatusReport {
 }
 
 const count = (value: number) => value.toLocaleString('en');
-const percent = (share: number) => `${(share * 100).toFixed(2)} %`;
 
 /** Aligned columns, the last one unpadded (it can be long). */
 export function table(header: string[], rows: string[][]): string[] {
@@ -111,19 +111,7 @@ export function formatStatus(report: StatusReport): string {
       : [
           section(`MODEL DRIFT (${report.drift.from})`, report.drift, 'no records yet', (drift) => [
             `state: ${drift.state.toUpperCase()}  (model ${drift.model}, ${count(drift.records)} records, ${count(drift.predictions)} predictions)`,
-            ...table(
-              ['SIGNAL', 'LIVE', 'AT TRAINING', 'PSI', 'STATE'],
-              [
-                [
-                  'anomaly rate',
-                  percent(drift.anomalyRate.live),
-                  percent(drift.anomalyRate.expected),
-                  '-',
-                  drift.anomalyRate.state,
-                ],
-                ...drift.columns.map((c) => [c.column, '-', '-', c.psi.toFixed(3), c.state]),
-              ],
-            ),
+            ...table(['SIGNAL', 'LIVE', 'AT TRAINING', 'PSI', 'STATE'], driftRows(drift)),
           ]),
         ]),
     section(`TOPICS (${report.topics.from})`, report.topics, 'no topics yet', (rows) =>

@@ -1,16 +1,9 @@
 // `services down`: stop what cdnfaas started, per its records, and nothing else.
 import type { SystemConfig } from '../../system/config.ts';
 import { isRecordedProcessRunning, readRecord, removeRecord, stopProcess } from './processes.ts';
-import { withFileLock } from './lock.ts';
 import type { ManagedService } from './managed.ts';
-import { silentProgress, type ProgressListener } from './progress.ts';
-import {
-  managedServices,
-  servicesLockFile,
-  waitingFor,
-  type ServiceReport,
-  type ServicesOptions,
-} from './registry.ts';
+import type { ProgressListener } from './progress.ts';
+import { withServicesLock, type ServiceReport, type ServicesOptions } from './registry.ts';
 
 /** How long a service gets to exit after SIGTERM before SIGKILL. */
 const stopGraceMs = 30_000;
@@ -20,13 +13,7 @@ export async function servicesDown(
   config: SystemConfig,
   options: ServicesOptions = {},
 ): Promise<ServiceReport[]> {
-  const onProgress = options.onProgress ?? silentProgress;
-  const services = managedServices(config, options);
-  return withFileLock(
-    servicesLockFile(config),
-    { timeoutMs: 30 * 60_000, onWait: (pid) => onProgress(waitingFor(pid)) },
-    () => stopAll(services, onProgress),
-  );
+  return withServicesLock(config, options, stopAll);
 }
 
 function stopAll(services: ManagedService[], onProgress: ProgressListener): Promise<ServiceReport[]> {

@@ -1,12 +1,11 @@
 // Obtaining InfluxDB: influxd built from the Go module proxy with `go install`, cached once per version.
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { CdnfaasError } from '../../lib/errors.ts';
 import { influxdInstallArgs, influxdbModule, moduleVersionFromBuildInfo } from './influx-files.ts';
 import { influxPaths } from './layout.ts';
 import { withFileLock } from './lock.ts';
 import { formatCommand } from './log-tail.ts';
-import { readObtained, writeObtained } from './obtained.ts';
+import { installObtained, obtainFailed, readObtained } from './obtained.ts';
 import type { ObtainOptions } from './kafka-obtain.ts';
 import { capture, runLogged } from './run-command.ts';
 
@@ -62,19 +61,13 @@ async function obtainInfluxdUnlocked(options: ObtainOptions): Promise<ObtainedIn
   const info = await capture('go', ['version', '-m', built], { env, installHint: goInstallHint });
   const found = moduleVersionFromBuildInfo(info.stdout, influxdbModule);
   if (found !== options.version) {
-    throw new CdnfaasError(
-      'OBTAIN_FAILED',
+    throw obtainFailed(
+      paths,
       `go install finished but ${built} is not ${influxdbModule} ${options.version} (found ${found ?? 'nothing'})`,
-      {
-        hint: `delete ${paths.cache} and run the command again; full log: ${paths.obtainLog}`,
-      },
     );
   }
-  rmSync(paths.bin, { recursive: true, force: true });
-  renameSync(scratch, paths.bin);
-  writeObtained(paths.obtainedMarker, {
+  installObtained(scratch, paths.bin, paths.obtainedMarker, {
     version: options.version,
-    obtainedAt: new Date().toISOString(),
     command: `GOBIN=${paths.bin} ${formatCommand('go', args)}`,
   });
   options.onProgress({

@@ -111,21 +111,18 @@ function listenerProperties(
   controllerPort: number,
   security?: KafkaListenerSecurity,
 ): Array<[string, string | number]> {
-  if (security === undefined)
-    return [
-      ['listeners', `PLAINTEXT://${host}:${port},CONTROLLER://${host}:${controllerPort}`],
-      ['advertised.listeners', `PLAINTEXT://${host}:${port}`],
-      ['controller.listener.names', 'CONTROLLER'],
-      ['inter.broker.listener.name', 'PLAINTEXT'],
-      ['listener.security.protocol.map', 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT'],
-    ];
+  const protocol = security === undefined ? 'PLAINTEXT' : 'SASL_SSL';
+  const listeners: Array<[string, string | number]> = [
+    ['listeners', `${protocol}://${host}:${port},CONTROLLER://${host}:${controllerPort}`],
+    ['advertised.listeners', `${protocol}://${host}:${port}`],
+    ['controller.listener.names', 'CONTROLLER'],
+    ['inter.broker.listener.name', protocol],
+    ['listener.security.protocol.map', `${protocol}:${protocol},CONTROLLER:PLAINTEXT`],
+  ];
+  if (security === undefined) return listeners;
   const jaas = `org.apache.kafka.common.security.scram.ScramLoginModule required username="${security.interBrokerUser}" password="${security.interBrokerPassword}";`;
   return [
-    ['listeners', `SASL_SSL://${host}:${port},CONTROLLER://${host}:${controllerPort}`],
-    ['advertised.listeners', `SASL_SSL://${host}:${port}`],
-    ['controller.listener.names', 'CONTROLLER'],
-    ['inter.broker.listener.name', 'SASL_SSL'],
-    ['listener.security.protocol.map', 'SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT'],
+    ...listeners,
     ['sasl.enabled.mechanisms', 'SCRAM-SHA-512'],
     ['sasl.mechanism.inter.broker.protocol', 'SCRAM-SHA-512'],
     ['listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config', jaas],

@@ -1,11 +1,10 @@
 // Obtaining Kafka: its jars from Maven Central through mvn, cached once per version.
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { CdnfaasError } from '../../lib/errors.ts';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { kafkaPaths } from './layout.ts';
 import { kafkaVersionFromJars, mavenCopyArgs, renderKafkaLog4j2, renderKafkaPom } from './kafka-files.ts';
 import { withFileLock } from './lock.ts';
 import { formatCommand } from './log-tail.ts';
-import { readObtained, writeObtained } from './obtained.ts';
+import { installObtained, obtainFailed, readObtained } from './obtained.ts';
 import type { ProgressListener } from './progress.ts';
 import { runLogged } from './run-command.ts';
 
@@ -73,19 +72,13 @@ async function obtainKafkaUnlocked(options: ObtainOptions): Promise<ObtainedKafk
   const jars = readdirSync(scratch);
   const found = kafkaVersionFromJars(jars);
   if (found !== options.version) {
-    throw new CdnfaasError(
-      'OBTAIN_FAILED',
+    throw obtainFailed(
+      paths,
       `mvn finished but ${scratch} holds no kafka_2.13-${options.version}.jar (found ${found ?? 'none'})`,
-      {
-        hint: `delete ${paths.cache} and run the command again; full log: ${paths.obtainLog}`,
-      },
     );
   }
-  rmSync(paths.libs, { recursive: true, force: true });
-  renameSync(scratch, paths.libs);
-  writeObtained(paths.obtainedMarker, {
+  installObtained(scratch, paths.libs, paths.obtainedMarker, {
     version: options.version,
-    obtainedAt: new Date().toISOString(),
     command: formatCommand(mvn, args),
   });
   options.onProgress({

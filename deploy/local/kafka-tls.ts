@@ -61,17 +61,22 @@ async function openssl(files: KafkaTlsFiles, args: string[], what: string): Prom
   });
 }
 
+/** A P-256 key in PKCS#8 (which Kafka's PEM keystore reads), readable by its owner only. */
+async function privateKey(files: KafkaTlsFiles, keyFile: string, what: string): Promise<void> {
+  await openssl(
+    files,
+    ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', keyFile],
+    what,
+  );
+  chmodSync(keyFile, 0o600);
+}
+
 /** Makes the CA and the broker certificate when missing; returns their files. Idempotent. */
 export async function ensureKafkaTls(home: string, hosts: readonly string[]): Promise<KafkaTlsFiles> {
   const files = kafkaTlsFiles(home);
   mkdirSync(files.dir, { recursive: true, mode: 0o700 });
   if (!existsSync(files.caCert)) {
-    await openssl(
-      files,
-      ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', files.caKey],
-      'making the local CA key',
-    );
-    chmodSync(files.caKey, 0o600);
+    await privateKey(files, files.caKey, 'making the local CA key');
     await openssl(
       files,
       [
@@ -95,13 +100,7 @@ export async function ensureKafkaTls(home: string, hosts: readonly string[]): Pr
     const csr = join(files.dir, 'broker.csr');
     const extensions = join(files.dir, 'broker.ext');
     writeFileSync(extensions, brokerExtensions(hosts));
-    // PKCS#8, which Kafka's PEM keystore reads.
-    await openssl(
-      files,
-      ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', files.brokerKey],
-      'making the broker key',
-    );
-    chmodSync(files.brokerKey, 0o600);
+    await privateKey(files, files.brokerKey, 'making the broker key');
     await openssl(
       files,
       ['req', '-new', '-key', files.brokerKey, '-subj', '/CN=cdnfaas-kafka', '-out', csr],

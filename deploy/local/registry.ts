@@ -5,6 +5,7 @@ import type { SystemConfig } from '../../system/config.ts';
 import { formatHostPort, type HostPort } from './address.ts';
 import { createInfluxService } from './influx-service.ts';
 import { createKafkaServices } from './kafka-service.ts';
+import { withFileLock } from './lock.ts';
 import type { ManagedService, ServiceOptions } from './managed.ts';
 import {
   createAlertmanagerService,
@@ -14,7 +15,7 @@ import {
 import { conflictingPorts, decideStart, type StartDecision } from './plan.ts';
 import { busyPorts } from './ports.ts';
 import { isRecordedProcessRunning, readRecord, removeRecord, type ServiceRecord } from './processes.ts';
-import type { ProgressEvent, ProgressListener, ServiceName } from './progress.ts';
+import { silentProgress, type ProgressEvent, type ProgressListener, type ServiceName } from './progress.ts';
 
 export interface ServiceReport {
   service: ServiceName;
@@ -103,12 +104,25 @@ export function portInUse(service: ManagedService, port: HostPort): CdnfaasError
   );
 }
 
-/** One `services up` or `down` at a time per cdnfaas home. */
-export function servicesLockFile(config: SystemConfig): string {
-  return join(config.home, 'services.lock');
+/**
+ * Runs `work` on the selected services while holding the services lock: one `services up` or
+ * `down` at a time per cdnfaas home, the other waiting (and saying so) for up to 30 minutes.
+ */
+export function withServicesLock<T>(
+  config: SystemConfig,
+  options: ServicesOptions,
+  work: (services: ManagedService[], onProgress: ProgressListener) => Promise<T>,
+): Promise<T> {
+  const onProgress = options.onProgress ?? silentProgress;
+  const services = managedServices(config, options);
+  return withFileLock(
+    join(config.home, 'services.lock'),
+    { timeoutMs: 30 * 60_000, onWait: (pid) => onProgress(waitingFor(pid)) },
+    () => work(services, onProgress),
+  );
 }
 
-export function waitingFor(pid: number): ProgressEvent {
+function waitingFor(pid: number): ProgressEvent {
   return {
     service: 'services',
     kind: 'step',

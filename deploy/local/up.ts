@@ -5,17 +5,14 @@ import { locateFaasCli } from './faas-cli.ts';
 import { waitUntilHealthy } from './health.ts';
 import type { ManagedService } from './managed.ts';
 import { silentProgress, type ProgressListener } from './progress.ts';
-import { withFileLock } from './lock.ts';
 import {
-  managedServices,
-  servicesLockFile,
-  waitingFor,
   observe,
   portInUse,
   selected,
   type Observation,
   type ServiceReport,
   type ServicesOptions,
+  withServicesLock,
 } from './registry.ts';
 
 /** How long an external service gets to answer before `services up` gives up on it. */
@@ -142,12 +139,8 @@ export async function servicesUp(
   config: SystemConfig,
   options: ServicesOptions = {},
 ): Promise<ServiceReport[]> {
-  const onProgress = options.onProgress ?? silentProgress;
-  const services = managedServices(config, options);
-  return withFileLock(
-    servicesLockFile(config),
-    { timeoutMs: 30 * 60_000, onWait: (pid) => onProgress(waitingFor(pid)) },
-    () => bringAllUp(config, options, services, onProgress),
+  return withServicesLock(config, options, (services, onProgress) =>
+    bringAllUp(config, options, services, onProgress),
   );
 }
 

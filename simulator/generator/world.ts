@@ -33,6 +33,22 @@ export interface Profile {
   geo: Habit;
 }
 
+/**
+ * Customers alike but for their share, protocols and locations: each one only channel 1 and
+ * content type 6, all through edge host 156.
+ */
+function channelOneCustomers(users: number[], share: number, protocol: CodeWeights, geo: Habit): Profile[] {
+  return users.map((user) => ({
+    user,
+    share,
+    channel: { 1: 1 },
+    contentType: { 6: 1 },
+    protocol,
+    host: { codes: { 156: 1 }, tail: 0 },
+    geo,
+  }));
+}
+
 /** The big customers, which make 99.6% of the traffic. */
 const majorProfiles: Profile[] = [
   {
@@ -80,24 +96,13 @@ const majorProfiles: Profile[] = [
     host: { codes: { 156: 1 }, tail: 0 },
     geo: { codes: { 1: 0.29, 1167: 0.19, 0: 0.1 }, tail: 0.42 },
   },
-  ...[14, 53, 47].map((user) => ({
-    user,
-    share: 0.024,
-    channel: { 1: 1 },
-    contentType: { 6: 1 },
-    protocol: { 0: 0.91, 1: 0.09 },
-    host: { codes: { 156: 1 }, tail: 0 },
-    geo: { codes: { 0: 0.995 }, tail: 0.005 },
-  })),
-  ...[54, 46, 16].map((user) => ({
-    user,
-    share: 0.0039,
-    channel: { 1: 1 },
-    contentType: { 6: 1 },
-    protocol: { 1: 0.87, 0: 0.13 },
-    host: { codes: { 156: 1 }, tail: 0 },
-    geo: { codes: { 0: 0.87, 1586: 0.06 }, tail: 0.07 },
-  })),
+  ...channelOneCustomers([14, 53, 47], 0.024, { 0: 0.91, 1: 0.09 }, { codes: { 0: 0.995 }, tail: 0.005 }),
+  ...channelOneCustomers(
+    [54, 46, 16],
+    0.0039,
+    { 1: 0.87, 0: 0.13 },
+    { codes: { 0: 0.87, 1586: 0.06 }, tail: 0.07 },
+  ),
   {
     user: null,
     share: 0.003,

@@ -28,6 +28,33 @@ export interface PanelSpec {
   height?: number;
 }
 
+/** The builder methods every panel kind has, each returning the builder. */
+interface CommonPanelBuilder {
+  title(title: string): this;
+  description(description: string): this;
+  datasource(datasource: DataSourceRef): this;
+  targets(targets: cog.Builder<cog.Dataquery>[]): this;
+  unit(unit: string): this;
+  span(width: number): this;
+  height(height: number): this;
+}
+
+/** A panel of any kind with the spec's common settings; full width and 8 high unless the spec says. */
+function fromSpec<P extends CommonPanelBuilder>(
+  panel: P,
+  spec: PanelSpec,
+  size = { width: 12, height: 8 },
+): P {
+  return panel
+    .title(spec.title)
+    .description(spec.description)
+    .datasource(spec.datasource)
+    .targets(spec.targets)
+    .unit(spec.unit)
+    .span(spec.width ?? size.width)
+    .height(spec.height ?? size.height);
+}
+
 const legend = () =>
   new VizLegendOptionsBuilder()
     .displayMode(LegendDisplayMode.List)
@@ -36,14 +63,7 @@ const legend = () =>
     .calcs([]);
 
 export function timeseries(spec: PanelSpec & { stacked?: boolean }): TimeseriesPanel {
-  const panel = new TimeseriesPanel()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(spec.datasource)
-    .targets(spec.targets)
-    .unit(spec.unit)
-    .span(spec.width ?? 12)
-    .height(spec.height ?? 8)
+  const panel = fromSpec(new TimeseriesPanel(), spec)
     .legend(legend())
     .lineWidth(2)
     .fillOpacity(spec.stacked ? 30 : 10);
@@ -51,27 +71,15 @@ export function timeseries(spec: PanelSpec & { stacked?: boolean }): TimeseriesP
 }
 
 export function stat(spec: PanelSpec & { calc?: string }): StatPanel {
-  return new StatPanel()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(spec.datasource)
-    .targets(spec.targets)
-    .unit(spec.unit)
-    .span(spec.width ?? 6)
-    .height(spec.height ?? 4)
-    .reduceOptions(new ReduceDataOptionsBuilder().calcs([spec.calc ?? 'lastNotNull']));
+  return fromSpec(new StatPanel(), spec, { width: 6, height: 4 }).reduceOptions(
+    new ReduceDataOptionsBuilder().calcs([spec.calc ?? 'lastNotNull']),
+  );
 }
 
 export function barGauge(spec: PanelSpec): BarGaugePanel {
-  return new BarGaugePanel()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(spec.datasource)
-    .targets(spec.targets)
-    .unit(spec.unit)
-    .span(spec.width ?? 12)
-    .height(spec.height ?? 8)
-    .reduceOptions(new ReduceDataOptionsBuilder().values(true).calcs([]));
+  return fromSpec(new BarGaugePanel(), spec).reduceOptions(
+    new ReduceDataOptionsBuilder().values(true).calcs([]),
+  );
 }
 
 /** Status history of a value that encodes a state, with each value shown as its name and color. */
@@ -89,13 +97,5 @@ export function stateTimeline(
       ),
     },
   ];
-  return new StateTimelinePanel()
-    .title(spec.title)
-    .description(spec.description)
-    .datasource(spec.datasource)
-    .targets(spec.targets)
-    .unit(spec.unit)
-    .span(spec.width ?? 12)
-    .height(spec.height ?? 8)
-    .mappings(mappings);
+  return fromSpec(new StateTimelinePanel(), spec).mappings(mappings);
 }

@@ -4,6 +4,7 @@ import { createTelemetry } from '../../../connectors/kafka/telemetry.ts';
 import { clientDataPoint } from '../../../functions/load-data/client-data-point.ts';
 import { predictionPoint } from '../../../functions/load-predictions/prediction-point.ts';
 import type { PointSpec } from '../../../functions/shared/point.ts';
+import { clientDataRecord } from '../../../functions/shared/testing.ts';
 import { createLogger } from '../../../lib/logger.ts';
 import { Autoscaler } from '../../../scaling/autoscaler/autoscaler.ts';
 import { GatewayMetrics } from '../../../runtime/gateway/metrics.ts';
@@ -38,19 +39,7 @@ function namesOf(point: PointSpec): MeasurementNames {
 export function writtenMeasurements(): MeasurementNames[] {
   const sampleId = '6f1c9a52-3c1e-4f1e-9a55-0c6d3f1e2a10';
   return [
-    namesOf(
-      clientDataPoint({
-        sample_id: sampleId,
-        channel_id: 8,
-        timestamp: '2088-05-17T13:02:08.000Z',
-        host_id: 156,
-        content_type: 5,
-        protocol: 1,
-        content_id: -1,
-        geo_location: 1,
-        user_id: 2,
-      }),
-    ),
+    namesOf(clientDataPoint(clientDataRecord({ sample_id: sampleId }))),
     namesOf(
       predictionPoint(
         {

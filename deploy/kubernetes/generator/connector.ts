@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import type { Sources } from '../../../system/config.ts';
 import { appLabels, cluster, influxUrl, kafkaBootstrap, kafkaUsers, secrets } from './cluster.ts';
-import type { Manifest } from './manifest.ts';
+import { httpService, singleReplicaDeployment, type App, type Manifest } from './manifest.ts';
 
 /**
  * The cdnfaas Kafka connector as a Deployment in the openfaas namespace, beside the gateway
@@ -10,8 +10,8 @@ import type { Manifest } from './manifest.ts';
  */
 
 const labels = appLabels('cdnfaas-connector');
-const selector = { 'app.kubernetes.io/name': 'cdnfaas-connector' };
 const namespace = cluster.namespaces.openfaas;
+const app: App = { name: 'cdnfaas-connector', namespace, labels };
 const configDir = '/etc/cdnfaas';
 const gatewaySecretDir = '/var/secrets/gateway';
 const influxSecretDir = '/var/openfaas/secrets';
@@ -68,91 +68,74 @@ export function connectorConfigMap(sources: Sources): Manifest {
 
 export function connectorDeployment(image: string): Manifest {
   const probe = (path: string) => ({ httpGet: { path, port: 'http' }, periodSeconds: 10 });
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'cdnfaas-connector', namespace, labels },
+  return singleReplicaDeployment(app, {
+    annotations: {
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': String(cluster.connector.port),
+    },
     spec: {
-      replicas: 1,
-      selector: { matchLabels: selector },
-      template: {
-        metadata: {
-          labels,
-          annotations: {
-            'prometheus.io/scrape': 'true',
-            'prometheus.io/port': String(cluster.connector.port),
-          },
-        },
-        spec: {
-          securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 },
-          // The connector stops consuming, finishes in-flight batches and commits on SIGTERM.
-          terminationGracePeriodSeconds: 60,
-          containers: [
+      securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 },
+      // The connector stops consuming, finishes in-flight batches and commits on SIGTERM.
+      terminationGracePeriodSeconds: 60,
+      containers: [
+        {
+          name: 'connector',
+          image,
+          // Listen beyond loopback for the kubelet's probes and Prometheus; KEDA scales here, so the
+          // connector's own autoscaler stays off.
+          args: ['connector', '--host', '0.0.0.0', '--no-autoscale'],
+          ports: [{ name: 'http', containerPort: cluster.connector.port }],
+          env: [
+            { name: 'CDNFAAS_SOURCES', value: `${configDir}/sources.yaml` },
+            { name: 'CONNECTOR_PORT', value: String(cluster.connector.port) },
+            { name: 'OPENFAAS_URL', value: cluster.gatewayUrl },
             {
-              name: 'connector',
-              image,
-              // Listen beyond loopback for the kubelet's probes and Prometheus; KEDA scales here, so the
-              // connector's own autoscaler stays off.
-              args: ['connector', '--host', '0.0.0.0', '--no-autoscale'],
-              ports: [{ name: 'http', containerPort: cluster.connector.port }],
-              env: [
-                { name: 'CDNFAAS_SOURCES', value: `${configDir}/sources.yaml` },
-                { name: 'CONNECTOR_PORT', value: String(cluster.connector.port) },
-                { name: 'OPENFAAS_URL', value: cluster.gatewayUrl },
-                {
-                  name: 'OPENFAAS_USER',
-                  valueFrom: {
-                    secretKeyRef: {
-                      name: secrets.gatewayBasicAuth.name,
-                      key: secrets.gatewayBasicAuth.userKey,
-                    },
-                  },
+              name: 'OPENFAAS_USER',
+              valueFrom: {
+                secretKeyRef: {
+                  name: secrets.gatewayBasicAuth.name,
+                  key: secrets.gatewayBasicAuth.userKey,
                 },
-                {
-                  name: 'OPENFAAS_PASSWORD_FILE',
-                  value: `${gatewaySecretDir}/${secrets.gatewayBasicAuth.passwordKey}`,
-                },
-                { name: 'INFLUX_TOKEN_FILE', value: `${influxSecretDir}/${secrets.influxToken.key}` },
-              ],
-              volumeMounts: [
-                { name: 'config', mountPath: configDir, readOnly: true },
-                { name: 'gateway-auth', mountPath: gatewaySecretDir, readOnly: true },
-                { name: 'influxdb-token', mountPath: influxSecretDir, readOnly: true },
-                { name: 'kafka-user', mountPath: kafkaSecretDir, readOnly: true },
-                { name: 'kafka-ca', mountPath: kafkaCaDir, readOnly: true },
-                { name: 'tmp', mountPath: '/tmp' },
-              ],
-              readinessProbe: probe('/healthz'),
-              livenessProbe: { ...probe('/healthz'), initialDelaySeconds: 15 },
-              resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } },
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                capabilities: { drop: ['ALL'] },
               },
             },
+            {
+              name: 'OPENFAAS_PASSWORD_FILE',
+              value: `${gatewaySecretDir}/${secrets.gatewayBasicAuth.passwordKey}`,
+            },
+            { name: 'INFLUX_TOKEN_FILE', value: `${influxSecretDir}/${secrets.influxToken.key}` },
           ],
-          volumes: [
-            { name: 'config', configMap: { name: 'cdnfaas-connector' } },
-            { name: 'gateway-auth', secret: { secretName: secrets.gatewayBasicAuth.name } },
-            // Optional: only needed if the connector writes to InfluxDB itself.
-            { name: 'influxdb-token', secret: { secretName: secrets.influxToken.name, optional: true } },
-            // The connector's SCRAM user and password, and the CA that signed the brokers' certificates.
-            { name: 'kafka-user', secret: { secretName: kafkaSecret.name } },
-            { name: 'kafka-ca', secret: { secretName: secrets.kafkaClusterCa.name } },
-            { name: 'tmp', emptyDir: {} },
+          volumeMounts: [
+            { name: 'config', mountPath: configDir, readOnly: true },
+            { name: 'gateway-auth', mountPath: gatewaySecretDir, readOnly: true },
+            { name: 'influxdb-token', mountPath: influxSecretDir, readOnly: true },
+            { name: 'kafka-user', mountPath: kafkaSecretDir, readOnly: true },
+            { name: 'kafka-ca', mountPath: kafkaCaDir, readOnly: true },
+            { name: 'tmp', mountPath: '/tmp' },
           ],
+          readinessProbe: probe('/healthz'),
+          livenessProbe: { ...probe('/healthz'), initialDelaySeconds: 15 },
+          resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } },
+          securityContext: {
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ['ALL'] },
+          },
         },
-      },
+      ],
+      volumes: [
+        { name: 'config', configMap: { name: 'cdnfaas-connector' } },
+        { name: 'gateway-auth', secret: { secretName: secrets.gatewayBasicAuth.name } },
+        // Optional: only needed if the connector writes to InfluxDB itself.
+        { name: 'influxdb-token', secret: { secretName: secrets.influxToken.name, optional: true } },
+        // The connector's SCRAM user and password, and the CA that signed the brokers' certificates.
+        { name: 'kafka-user', secret: { secretName: kafkaSecret.name } },
+        { name: 'kafka-ca', secret: { secretName: secrets.kafkaClusterCa.name } },
+        { name: 'tmp', emptyDir: {} },
+      ],
     },
-  };
+  });
 }
 
 export function connectorService(): Manifest {
-  return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: 'cdnfaas-connector', namespace, labels },
-    spec: { selector, ports: [{ name: 'http', port: cluster.connector.port, targetPort: 'http' }] },
-  };
+  return httpService(app, cluster.connector.port);
 }

@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { appLabels, cluster, influxUrl, secrets } from './cluster.ts';
-import type { Manifest } from './manifest.ts';
+import { httpService, singleReplicaDeployment, type App, type Manifest } from './manifest.ts';
 import { dashboardProvisioning } from '../../grafana/generator/queries.ts';
 
 /**
@@ -18,8 +18,8 @@ export interface Dashboard {
 export const datasourceUids = { influxdb: 'cdnfaas-influxdb', prometheus: 'cdnfaas-prometheus' } as const;
 
 const labels = appLabels('grafana');
-const selector = { 'app.kubernetes.io/name': 'grafana' };
 const namespace = cluster.namespaces.cdnfaas;
+const app: App = { name: 'grafana', namespace, labels };
 /** A ConfigMap holds at most 1 MiB. */
 const configMapLimitBytes = 1024 * 1024;
 
@@ -97,73 +97,58 @@ export function grafanaDashboards(dashboards: Dashboard[]): Manifest {
 
 export function grafanaDeployment(): Manifest {
   const fromSecret = (name: string, key: string) => ({ secretKeyRef: { name, key } });
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'grafana', namespace, labels },
+  return singleReplicaDeployment(app, {
     spec: {
-      replicas: 1,
-      selector: { matchLabels: selector },
-      template: {
-        metadata: { labels },
-        spec: {
-          securityContext: { runAsNonRoot: true, runAsUser: 472, fsGroup: 472 },
-          containers: [
+      securityContext: { runAsNonRoot: true, runAsUser: 472, fsGroup: 472 },
+      containers: [
+        {
+          name: 'grafana',
+          image: cluster.grafana.image,
+          ports: [{ name: 'http', containerPort: cluster.grafana.port }],
+          env: [
             {
-              name: 'grafana',
-              image: cluster.grafana.image,
-              ports: [{ name: 'http', containerPort: cluster.grafana.port }],
-              env: [
-                {
-                  name: 'GF_SECURITY_ADMIN_USER',
-                  valueFrom: fromSecret(secrets.grafanaAdmin.name, secrets.grafanaAdmin.userKey),
-                },
-                {
-                  name: 'GF_SECURITY_ADMIN_PASSWORD',
-                  valueFrom: fromSecret(secrets.grafanaAdmin.name, secrets.grafanaAdmin.passwordKey),
-                },
-                {
-                  name: 'INFLUX_TOKEN',
-                  valueFrom: fromSecret(secrets.influxAuth.name, secrets.influxAuth.tokenKey),
-                },
-              ],
-              volumeMounts: [
-                { name: 'storage', mountPath: '/var/lib/grafana' },
-                { name: 'datasources', mountPath: '/etc/grafana/provisioning/datasources', readOnly: true },
-                {
-                  name: 'dashboard-provider',
-                  mountPath: '/etc/grafana/provisioning/dashboards',
-                  readOnly: true,
-                },
-                { name: 'dashboards', mountPath: '/var/lib/grafana/dashboards/cdnfaas', readOnly: true },
-              ],
-              readinessProbe: { httpGet: { path: '/api/health', port: 'http' }, periodSeconds: 10 },
-              livenessProbe: {
-                httpGet: { path: '/api/health', port: 'http' },
-                initialDelaySeconds: 30,
-                periodSeconds: 10,
-              },
-              resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } },
+              name: 'GF_SECURITY_ADMIN_USER',
+              valueFrom: fromSecret(secrets.grafanaAdmin.name, secrets.grafanaAdmin.userKey),
+            },
+            {
+              name: 'GF_SECURITY_ADMIN_PASSWORD',
+              valueFrom: fromSecret(secrets.grafanaAdmin.name, secrets.grafanaAdmin.passwordKey),
+            },
+            {
+              name: 'INFLUX_TOKEN',
+              valueFrom: fromSecret(secrets.influxAuth.name, secrets.influxAuth.tokenKey),
             },
           ],
-          volumes: [
-            // Everything Grafana shows is provisioned from git, so its own state is disposable.
-            { name: 'storage', emptyDir: {} },
-            { name: 'datasources', configMap: { name: 'grafana-datasources' } },
-            { name: 'dashboard-provider', configMap: { name: 'grafana-dashboard-provider' } },
-            { name: 'dashboards', configMap: { name: 'grafana-dashboards' } },
+          volumeMounts: [
+            { name: 'storage', mountPath: '/var/lib/grafana' },
+            { name: 'datasources', mountPath: '/etc/grafana/provisioning/datasources', readOnly: true },
+            {
+              name: 'dashboard-provider',
+              mountPath: '/etc/grafana/provisioning/dashboards',
+              readOnly: true,
+            },
+            { name: 'dashboards', mountPath: '/var/lib/grafana/dashboards/cdnfaas', readOnly: true },
           ],
+          readinessProbe: { httpGet: { path: '/api/health', port: 'http' }, periodSeconds: 10 },
+          livenessProbe: {
+            httpGet: { path: '/api/health', port: 'http' },
+            initialDelaySeconds: 30,
+            periodSeconds: 10,
+          },
+          resources: { requests: { cpu: '100m', memory: '256Mi' }, limits: { memory: '512Mi' } },
         },
-      },
+      ],
+      volumes: [
+        // Everything Grafana shows is provisioned from git, so its own state is disposable.
+        { name: 'storage', emptyDir: {} },
+        { name: 'datasources', configMap: { name: 'grafana-datasources' } },
+        { name: 'dashboard-provider', configMap: { name: 'grafana-dashboard-provider' } },
+        { name: 'dashboards', configMap: { name: 'grafana-dashboards' } },
+      ],
     },
-  };
+  });
 }
 
 export function grafanaService(): Manifest {
-  return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: 'grafana', namespace, labels },
-    spec: { selector, ports: [{ name: 'http', port: cluster.grafana.port, targetPort: 'http' }] },
-  };
+  return httpService(app, cluster.grafana.port);
 }

@@ -1,7 +1,8 @@
 // The first run's sample data and model: generated and trained once, then reused.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { CdnfaasError, isCdnfaasError } from '../../../lib/errors.ts';
 import { createProgress } from '../../../lib/progress.ts';
 import { readTrainingCsv } from '../../../ml/dataset.ts';
@@ -15,6 +16,25 @@ import { projectRoot, type SystemConfig } from '../../../system/config.ts';
 
 /** The predict function bundles this folder into its image, so a model rollback is an image rollback. */
 export const predictModelDir = join(projectRoot, 'functions', 'predict', 'model');
+
+/**
+ * A model for runs that need one when none is installed (benchmarks, chaos): 20,000 generated
+ * rows, seed 7, trained into `work`/model by the CLI. Returns the model folder.
+ */
+export async function trainSmallModel(work: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const csv = join(work, 'train.csv');
+  const dir = join(work, 'model');
+  const cli = join(projectRoot, 'bin', 'cdnfaas.mjs');
+  const options = { cwd: projectRoot, env, timeout: 300_000 };
+  const run = promisify(execFile);
+  await run(
+    process.execPath,
+    [cli, 'generate-data', '--rows', '20000', '--seed', '7', '--out', csv],
+    options,
+  );
+  await run(process.execPath, [cli, 'train', '--data', csv, '--out', dir, '--seed', '7'], options);
+  return dir;
+}
 
 export function sampleDataFile(config: SystemConfig): string {
   return join(config.home, 'sample', 'cdn_sample.csv');

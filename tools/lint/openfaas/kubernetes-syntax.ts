@@ -7,21 +7,25 @@ import type { Finding, Rule } from '../types.ts';
 const syntaxError = (fn: LintFunction, message: string, why: string): Finding =>
   finding('kubernetes-syntax', 'error', fn, message, why);
 
+/** Label and annotation keys follow the same rule: an optional DNS prefix, then a name. */
+function unqualifiedKey(fn: LintFunction, kind: 'label' | 'annotation', key: string): Finding[] {
+  if (qualifiedKeyPattern.test(key)) return [];
+  return [
+    syntaxError(
+      fn,
+      `${kind} key "${key}" is not a Kubernetes qualified name`,
+      'Kubernetes refuses the Deployment OpenFaaS creates',
+    ),
+  ];
+}
+
 export const kubernetesSyntaxRule: Rule = {
   id: 'kubernetes-syntax',
   summary: 'label keys/values, annotation keys and secret names are valid Kubernetes names',
   check: perFunction((fn) => {
     const findings: Finding[] = [];
     for (const [key, value] of Object.entries(fn.labels)) {
-      if (!qualifiedKeyPattern.test(key)) {
-        findings.push(
-          syntaxError(
-            fn,
-            `label key "${key}" is not a Kubernetes qualified name`,
-            'Kubernetes refuses the Deployment OpenFaaS creates',
-          ),
-        );
-      }
+      findings.push(...unqualifiedKey(fn, 'label', key));
       if (value.length > 63 || !labelValuePattern.test(value)) {
         findings.push(
           syntaxError(
@@ -32,17 +36,7 @@ export const kubernetesSyntaxRule: Rule = {
         );
       }
     }
-    for (const key of Object.keys(fn.annotations)) {
-      if (!qualifiedKeyPattern.test(key)) {
-        findings.push(
-          syntaxError(
-            fn,
-            `annotation key "${key}" is not a Kubernetes qualified name`,
-            'Kubernetes refuses the Deployment OpenFaaS creates',
-          ),
-        );
-      }
-    }
+    for (const key of Object.keys(fn.annotations)) findings.push(...unqualifiedKey(fn, 'annotation', key));
     for (const secret of fn.secrets) {
       if (secret.length > 253 || !dns1123Subdomain.test(secret)) {
         findings.push(

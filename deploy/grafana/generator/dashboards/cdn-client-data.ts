@@ -14,12 +14,13 @@ import { base, influx } from './common.ts';
 /** The stored CDN records (measurement cdn_client_data), by record time. */
 export function cdnClientData(bucket: string): Dashboard {
   const m = clientDataMeasurement;
+  const records = { bucket, measurement: m, field: 'sample_id' };
   const top = (title: string, tag: string, limit: number) =>
     barGauge({
       title,
       description: `Records per ${tag} tag in the time range, the ${limit} largest.`,
       datasource: influx,
-      targets: [fluxQuery(topTagValuesQuery(bucket, m, 'sample_id', tag, grafanaRange, limit))],
+      targets: [fluxQuery(topTagValuesQuery(records, tag, grafanaRange, limit))],
       unit: 'short',
       width: 12,
       height: 10,
@@ -29,7 +30,7 @@ export function cdnClientData(bucket: string): Dashboard {
       title,
       description: `Records per value of the ${field} field in the time range, the ${limit} most frequent.`,
       datasource: influx,
-      targets: [fluxQuery(topFieldValuesQuery(bucket, m, field, grafanaRange, limit))],
+      targets: [fluxQuery(topFieldValuesQuery({ bucket, measurement: m, field }, grafanaRange, limit))],
       unit: 'short',
       width: 6,
       height: 8,
@@ -45,7 +46,7 @@ export function cdnClientData(bucket: string): Dashboard {
         title: 'Records stored (all time)',
         description: `Points of ${m} over every timestamp.`,
         datasource: influx,
-        targets: [fluxQuery(countPointsQuery(bucket, m, 'sample_id', allTime))],
+        targets: [fluxQuery(countPointsQuery(records, allTime))],
         unit: 'short',
       }),
     )
@@ -54,7 +55,7 @@ export function cdnClientData(bucket: string): Dashboard {
         title: 'Records in range',
         description: `Points of ${m} in the dashboard's time range.`,
         datasource: influx,
-        targets: [fluxQuery(countPointsQuery(bucket, m, 'sample_id', grafanaRange))],
+        targets: [fluxQuery(countPointsQuery(records, grafanaRange))],
         unit: 'short',
       }),
     )
@@ -63,7 +64,7 @@ export function cdnClientData(bucket: string): Dashboard {
         title: 'Records per window (record time)',
         description: 'Records per time window of their own timestamps: the traffic shape, bursts included.',
         datasource: influx,
-        targets: [fluxQuery(countPerWindowQuery(bucket, m, 'sample_id', grafanaRange, grafanaWindow))],
+        targets: [fluxQuery(countPerWindowQuery(records, grafanaRange, grafanaWindow))],
         unit: 'short',
         width: 24,
       }),

@@ -16,6 +16,8 @@ import { liveDashboard, influx } from './common.ts';
 /** Predictions (measurement predictions), at prediction time: live. */
 export function predictions(bucket: string): Dashboard {
   const m = predictionMeasurement;
+  const stored = { bucket, measurement: m, field: 'sample_id' };
+  const predicted = { bucket, measurement: m, field: 'prediction' };
   return liveDashboard(
     'cdnfaas-predictions',
     'cdnfaas: predictions',
@@ -26,7 +28,7 @@ export function predictions(bucket: string): Dashboard {
         title: 'Predictions stored (all time)',
         description: `Points of ${m}.`,
         datasource: influx,
-        targets: [fluxQuery(countPointsQuery(bucket, m, 'sample_id', allTime))],
+        targets: [fluxQuery(countPointsQuery(stored, allTime))],
         unit: 'short',
         width: 8,
       }),
@@ -36,7 +38,7 @@ export function predictions(bucket: string): Dashboard {
         title: 'Predictions in range',
         description: `Points of ${m} in the time range.`,
         datasource: influx,
-        targets: [fluxQuery(countPointsQuery(bucket, m, 'sample_id', grafanaRange))],
+        targets: [fluxQuery(countPointsQuery(stored, grafanaRange))],
         unit: 'short',
         width: 8,
       }),
@@ -46,7 +48,7 @@ export function predictions(bucket: string): Dashboard {
         title: 'Anomaly rate in range',
         description: 'Share of predictions tagged anomaly.',
         datasource: influx,
-        targets: [fluxQuery(tagShareQuery(bucket, m, 'prediction', 'tag', 'anomaly', grafanaRange))],
+        targets: [fluxQuery(tagShareQuery(predicted, 'tag', 'anomaly', grafanaRange))],
         unit: 'percent',
         width: 8,
       }),
@@ -56,7 +58,7 @@ export function predictions(bucket: string): Dashboard {
         title: 'Predictions per cluster',
         description: 'Predictions per window by predicted cluster (the prediction field).',
         datasource: influx,
-        targets: [fluxQuery(countPerFieldValueQuery(bucket, m, 'prediction', grafanaRange, grafanaWindow))],
+        targets: [fluxQuery(countPerFieldValueQuery(predicted, grafanaRange, grafanaWindow))],
         unit: 'short',
         stacked: true,
       }),
@@ -66,7 +68,7 @@ export function predictions(bucket: string): Dashboard {
         title: 'Normal and anomaly',
         description: 'Predictions per window by tag.',
         datasource: influx,
-        targets: [fluxQuery(countPerTagQuery(bucket, m, 'prediction', 'tag', grafanaRange, grafanaWindow))],
+        targets: [fluxQuery(countPerTagQuery(predicted, 'tag', grafanaRange, grafanaWindow))],
         unit: 'short',
         stacked: true,
       }),
@@ -76,7 +78,7 @@ export function predictions(bucket: string): Dashboard {
         title: 'Predictions per cluster in range',
         description: 'Total per cluster over the time range.',
         datasource: influx,
-        targets: [fluxQuery(topFieldValuesQuery(bucket, m, 'prediction', grafanaRange, 50))],
+        targets: [fluxQuery(topFieldValuesQuery(predicted, grafanaRange, 50))],
         unit: 'short',
       }),
     )
@@ -86,7 +88,7 @@ export function predictions(bucket: string): Dashboard {
         description:
           'Total per pipeline_type (model name@version) over the time range: shows a rollout or rollback.',
         datasource: influx,
-        targets: [fluxQuery(topTagValuesQuery(bucket, m, 'prediction', 'pipeline_type', grafanaRange, 10))],
+        targets: [fluxQuery(topTagValuesQuery(predicted, 'pipeline_type', grafanaRange, 10))],
         unit: 'short',
       }),
     )
