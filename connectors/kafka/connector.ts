@@ -1,28 +1,19 @@
-import type { Admin, Kafka } from 'kafkajs';
 import { isCdnfaasError } from '../../lib/errors.ts';
-import type { Logger } from '../../lib/logger.ts';
-import { FunctionConsumer, type FunctionConsumerSnapshot } from './function-consumer.ts';
+import {
+  FunctionConsumer,
+  type FunctionConsumerDeps,
+  type FunctionConsumerSnapshot,
+} from './function-consumer.ts';
 import { dlqTopicFor, groupIdFor } from '../../contracts/kafka-names.ts';
 import { markStackInputs, sameSubscription, toSubscription, type Subscription } from './subscription.ts';
-import type { GatewayClient } from './gateway-client.ts';
-import { sleep, type RetryPolicy } from '../../lib/backoff.ts';
-import type { Telemetry } from './telemetry.ts';
+import { sleep } from '../../lib/backoff.ts';
 
-export interface ConnectorOptions {
-  kafka: Kafka;
-  admin: Admin;
-  gateway: GatewayClient;
-  telemetry: Telemetry;
-  logger: Logger;
-  policy: RetryPolicy;
-  /** Invocations of a failing (sub-)batch before it is split. */
-  attemptsBeforeSplit: number;
+/** What every function consumer gets, and how the connector discovers and stops them. */
+export interface ConnectorOptions extends FunctionConsumerDeps {
   /** How often GET /system/functions is read. */
   discoveryIntervalMs: number;
   /** How long a stopping function may take to finish its cycles in flight. */
   shutdownGraceMs: number;
-  /** Names this instance in its transactional ids: unique among live instances, stable across restarts. */
-  instanceId: string;
 }
 
 /**

@@ -24,6 +24,7 @@ export interface FunctionConsumerDeps {
   telemetry: Telemetry;
   logger: Logger;
   policy: RetryPolicy;
+  /** Invocations of a failing (sub-)batch before it is split. */
   attemptsBeforeSplit: number;
   /** Names this connector instance in its transactional ids: unique among live instances, stable across restarts. */
   instanceId: string;
