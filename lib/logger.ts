@@ -23,7 +23,15 @@ export function createLogger(options: LoggerOptions): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: {
-        paths: ['token', '*.token', 'password', '*.password', 'authorization', '*.authorization', '*.headers.authorization'],
+        paths: [
+          'token',
+          '*.token',
+          'password',
+          '*.password',
+          'authorization',
+          '*.authorization',
+          '*.headers.authorization',
+        ],
         censor: '[redacted]',
       },
     },

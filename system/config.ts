@@ -147,8 +147,19 @@ function parseBooleanVariable(name: string, value: string): boolean {
 
 type Env = Record<string, string | undefined>;
 
+/** The YAML as read, before validation: only the sections the environment may override are named. */
+type RawSection = Record<string, unknown>;
+interface RawSources {
+  kafka?: RawSection;
+  influxdb?: RawSection;
+  gateway?: RawSection;
+  prometheus?: RawSection;
+  alertmanager?: RawSection;
+  [key: string]: unknown;
+}
+
 /** Applies environment overrides to the raw YAML object before validation, so errors name the variable. */
-function applyEnvironment(raw: Record<string, any>, env: Env): Record<string, any> {
+function applyEnvironment(raw: RawSources, env: Env): RawSources {
   const copy = structuredClone(raw);
   copy.kafka ??= {};
   copy.influxdb ??= {};
@@ -232,7 +243,7 @@ export function loadConfig(options: LoadOptions = {}): SystemConfig {
       hint: 'compare it with system/sources.yaml in git',
     });
   }
-  const merged = applyEnvironment(raw as Record<string, any>, env);
+  const merged = applyEnvironment(raw as RawSources, env);
   const parsed = sourcesSchema.safeParse(merged);
   if (!parsed.success) {
     throw new CdnfaasError(

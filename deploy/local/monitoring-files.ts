@@ -55,7 +55,8 @@ export interface PrometheusFileInput {
   timings: AlertTimings;
 }
 
-const header = '# Written by cdnfaas (deploy/local/monitoring-files.ts) at each start; edits are overwritten.\n';
+const header =
+  '# Written by cdnfaas (deploy/local/monitoring-files.ts) at each start; edits are overwritten.\n';
 
 export function renderPrometheusConfig(input: PrometheusFileInput): string {
   return (

@@ -66,7 +66,9 @@ export function parseVersion(output: string): string | undefined {
 
 function binaryVersion(binary: string): string | undefined {
   try {
-    return parseVersion(execFileSync(binary, ['--version'], { encoding: 'utf8', stdio: 'pipe', timeout: 10_000 }));
+    return parseVersion(
+      execFileSync(binary, ['--version'], { encoding: 'utf8', stdio: 'pipe', timeout: 10_000 }),
+    );
   } catch (error) {
     // Both print their version to stderr.
     const stderr = (error as { stderr?: string }).stderr;
@@ -88,7 +90,8 @@ function createMonitoringService(
   const url = `http://127.0.0.1:${port}`;
   const timings = { ...openfaasTimings, ...options.timings };
   let version: string | undefined;
-  const knownVersion = (): string | undefined => (version ??= existsSync(binary) ? binaryVersion(binary) : undefined);
+  const knownVersion = (): string | undefined =>
+    (version ??= existsSync(binary) ? binaryVersion(binary) : undefined);
   return {
     name,
     address: url,
@@ -107,7 +110,11 @@ function createMonitoringService(
     async start(onProgress) {
       mkdirSync(paths.data, { recursive: true });
       const args = launch(paths, timings);
-      onProgress({ service: name, kind: 'step', message: `starting ${name} on ${url} (log: ${paths.run.logFile})` });
+      onProgress({
+        service: name,
+        kind: 'step',
+        message: `starting ${name} on ${url} (log: ${paths.run.logFile})`,
+      });
       const child = await spawnDetached({
         command: binary,
         args,
@@ -140,7 +147,10 @@ function createMonitoringService(
   };
 }
 
-export function createPrometheusService(config: SystemConfig, options: MonitoringOptions = {}): ManagedService {
+export function createPrometheusService(
+  config: SystemConfig,
+  options: MonitoringOptions = {},
+): ManagedService {
   const gatewayPort = options.gatewayPort ?? config.gateway.port;
   return createMonitoringService('prometheus', config, options, (paths, timings) => {
     writeFileSync(paths.rules, renderAlertRules(timings));
@@ -163,7 +173,10 @@ export function createPrometheusService(config: SystemConfig, options: Monitorin
   });
 }
 
-export function createAlertmanagerService(config: SystemConfig, options: MonitoringOptions = {}): ManagedService {
+export function createAlertmanagerService(
+  config: SystemConfig,
+  options: MonitoringOptions = {},
+): ManagedService {
   const gatewayPort = options.gatewayPort ?? config.gateway.port;
   return createMonitoringService('alertmanager', config, options, (paths, timings) => {
     // The gateway's credentials: the user in the file (not secret), the password by its file only.
