@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { oncePerObject } from './once-per-object.ts';
 
 /**
  * kafkajs 2.2.4 asks a broker "who coordinates this transactional id?" (FindCoordinator) before
@@ -14,9 +15,9 @@ import { createRequire } from 'node:module';
  * does it.
  *
  * An answer is kept per client (kafkajs Cluster) and transactional id, and used while its broker
- * is connected. Any failed coordinator request of any client forgets every kept answer (failures
- * are rare; the next lookup asks again, as kafkajs's retries expect), and so does time: an answer
- * older than `maxAgeMs` is asked again.
+ * is connected. Any failed request to a transaction coordinator, of any client, forgets every kept
+ * answer (failures are rare; the next lookup asks again, as kafkajs's retries expect), and so does
+ * time: an answer older than `maxAgeMs` is asked again.
  */
 
 export interface CoordinatorBroker {
@@ -33,7 +34,7 @@ type Lookup<B> = (query: CoordinatorQuery) => Promise<B>;
 /** kafkajs's coordinator type of a transactional id (0 is a consumer group's). */
 export const transactionCoordinator = 1;
 
-/** Bumped by every failed coordinator request: answers kept before it are not used again. */
+/** Bumped by every failed transaction-coordinator request: answers kept before it are not used again. */
 export class CoordinatorEpoch {
   #value = 0;
   get value(): number {
@@ -69,19 +70,11 @@ export function cachedCoordinatorLookup<B extends CoordinatorBroker>(
   };
 }
 
-/** The kafkajs Broker requests that go to a group or transaction coordinator. */
-export const coordinatorRequests = [
-  'heartbeat',
-  'joinGroup',
-  'syncGroup',
-  'leaveGroup',
-  'offsetCommit',
-  'offsetFetch',
-  'describeGroups',
+/** The kafkajs Broker requests that go to a transaction coordinator (TxnOffsetCommit goes to the group's). */
+export const transactionCoordinatorRequests = [
   'initProducerId',
   'addPartitionsToTxn',
   'addOffsetsToTxn',
-  'txnOffsetCommit',
   'endTxn',
 ] as const;
 
@@ -104,21 +97,18 @@ export function installCoordinatorCache(): void {
   const Broker = require('kafkajs/src/broker') as PatchedClass;
   if (Cluster.prototype[installed]) return;
 
-  const perCluster = new WeakMap<object, Lookup<CoordinatorBroker>>();
   const find = Cluster.prototype.findGroupCoordinator as (
     this: object,
     q: CoordinatorQuery,
   ) => Promise<CoordinatorBroker>;
+  const lookupOf = oncePerObject((cluster: object) =>
+    cachedCoordinatorLookup((q) => find.call(cluster, q), sharedEpoch, maxAgeMs),
+  );
   Cluster.prototype.findGroupCoordinator = function (this: object, query: CoordinatorQuery) {
-    let lookup = perCluster.get(this);
-    if (!lookup) {
-      lookup = cachedCoordinatorLookup((q) => find.call(this, q), sharedEpoch, maxAgeMs);
-      perCluster.set(this, lookup);
-    }
-    return lookup(query);
+    return lookupOf(this)(query);
   };
 
-  for (const name of coordinatorRequests) {
+  for (const name of transactionCoordinatorRequests) {
     const request = Broker.prototype[name] as AnyAsync;
     Broker.prototype[name] = async function (this: unknown, ...args: unknown[]) {
       try {
