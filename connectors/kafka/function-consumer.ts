@@ -1,14 +1,13 @@
-import type { Admin, Consumer, Kafka, Producer } from 'kafkajs';
+import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { Logger } from '../../lib/logger.ts';
 import type { FunctionHealth } from './batch-verdicts.ts';
-import { groupIdFor } from '../../contracts/kafka-names.ts';
+import { dlqTopicFor, groupIdFor } from '../../contracts/kafka-names.ts';
 import type { Subscription } from './subscription.ts';
 import { startFunctionLoop, type FunctionLoop } from './function-loop.ts';
 import type { GatewayClient } from './gateway-client.ts';
 import { groupOffsets, type GroupOffsets } from './group-offsets.ts';
 import { outputPartitionCounts } from './output-partitions.ts';
 import { clusterSize } from '../../lib/kafka-request-groups.ts';
-import { dlqTopicFor } from '../../contracts/kafka-names.ts';
 import { GroupMember } from './group-member.ts';
 import { Limiter } from './limiter.ts';
 import { createStabilityDeps, waitForStableOffsets } from './offset-stability.ts';
@@ -62,7 +61,6 @@ export class FunctionConsumer {
   readonly #groupId: string;
   readonly #limiter: Limiter;
   readonly #health: FunctionHealth = { lastSuccessAt: undefined };
-  readonly #consumer: Consumer;
   #producer: Producer | undefined;
   #publisher: Publisher | undefined;
   #loop: FunctionLoop | undefined;
@@ -83,7 +81,6 @@ export class FunctionConsumer {
     this.#stability = createStabilityDeps(deps.kafka, deps.admin);
     this.#offsets = groupOffsets(deps.admin, this.#groupId, spec.topic);
     this.#member = GroupMember.create(deps.kafka, this.#groupId, spec.topic, spec.batch.maxBytes);
-    this.#consumer = this.#member.consumer;
   }
 
   get state(): ConsumerState {
@@ -131,7 +128,7 @@ export class FunctionConsumer {
     const published = [...spec.outputs, dlqTopicFor(spec.topic)];
     this.#outputPartitions = await outputPartitionCounts(this.#deps.admin, published);
     const cluster = await clusterSize(this.#deps.admin);
-    const { publisher, producer } = await publisherFor(this.#deps.kafka, this.#consumer, {
+    const { publisher, producer } = await publisherFor(this.#deps.kafka, this.#member.consumer, {
       delivery: spec.delivery,
       groupId: this.#groupId,
       topic: spec.topic,
@@ -159,8 +156,8 @@ export class FunctionConsumer {
       attemptsBeforeSplit: this.#deps.attemptsBeforeSplit,
       health: this.#health,
     });
-    await this.#consumer.connect();
-    await this.#consumer.subscribe({ topic: spec.topic, fromBeginning: true });
+    await this.#member.consumer.connect();
+    await this.#member.consumer.subscribe({ topic: spec.topic, fromBeginning: true });
     await this.#member.run(
       (partition, messages, lastOffset) => {
         this.#positions.get(partition)?.push(messages, lastOffset);
@@ -270,7 +267,7 @@ export class FunctionConsumer {
     for (const position of this.#positions.values()) position.revoke();
     for (const partition of this.#positions.keys())
       this.#deps.telemetry.buffered(this.#spec.name, partition, 0);
-    await this.#consumer.disconnect().catch(() => undefined);
+    await this.#member.consumer.disconnect().catch(() => undefined);
     await this.#producer?.disconnect().catch(() => undefined);
     if (this.#loop === undefined) await this.#publisher?.close();
     await this.#stability.close();
