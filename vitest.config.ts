@@ -6,6 +6,10 @@ const ownPass: Record<string, string> = {
   promql: 'test/dashboard/grafana-promql.test.ts',
 };
 const pass = process.env.CDNFAAS_TEST_PASS;
+// Test files run the connector in their own process (vitest's forks inherit this environment):
+// its librdkafka calls wait in libuv's thread pool, which the default four threads would make a
+// queue (deploy/local/pipeline/background.ts sets the same for `cdnfaas connector`).
+process.env.UV_THREADPOOL_SIZE ??= '16';
 
 export default defineConfig({
   test: {

@@ -59,10 +59,15 @@ export const sourcesSchema = z
       .strict(),
     gateway: z.object({ port }).strict(),
     // Where `cdnfaas connector` serves /metrics, for Prometheus to scrape.
+    // kafkaClient: the connector's Kafka client. `auto` takes librdkafka when it is installed
+    // and can serve the connection (see lib/rdkafka.ts), kafkajs otherwise.
     connector: z
-      .object({ port: port.default(8082) })
+      .object({
+        port: port.default(8082),
+        kafkaClient: z.enum(['auto', 'librdkafka', 'kafkajs']).default('auto'),
+      })
       .strict()
-      .default({ port: 8082 }),
+      .default({ port: 8082, kafkaClient: 'auto' }),
     // Prometheus and AlertManager (Debian's packages), started when installed: OpenFaaS's
     // APIHighInvocationRate alert scales HTTP-called functions through the gateway's /system/alert.
     // AlertManager's default 9093 is Kafka's controller port here, hence 9095.

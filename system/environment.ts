@@ -27,6 +27,7 @@ export interface RawSources {
   gateway?: RawSection;
   prometheus?: RawSection;
   alertmanager?: RawSection;
+  connector?: RawSection;
   [key: string]: unknown;
 }
 
@@ -45,6 +46,8 @@ export function applyEnvironment(raw: RawSources, env: Env): RawSources {
   if (env.INFLUX_BUCKET) copy.influxdb.bucket = env.INFLUX_BUCKET;
   if (env.INFLUX_TOKEN_FILE) copy.influxdb.tokenFile = env.INFLUX_TOKEN_FILE;
   if (env.GATEWAY_PORT) copy.gateway.port = Number(env.GATEWAY_PORT);
+  if (env.CONNECTOR_KAFKA_CLIENT)
+    copy.connector = { ...copy.connector, kafkaClient: env.CONNECTOR_KAFKA_CLIENT };
   if (env.PROMETHEUS_PORT) copy.prometheus = { ...copy.prometheus, port: Number(env.PROMETHEUS_PORT) };
   if (env.ALERTMANAGER_PORT)
     copy.alertmanager = { ...copy.alertmanager, port: Number(env.ALERTMANAGER_PORT) };
@@ -54,6 +57,7 @@ export function applyEnvironment(raw: RawSources, env: Env): RawSources {
 const envNameForPath: Record<string, string> = {
   secure: 'CDNFAAS_SECURE',
   'kafka.nodes': 'KAFKA_NODES',
+  'connector.kafkaClient': 'CONNECTOR_KAFKA_CLIENT',
   'kafka.brokers': 'KAFKA_BROKERS',
   'influxdb.url': 'INFLUX_URL',
   'influxdb.org': 'INFLUX_ORG',

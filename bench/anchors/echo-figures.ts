@@ -1,5 +1,8 @@
 // Pure parts of the echo-stage anchor: percentiles, the figures of one drain, and their text.
 import { CdnfaasError } from '../../lib/errors.ts';
+import type { MissingClient } from '../../lib/rdkafka.ts';
+
+export type { MissingClient } from '../../lib/rdkafka.ts';
 
 export interface EchoFigures {
   recordsPerSecond: number;
@@ -8,11 +11,6 @@ export interface EchoFigures {
   cpuMicrosPerRecord: number;
   /** Produce one record to an idle stage's input until a read_committed reader sees it; median of probes. */
   oneRecordLatencyMs?: number;
-}
-
-export interface MissingClient {
-  status: 'missing';
-  reason: string;
 }
 
 /** What a running stage counts while it drains; the figures are shaped from it afterwards. */

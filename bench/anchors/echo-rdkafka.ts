@@ -3,72 +3,18 @@
 // sendOffsetsToTransaction and the consumer (whose group metadata fences zombies).
 // The package is an optional dependency with a native build, so it is loaded at run time and
 // typed here by the few calls the stage makes.
-import { createRequire } from 'node:module';
-import { CdnfaasError } from '../../lib/errors.ts';
-import type { EchoCounters, EchoStage, EchoTopics, MissingClient } from './echo-figures.ts';
+import {
+  rdCall as call,
+  type RdCallback as Callback,
+  type RdConsumer,
+  type RdkafkaModule,
+  type RdMessage,
+  type RdProducer,
+  type RdTopicPartition,
+} from '../../lib/rdkafka.ts';
+import type { EchoCounters, EchoStage, EchoTopics } from './echo-figures.ts';
 
-type Callback<T = void> = (error: unknown, value: T) => void;
-
-interface RdMessage {
-  value: Buffer | null;
-  key: Buffer | string | null | undefined;
-  topic: string;
-  partition: number;
-  offset: number;
-}
-
-interface RdPartitionOffset {
-  topic: string;
-  partition: number;
-  offset: number;
-}
-
-interface RdConsumer {
-  connect(options: object, callback: Callback<unknown>): void;
-  subscribe(topics: string[]): void;
-  consume(count: number, callback: Callback<RdMessage[]>): void;
-  setDefaultConsumeTimeout(milliseconds: number): void;
-  disconnect(callback: Callback<unknown>): void;
-}
-
-interface RdProducer {
-  connect(options: object, callback: Callback<unknown>): void;
-  initTransactions(timeoutMs: number, callback: Callback): void;
-  beginTransaction(callback: Callback): void;
-  produce(topic: string, partition: number, value: Buffer | null, key?: Buffer | string | null): void;
-  sendOffsetsToTransaction(offsets: RdPartitionOffset[], consumer: RdConsumer, callback: Callback): void;
-  commitTransaction(timeoutMs: number, callback: Callback): void;
-  abortTransaction(timeoutMs: number, callback: Callback): void;
-  disconnect(callback: Callback<unknown>): void;
-}
-
-export interface RdkafkaModule {
-  librdkafkaVersion: string;
-  KafkaConsumer: new (config: Record<string, unknown>, topicConfig: Record<string, unknown>) => RdConsumer;
-  Producer: new (config: Record<string, unknown>) => RdProducer;
-}
-
-const packageName = '@confluentinc/kafka-javascript';
-
-/** The librdkafka client, or why it cannot be used here (not installed, or its native build failed). */
-export function loadRdkafka(): RdkafkaModule | MissingClient {
-  try {
-    return createRequire(import.meta.url)(packageName) as RdkafkaModule;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    return { status: 'missing', reason: `${packageName} cannot be loaded: ${reason}` };
-  }
-}
-
-function call<T>(operation: string, start: (callback: Callback<T>) => void): Promise<T> {
-  return new Promise((resolve, reject) => {
-    start((error, value) => {
-      if (error)
-        reject(new CdnfaasError('UPSTREAM_FAILED', `librdkafka ${operation} failed`, { cause: error }));
-      else resolve(value);
-    });
-  });
-}
+export { loadRdkafka } from '../../lib/rdkafka.ts';
 
 // An empty consume waits this long per poll, which bounds what an idle stage adds to latency.
 const consumeTimeoutMs = 10;
@@ -142,7 +88,7 @@ async function echoTransaction(
       producer.produce(topics.output, message.partition, message.value, message.key);
     const started = performance.now();
     await call('sendOffsetsToTransaction', (done) =>
-      producer.sendOffsetsToTransaction(nextOffsets(messages), consumer, done),
+      producer.sendOffsetsToTransaction(nextOffsets(messages), consumer, transactionTimeoutMs, done),
     );
     await call('commitTransaction', (done) => producer.commitTransaction(transactionTimeoutMs, done));
     const committed = performance.now();
@@ -157,6 +103,8 @@ async function echoTransaction(
   counters.transactions += 1;
   counters.records += messages.length;
 }
+
+type RdPartitionOffset = Required<RdTopicPartition>;
 
 /** Per partition, the offset after the last consumed record: what the group resumes from. */
 export function nextOffsets(

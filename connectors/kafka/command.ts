@@ -66,6 +66,7 @@ export function registerConnectorCommand(program: Command): void {
       );
       const service = await startConnectorService({
         kafka: kafkaConnection(config, 'connector'),
+        kafkaClient: config.connector.kafkaClient,
         gatewayUrl: flags.gateway ?? process.env.OPENFAAS_URL ?? `http://127.0.0.1:${config.gateway.port}`,
         credentials,
         logger,

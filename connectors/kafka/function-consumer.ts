@@ -1,23 +1,22 @@
-import type { Admin, Kafka, Producer } from 'kafkajs';
+import type { Admin } from 'kafkajs';
 import type { Logger } from '../../lib/logger.ts';
 import type { FunctionHealth } from './batch-verdicts.ts';
 import { dlqTopicFor, groupIdFor } from '../../contracts/kafka-names.ts';
 import type { Subscription } from './subscription.ts';
 import { startFunctionLoop, type FunctionLoop } from './function-loop.ts';
 import type { GatewayClient } from './gateway-client.ts';
-import { groupOffsets, type GroupOffsets } from './group-offsets.ts';
 import { outputPartitionCounts } from './output-partitions.ts';
 import { clusterSize } from '../../lib/kafka-request-groups.ts';
-import { GroupMember } from './group-member.ts';
+import type { FunctionFeed, TakeOverReason } from './feed.ts';
 import { Limiter } from './limiter.ts';
-import { createStabilityDeps, waitForStableOffsets } from './offset-stability.ts';
 import { PartitionPosition, type PositionSnapshot } from './partition-position.ts';
-import { publisherFor, transactionTimeoutMs, type Publisher } from './publisher.ts';
+import type { Publisher } from './publisher.ts';
 import { sleep, type RetryPolicy } from '../../lib/backoff.ts';
 import type { Telemetry } from './telemetry.ts';
 
 export interface FunctionConsumerDeps {
-  kafka: Kafka;
+  /** The Kafka side of one function on this instance, with the client the connector chose. */
+  feedFor(at: { groupId: string; topic: string; batchMaxBytes: number }): FunctionFeed;
   admin: Admin;
   gateway: GatewayClient;
   telemetry: Telemetry;
@@ -38,6 +37,7 @@ export interface FunctionConsumerSnapshot {
   outputs: string[];
   delivery: Subscription['delivery'];
   state: ConsumerState;
+  kafkaClient: FunctionFeed['client'];
   inFlightLimit: number;
   invoking: boolean;
   publishing: number;
@@ -46,12 +46,12 @@ export interface FunctionConsumerSnapshot {
 
 /**
  * Feeds one function from its topic: one consumer group, one position per assigned partition,
- * one cycle loop (function-loop.ts) over all of them. The kafkajs fetch loop only fills the
- * positions, so slow invocations never hold back fetches or heartbeats.
+ * one cycle loop (function-loop.ts) over all of them. The feed (feed.ts: kafkajs or librdkafka)
+ * only fills the positions, so slow invocations never hold back fetches or heartbeats.
  *
- * Ownership: every (re)assignment is a new generation. Its partitions are held, the committed
- * offsets are read once no transaction of an earlier owner can still commit them
- * (offset-stability.ts), the consumer is moved there, and only then are records taken. A cycle
+ * Ownership: every (re)assignment is a new generation. Its partitions are held until the feed
+ * stands on committed offsets no transaction of an earlier owner can still change, and only
+ * then are records taken. A cycle
  * commits only while its generation is current and the group has heard from this instance
  * recently (`mayCommit`).
  */
@@ -61,26 +61,25 @@ export class FunctionConsumer {
   readonly #groupId: string;
   readonly #limiter: Limiter;
   readonly #health: FunctionHealth = { lastSuccessAt: undefined };
-  #producer: Producer | undefined;
   #publisher: Publisher | undefined;
   #loop: FunctionLoop | undefined;
   #state: ConsumerState = 'starting';
   #generation = 0;
   #assigned: number[] = [];
   #positions = new Map<number, PartitionPosition>();
-  readonly #member: GroupMember;
+  readonly #feed: FunctionFeed;
   #outputPartitions = new Map<string, number>();
-  readonly #stability;
-  readonly #offsets: GroupOffsets;
 
   constructor(spec: Subscription, deps: FunctionConsumerDeps) {
     this.#spec = spec;
     this.#deps = deps;
     this.#groupId = groupIdFor(spec.name);
     this.#limiter = new Limiter(this.#inFlightLimit(spec));
-    this.#stability = createStabilityDeps(deps.kafka, deps.admin);
-    this.#offsets = groupOffsets(deps.admin, this.#groupId, spec.topic);
-    this.#member = GroupMember.create(deps.kafka, this.#groupId, spec.topic, spec.batch.maxBytes);
+    this.#feed = deps.feedFor({
+      groupId: this.#groupId,
+      topic: spec.topic,
+      batchMaxBytes: spec.batch.maxBytes,
+    });
   }
 
   get state(): ConsumerState {
@@ -105,30 +104,10 @@ export class FunctionConsumer {
 
   async start(): Promise<void> {
     const spec = this.#spec;
-    this.#member.listen({
-      assigned: (partitions) => void this.#takeOver(partitions),
-      revoked: () => this.#newGeneration([]),
-      markersFetched: (partition, lastOffset) => {
-        this.#positions.get(partition)?.markFetched(BigInt(lastOffset) + 1n);
-        this.#loop?.wake();
-      },
-      crashed: (error, restart) => {
-        this.#deps.logger.error(
-          { function: spec.name, groupId: this.#groupId, error: error.message, restart },
-          'consumer crashed',
-        );
-        if (!restart) this.#state = 'crashed';
-      },
-      rejoining: () =>
-        this.#deps.logger.warn(
-          { function: spec.name, groupId: this.#groupId },
-          'fetching resumed after a rebalance without a reported join; leaving and joining the group again',
-        ),
-    });
     const published = [...spec.outputs, dlqTopicFor(spec.topic)];
     this.#outputPartitions = await outputPartitionCounts(this.#deps.admin, published);
     const cluster = await clusterSize(this.#deps.admin);
-    const { publisher, producer } = await publisherFor(this.#deps.kafka, this.#member.consumer, {
+    this.#publisher = await this.#feed.publisher({
       delivery: spec.delivery,
       groupId: this.#groupId,
       topic: spec.topic,
@@ -137,16 +116,12 @@ export class FunctionConsumer {
         this.#deps.telemetry.publishFailed(spec.name, spec.topic, -1, attempt, delayMs, error),
       transactionalId: `${this.#groupId}-${this.#deps.instanceId}`,
       cluster,
-      committedOffsets: (partitions) => this.#offsets.committed(partitions),
     });
-    this.#publisher = publisher;
-    this.#producer = producer;
-    await this.#publisher.prepare();
     this.#loop = startFunctionLoop({
       spec: () => this.#spec,
       positions: () => [...this.#positions.values()],
       mayCommit: (generation) => this.#mayCommit(generation),
-      rewind: () => this.#takeOver(this.#assigned),
+      rewind: () => this.#takeOver(this.#assigned, 'rewind'),
       outputPartitions: () => this.#outputPartitions,
       gateway: this.#deps.gateway,
       limiter: this.#limiter,
@@ -156,12 +131,24 @@ export class FunctionConsumer {
       attemptsBeforeSplit: this.#deps.attemptsBeforeSplit,
       health: this.#health,
     });
-    await this.#member.consumer.connect();
-    await this.#member.consumer.subscribe({ topic: spec.topic, fromBeginning: true });
-    await this.#member.run(
-      (partition, messages, lastOffset) => {
-        this.#positions.get(partition)?.push(messages, lastOffset);
-        this.#loop?.wake();
+    const context = { function: spec.name, groupId: this.#groupId };
+    await this.#feed.run(
+      {
+        assigned: (partitions) => this.#takeOver(partitions, 'assigned'),
+        revoked: () => void this.#newGeneration([]),
+        fetched: (partition, messages, lastOffset) => {
+          this.#positions.get(partition)?.push(messages, lastOffset);
+          this.#loop?.wake();
+        },
+        movedPast: (partition, next) => {
+          this.#positions.get(partition)?.markFetched(next);
+          this.#loop?.wake();
+        },
+        crashed: (error, restart) => {
+          this.#deps.logger.error({ ...context, error: error.message, restart }, 'consumer crashed');
+          if (!restart) this.#state = 'crashed';
+        },
+        warned: (message) => this.#deps.logger.warn(context, message),
       },
       () => this.#state !== 'stopping' && this.#state !== 'stopped',
     );
@@ -173,6 +160,7 @@ export class FunctionConsumer {
         topic: spec.topic,
         outputs: spec.outputs,
         delivery: spec.delivery,
+        kafkaClient: this.#feed.client,
       },
       'consuming',
     );
@@ -183,7 +171,7 @@ export class FunctionConsumer {
       generation === this.#generation &&
       this.#state !== 'crashed' &&
       this.#state !== 'stopped' &&
-      this.#member.recentlyHeard()
+      this.#feed.recentlyHeard()
     );
   }
 
@@ -193,8 +181,8 @@ export class FunctionConsumer {
     for (const position of this.#positions.values()) position.revoke();
     const topic = this.#spec.topic;
     const flow = (partition: number) => ({
-      pause: () => this.#member.pause(partition),
-      resume: () => this.#member.resume(partition),
+      pause: () => this.#feed.pause(partition),
+      resume: () => this.#feed.resume(partition),
     });
     const limits = () => ({
       highWaterRecords: this.#spec.batch.maxRecords * 2,
@@ -214,31 +202,26 @@ export class FunctionConsumer {
    * A (re)assignment, or a rewind after a fault: a new generation whose positions are released
    * once the committed offsets are stable and the consumer stands on them.
    */
-  async #takeOver(partitions: number[]): Promise<void> {
+  async #takeOver(partitions: number[], reason: TakeOverReason): Promise<void> {
     this.#assigned = partitions;
     const generation = this.#newGeneration(partitions);
     const spec = this.#spec;
     for (let attempt = 1; this.#live(generation); attempt += 1) {
       try {
-        const { waitedMs } = await waitForStableOffsets(
-          this.#groupId,
-          this.#stability,
-          transactionTimeoutMs * 2,
-        );
-        if (!this.#live(generation)) return;
-        const committed = await this.#offsets.committed(partitions);
-        const missing = partitions.filter((partition) => !committed.has(partition));
-        const start =
-          missing.length === 0 ? new Map<number, bigint>() : await this.#offsets.logStart(missing);
-        if (!this.#live(generation)) return;
-        for (const partition of partitions) {
-          const offset = committed.get(partition) ?? start.get(partition) ?? 0n;
-          this.#member.seek(partition, offset);
-          this.#positions.get(partition)?.release(committed.get(partition));
-        }
+        const moved = await this.#feed.takeOver(partitions, reason, () => this.#live(generation));
+        if (moved === undefined || !this.#live(generation)) return;
+        for (const partition of partitions)
+          this.#positions.get(partition)?.release(moved.committed.get(partition));
         this.#loop?.wake();
         this.#deps.logger.info(
-          { function: spec.name, groupId: this.#groupId, partitions, generation, stableAfterMs: waitedMs },
+          {
+            function: spec.name,
+            groupId: this.#groupId,
+            partitions,
+            generation,
+            reason,
+            stableAfterMs: moved.stableAfterMs,
+          },
           'partitions assigned',
         );
         return;
@@ -261,16 +244,14 @@ export class FunctionConsumer {
   async stop(graceMs: number): Promise<void> {
     if (this.#state === 'stopped' || this.#state === 'stopping') return;
     this.#state = 'stopping';
-    this.#member.pauseAll();
+    this.#feed.pauseAll();
     // cycles taken before the stop still commit: their generation stays current
     await this.#loop?.stop(graceMs);
     for (const position of this.#positions.values()) position.revoke();
     for (const partition of this.#positions.keys())
       this.#deps.telemetry.buffered(this.#spec.name, partition, 0);
-    await this.#member.consumer.disconnect().catch(() => undefined);
-    await this.#producer?.disconnect().catch(() => undefined);
     if (this.#loop === undefined) await this.#publisher?.close();
-    await this.#stability.close();
+    await this.#feed.close();
     this.#state = 'stopped';
     this.#deps.logger.info({ function: this.#spec.name, groupId: this.#groupId }, 'stopped consuming');
   }
@@ -283,6 +264,7 @@ export class FunctionConsumer {
       outputs: this.#spec.outputs,
       delivery: this.#spec.delivery,
       state: this.#state,
+      kafkaClient: this.#feed.client,
       inFlightLimit: this.#limiter.capacity,
       invoking: this.#loop?.invoking ?? false,
       publishing: this.#loop?.publishing ?? 0,

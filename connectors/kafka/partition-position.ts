@@ -1,5 +1,4 @@
-import type { KafkaMessage } from 'kafkajs';
-import { recordSize, type BufferedRecord } from './records.ts';
+import { recordSize, type BufferedRecord, type FetchedMessage } from './records.ts';
 
 export interface PositionLimits {
   /** Records buffered before the partition's fetches pause. */
@@ -111,7 +110,7 @@ export class PartitionPosition {
   }
 
   /** Appends one fetch; its last record commits past `lastOffset`, which may lie beyond it (markers). */
-  push(messages: readonly KafkaMessage[], lastOffset: string, now = Date.now()): void {
+  push(messages: readonly FetchedMessage[], lastOffset: string, now = Date.now()): void {
     if (this.#held || messages.length === 0) return;
     const fetchEnd = BigInt(lastOffset) + 1n;
     // A fetch that began before the consumer was moved to the committed offset (a rebalance while

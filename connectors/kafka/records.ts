@@ -1,3 +1,12 @@
+/** A fetched record as both Kafka clients hand it over. */
+export interface FetchedMessage {
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  /** The record's Kafka timestamp (ms since epoch, as text). */
+  timestamp: string;
+}
+
 /** A consumed Kafka record waiting in a partition's position, or taken into a cycle. */
 export interface BufferedRecord {
   topic: string;

@@ -10,12 +10,15 @@ import type { CredentialSource } from './credentials.ts';
 import { createGatewayClient } from './gateway-client.ts';
 import type { RetryPolicy } from '../../lib/backoff.ts';
 import { defaultRetryPolicy } from './retry.ts';
+import { chooseFeed, type KafkaClientChoice } from './kafka-client-choice.ts';
 import { buildServer } from './server.ts';
 import { createTelemetry } from './telemetry.ts';
 
 export interface ConnectorServiceOptions {
   /** Kafka's brokers and, in secure mode, TLS and SASL (system/kafka-connection.ts). */
   kafka: KafkaConnection;
+  /** The Kafka client of the functions' hot path (default `auto`: librdkafka where it can serve). */
+  kafkaClient?: KafkaClientChoice;
   gatewayUrl: string;
   credentials: CredentialSource;
   logger: Logger;
@@ -48,6 +51,18 @@ export interface ConnectorService {
   stop(): Promise<void>;
 }
 
+let servicesInProcess = 0;
+
+/**
+ * The host name and the port, stable across restarts. Without a fixed port (0) the process id,
+ * and a count, since two connectors in one process would otherwise share transactional ids and
+ * fence each other.
+ */
+function defaultInstanceId(port: number): string {
+  servicesInProcess += 1;
+  return `${hostname()}-${port === 0 ? `pid${process.pid}-${servicesInProcess}` : port}`;
+}
+
 /** The composition root: Kafka, gateway client, connector, lag monitor, autoscaler, HTTP port. */
 export async function startConnectorService(options: ConnectorServiceOptions): Promise<ConnectorService> {
   const { logger } = options;
@@ -75,7 +90,7 @@ export async function startConnectorService(options: ConnectorServiceOptions): P
   }
   const gateway = createGatewayClient({ url: options.gatewayUrl, credentials: options.credentials });
   const connector = new Connector({
-    kafka,
+    feedFor: chooseFeed(options.kafkaClient ?? 'auto', options.kafka, { kafka, admin }, logger),
     admin,
     gateway,
     telemetry: createTelemetry(logger, registry),
@@ -84,8 +99,7 @@ export async function startConnectorService(options: ConnectorServiceOptions): P
     attemptsBeforeSplit: options.attemptsBeforeSplit ?? 2,
     discoveryIntervalMs: options.discoveryIntervalMs ?? 3_000,
     shutdownGraceMs: options.shutdownGraceMs ?? 15_000,
-    instanceId:
-      options.instanceId ?? `${hostname()}-${options.port === 0 ? `pid${process.pid}` : options.port}`,
+    instanceId: options.instanceId ?? defaultInstanceId(options.port),
   });
   const monitor = new LagMonitor({
     admin,

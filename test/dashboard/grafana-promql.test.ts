@@ -67,7 +67,7 @@ describe.runIf(installed || ci)('Grafana dashboards against a real Prometheus', 
     prometheusConfig = {
       ...system.config,
       gateway: { port: Number(new URL(system.gatewayUrl).port) },
-      connector: { port: Number(new URL(system.connectorUrl).port) },
+      connector: { ...system.config.connector, port: Number(new URL(system.connectorUrl).port) },
       prometheus: { port: await freePort() },
       alertmanager: { port: await freePort() },
     };

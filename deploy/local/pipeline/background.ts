@@ -80,7 +80,9 @@ export async function startBackground(
     command: process.execPath,
     args,
     cwd: projectRoot,
-    env: spec.env,
+    // The connector's librdkafka calls wait in libuv's thread pool (a consume waits for records):
+    // one per function plus its commits would fill the default four threads.
+    env: spec.name === 'connector' ? { UV_THREADPOOL_SIZE: '16', ...spec.env } : spec.env,
     logFile: paths.logFile,
     installHint: 'Node.js runs cdnfaas itself; reinstall Node 20',
   });

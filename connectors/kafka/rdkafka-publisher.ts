@@ -1,0 +1,294 @@
+import type { IHeaders } from 'kafkajs';
+import type { FeedPublisherOptions } from './feed.ts';
+import type { PartitionOffset, PublishPlan } from './publish-plan.ts';
+import { transactionTimeoutMs, type Publisher } from './publisher.ts';
+import { backoffDelay, sleep } from '../../lib/backoff.ts';
+import { CdnfaasError } from '../../lib/errors.ts';
+import {
+  rdCall,
+  type RdConfig,
+  type RdConsumer,
+  type RdError,
+  type RdHeaders,
+  type RdkafkaModule,
+  type RdProducer,
+  type RdTopicPartition,
+} from '../../lib/rdkafka.ts';
+
+/** What a publisher needs of its function's consumer group. */
+export interface RdkafkaGroup {
+  consumer: RdConsumer;
+  topic: string;
+  /** The group's committed offsets of `partitions` (stable: no open transaction holds any). */
+  committed(partitions: number[]): Promise<Map<number, bigint>>;
+}
+
+const requestTimeoutMs = 30_000;
+
+/** Producer settings both publishers share: send at once, keep order, keep every record of a cycle queued. */
+function producerConfig(connection: RdConfig): RdConfig {
+  return {
+    ...connection,
+    'client.id': 'cdnfaas-connector',
+    'enable.idempotence': true,
+    'linger.ms': 1,
+    'socket.nagle.disable': true,
+    'queue.buffering.max.messages': 1_000_000,
+    'queue.buffering.max.kbytes': 1_048_576,
+    // the same partition for the same key as kafkajs's and Java's default partitioner
+    partitioner: 'murmur2_random',
+  };
+}
+
+function headersOf(headers: IHeaders | undefined): RdHeaders | undefined {
+  if (headers === undefined) return undefined;
+  const list: RdHeaders = [];
+  for (const [key, value] of Object.entries(headers))
+    if (typeof value === 'string' || Buffer.isBuffer(value)) list.push({ [key]: value });
+  return list;
+}
+
+function valueBytes(value: Buffer | string | null | undefined): Buffer | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'string' ? Buffer.from(value) : value;
+}
+
+/** Queues every message of a plan on `producer`; librdkafka sends them before its commit (or flush) returns. */
+function produceAll(producer: RdProducer, plan: PublishPlan, opaque?: unknown): void {
+  for (const { topic, messages } of plan.topicMessages)
+    for (const message of messages)
+      producer.produce(
+        topic,
+        message.partition ?? -1,
+        valueBytes(message.value),
+        message.key ?? null,
+        null,
+        opaque,
+        headersOf(message.headers),
+      );
+}
+
+function offsetsOf(topic: string, offsets: readonly PartitionOffset[]): RdTopicPartition[] {
+  return offsets.map((entry) => ({ topic, partition: entry.partition, offset: Number(entry.offset) }));
+}
+
+async function connectProducer(rdkafka: RdkafkaModule, config: RdConfig): Promise<RdProducer> {
+  const producer = new rdkafka.Producer(config);
+  await rdCall('producer connect', (done) => producer.connect({}, done));
+  return producer;
+}
+
+/**
+ * Topic-to-topic stages, Kafka's exactly-once v2 with librdkafka: one transactional producer per
+ * function and instance (`<group>-<instance>`, so a restart fences its earlier incarnation)
+ * carries a whole cycle's outputs, dead letters and offsets in one transaction. The offsets go
+ * with the consumer's group metadata (KIP-447): the coordinator refuses them from a member of an
+ * outdated generation. `mayCommit` is checked before the offsets are sent and before the commit.
+ */
+export function rdkafkaTransactionalPublisher(
+  rdkafka: RdkafkaModule,
+  connection: RdConfig,
+  group: RdkafkaGroup,
+  options: FeedPublisherOptions,
+): Publisher {
+  let producer: RdProducer | undefined;
+
+  async function discardProducer(): Promise<void> {
+    const old = producer;
+    producer = undefined;
+    if (old !== undefined)
+      await rdCall('producer disconnect', (done) => old.disconnect(done)).catch(() => undefined);
+  }
+
+  /**
+   * A new producer registers the transactional id: the coordinator first completes or aborts
+   * whatever transaction an earlier producer of this id left, markers written, and fences it.
+   */
+  async function fence(): Promise<RdProducer> {
+    await discardProducer();
+    const fresh = await connectProducer(rdkafka, {
+      ...producerConfig(connection),
+      'transactional.id': options.transactionalId,
+      'transaction.timeout.ms': transactionTimeoutMs,
+    });
+    try {
+      await rdCall('initTransactions', (done) => fresh.initTransactions(requestTimeoutMs, done));
+    } catch (error) {
+      await rdCall('producer disconnect', (done) => fresh.disconnect(done)).catch(() => undefined);
+      throw error;
+    }
+    producer = fresh;
+    return fresh;
+  }
+
+  async function alreadyCommitted(offsets: PartitionOffset[]): Promise<boolean> {
+    const committed = await group.committed(offsets.map((entry) => entry.partition));
+    return offsets.every((entry) => (committed.get(entry.partition) ?? -1n) >= BigInt(entry.offset));
+  }
+
+  async function abort(active: RdProducer): Promise<void> {
+    await rdCall('abortTransaction', (done) => active.abortTransaction(requestTimeoutMs, done));
+  }
+
+  return {
+    async prepare() {
+      await fence();
+    },
+    async publish(plan, mayCommit, signal, timing) {
+      let committing = false;
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          if (committing) {
+            // The commit failed without a clear answer. Once a new producer has completed or
+            // aborted that transaction, the group's offsets tell whether it happened.
+            await fence();
+            if (await alreadyCommitted(plan.offsets)) return 'committed';
+            committing = false;
+          }
+          if (!mayCommit()) return 'stale';
+          const active = producer ?? (await fence());
+          const started = performance.now();
+          await rdCall('beginTransaction', (done) => active.beginTransaction(done));
+          try {
+            produceAll(active, plan);
+            const produced = performance.now();
+            if (!mayCommit()) {
+              await abort(active);
+              return 'stale';
+            }
+            await rdCall('sendOffsetsToTransaction', (done) =>
+              active.sendOffsetsToTransaction(
+                offsetsOf(group.topic, plan.offsets),
+                group.consumer,
+                requestTimeoutMs,
+                done,
+              ),
+            );
+            if (!mayCommit()) {
+              await abort(active);
+              return 'stale';
+            }
+            committing = true;
+            await rdCall('commitTransaction', (done) => active.commitTransaction(requestTimeoutMs, done));
+            if (timing !== undefined) {
+              // the records are queued at once and sent by the commit, which therefore holds the produce time
+              timing.produceMs = produced - started;
+              timing.commitMs = performance.now() - produced;
+            }
+            return 'committed';
+          } catch (error) {
+            if (!committing) await abort(active).catch(() => undefined);
+            throw error;
+          }
+        } catch (error) {
+          await discardProducer();
+          if (signal.aborted) throw error;
+          const delayMs = backoffDelay(options.policy, attempt);
+          options.onFailure(attempt, delayMs, error);
+          await sleep(delayMs, signal);
+        }
+      }
+    },
+    close: discardProducer,
+  };
+}
+
+/**
+ * Offset commits through the consumer, one at a time: librdkafka answers each on the consumer's
+ * `offset.commit` event, in the order they were made.
+ */
+function offsetCommitter(consumer: RdConsumer): (offsets: RdTopicPartition[]) => Promise<void> {
+  const waiting: { resolve(): void; reject(error: Error): void }[] = [];
+  consumer.on('offset.commit', (error) => {
+    const next = waiting.shift();
+    if (next === undefined) return;
+    if (error)
+      next.reject(
+        new CdnfaasError('UPSTREAM_FAILED', `librdkafka offset commit failed: ${error.message}`, {
+          cause: error,
+        }),
+      );
+    else next.resolve();
+  });
+  let previous: Promise<void> = Promise.resolve();
+  return (offsets) => {
+    const commit = previous.then(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          waiting.push({ resolve, reject });
+          try {
+            consumer.commit(offsets);
+          } catch (error) {
+            waiting.pop();
+            reject(error as Error);
+          }
+        }),
+    );
+    previous = commit.catch(() => undefined);
+    return commit;
+  };
+}
+
+/**
+ * Sink stages: the function already acknowledged its write; dead letters (and any outputs) are
+ * sent and acknowledged, then the offsets are committed. Re-delivery after a crash is harmless
+ * because sinks write idempotently.
+ */
+export async function rdkafkaSinkPublisher(
+  rdkafka: RdkafkaModule,
+  connection: RdConfig,
+  group: RdkafkaGroup,
+  options: FeedPublisherOptions,
+): Promise<{ publisher: Publisher; producer: RdProducer }> {
+  const producer = await connectProducer(rdkafka, { ...producerConfig(connection), dr_cb: true });
+  producer.setPollInterval(10);
+  producer.on('delivery-report', (error: RdError | null, report) => {
+    if (error && typeof report.opaque === 'object' && report.opaque !== null)
+      (report.opaque as { failed: string | undefined }).failed = error.message;
+  });
+  const commit = offsetCommitter(group.consumer);
+
+  async function send(plan: PublishPlan): Promise<void> {
+    const delivery: { failed: string | undefined } = { failed: undefined };
+    produceAll(producer, plan, delivery);
+    await rdCall('flush', (done) => producer.flush(requestTimeoutMs, done));
+    if (delivery.failed !== undefined)
+      throw new CdnfaasError('UPSTREAM_FAILED', `librdkafka delivery failed: ${delivery.failed}`);
+  }
+
+  const publisher: Publisher = {
+    async prepare() {
+      // at least once: nothing to fence
+    },
+    async publish(plan, mayCommit, signal, timing) {
+      let sent = plan.topicMessages.length === 0;
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          if (!mayCommit()) return 'stale';
+          const started = performance.now();
+          if (!sent) {
+            await send(plan);
+            sent = true;
+          }
+          const produced = performance.now();
+          if (!mayCommit()) return 'stale';
+          await commit(offsetsOf(group.topic, plan.offsets));
+          if (timing !== undefined) {
+            timing.produceMs = produced - started;
+            timing.commitMs = performance.now() - produced;
+          }
+          return 'committed';
+        } catch (error) {
+          if (signal.aborted) throw error;
+          const delayMs = backoffDelay(options.policy, attempt);
+          options.onFailure(attempt, delayMs, error);
+          await sleep(delayMs, signal);
+        }
+      }
+    },
+    async close() {
+      // the producer belongs to the feed and is closed with it
+    },
+  };
+  return { publisher, producer };
+}
