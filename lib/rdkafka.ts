@@ -161,11 +161,3 @@ export function rdCall<T = void>(operation: string, start: (callback: RdCallback
 function describeRdError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
-
-/** librdkafka's error behind `error` (the cause of an rdCall failure, or the error itself). */
-export function rdErrorOf(error: unknown): RdError | undefined {
-  const candidate = error instanceof CdnfaasError ? error.cause : error;
-  return typeof candidate === 'object' && candidate !== null && 'code' in candidate
-    ? (candidate as RdError)
-    : undefined;
-}

@@ -1,6 +1,6 @@
 import type { IHeaders } from 'kafkajs';
 import type { FeedPublisherOptions } from './feed.ts';
-import type { PartitionOffset, PublishPlan } from './publish-plan.ts';
+import { defaultMaxMessageBytes, type PartitionOffset, type PublishPlan } from './publish-plan.ts';
 import { transactionTimeoutMs, type Publisher } from './publisher.ts';
 import { backoffDelay, sleep } from '../../lib/backoff.ts';
 import { CdnfaasError } from '../../lib/errors.ts';
@@ -35,6 +35,9 @@ function producerConfig(connection: RdConfig): RdConfig {
     'socket.nagle.disable': true,
     'queue.buffering.max.messages': 1_000_000,
     'queue.buffering.max.kbytes': 1_048_576,
+    // librdkafka refuses a record over 1,000,000 bytes by default; planPublish keeps every record
+    // within a batch the broker takes (its default max.message.bytes)
+    'message.max.bytes': defaultMaxMessageBytes,
     // the same partition for the same key as kafkajs's and Java's default partitioner
     partitioner: 'murmur2_random',
   };
