@@ -17,7 +17,11 @@ import {
 
 /** librdkafka's logical offset for "the partition's first record". */
 const offsetBeginning = -2;
-/** How long an empty consume waits for a record; with records it returns once none is ready (partition EOF). */
+/**
+ * How long a consume waits for the first record. The binding's consume of n records waits this
+ * long after every record until it has n, so the loop waits for one and then takes whatever else
+ * is ready without waiting (timeout 0).
+ */
 const consumeTimeoutMs = 50;
 /** Records one consume call hands over at most. */
 const consumeMaxRecords = 5_000;
@@ -63,7 +67,6 @@ export function rdkafkaFeed(
       'enable.auto.commit': false,
       'enable.auto.offset.store': false,
       'isolation.level': 'read_committed',
-      'enable.partition.eof': true,
       'allow.auto.create.topics': false,
       'session.timeout.ms': 30_000,
       'fetch.wait.max.ms': 100,
@@ -155,6 +158,18 @@ export function rdkafkaFeed(
     }
   }
 
+  /** Waits up to consumeTimeoutMs for a record, then takes every other one that is ready. */
+  async function consumeReady(): Promise<RdMessage[]> {
+    consumer.setDefaultConsumeTimeout(consumeTimeoutMs);
+    const first = await rdCall<RdMessage[]>('consume', (done) => consumer.consume(1, done));
+    if (first.length === 0) return first;
+    consumer.setDefaultConsumeTimeout(0);
+    const rest = await rdCall<RdMessage[]>('consume', (done) =>
+      consumer.consume(consumeMaxRecords - 1, done),
+    );
+    return rest.length === 0 ? first : first.concat(rest);
+  }
+
   async function consumeLoop(accepting: () => boolean): Promise<void> {
     while (running) {
       if (pendingAssignment !== undefined) {
@@ -166,7 +181,7 @@ export function rdkafkaFeed(
       }
       if (rewinding !== undefined) await rewinding;
       const startedIn = epoch;
-      const call = rdCall<RdMessage[]>('consume', (done) => consumer.consume(consumeMaxRecords, done));
+      const call = consumeReady();
       consuming = call.catch(() => undefined);
       let messages: RdMessage[];
       try {
@@ -186,7 +201,6 @@ export function rdkafkaFeed(
     client: 'librdkafka',
     async publisher(options: FeedPublisherOptions) {
       await rdCall('consumer connect', (done) => consumer.connect({}, done));
-      consumer.setDefaultConsumeTimeout(consumeTimeoutMs);
       if (options.delivery === 'sink') {
         const made = await rdkafkaSinkPublisher(rdkafka, connection, group, options);
         producer = made.producer;
