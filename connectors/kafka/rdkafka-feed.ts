@@ -69,6 +69,9 @@ export function rdkafkaFeed(
       'isolation.level': 'read_committed',
       'allow.auto.create.topics': false,
       'session.timeout.ms': 30_000,
+      // also the rebalance timeout the group waits for its members to rejoin (kafkajs's 60 s);
+      // the loop calls consume at least every consumeTimeoutMs, far within it
+      'max.poll.interval.ms': 60_000,
       'fetch.wait.max.ms': 100,
       'fetch.error.backoff.ms': 100,
       'max.partition.fetch.bytes': Math.min(at.batchMaxBytes * 2, 16 * 1024 * 1024),
