@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CdnfaasError } from './errors.ts';
-import { rdCall, rdkafkaConnection, rdkafkaUnsupported, type RdkafkaModule } from './rdkafka.ts';
+import { loadRdkafka, rdCall, rdkafkaConnection, rdkafkaUnsupported, type RdkafkaModule } from './rdkafka.ts';
 
 const librdkafka = (version: string) => ({ librdkafkaVersion: version }) as RdkafkaModule;
 const sasl = { mechanism: 'scram-sha-512' as const, username: 'connector', password: 'not-in-logs' };
@@ -56,5 +56,15 @@ describe('rdCall', () => {
     expect((failure as CdnfaasError).code).toBe('UPSTREAM_FAILED');
     expect((failure as Error).message).toBe('librdkafka commitTransaction failed: Local: Fatal error');
     expect((failure as CdnfaasError).cause).toBe(native);
+  });
+});
+
+describe('loadRdkafka', () => {
+  // The connector falls back to kafkajs when the native build is missing; CI must not hide that.
+  const required = process.env.CI === 'true';
+  const rdkafka = loadRdkafka();
+  it.skipIf(!required && 'status' in rdkafka)('loads the librdkafka client the connector uses', () => {
+    expect('status' in rdkafka ? rdkafka.reason : undefined).toBeUndefined();
+    expect((rdkafka as RdkafkaModule).librdkafkaVersion).toMatch(/^\d+\.\d+\.\d+/);
   });
 });

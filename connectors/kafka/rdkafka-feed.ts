@@ -196,7 +196,7 @@ export function rdkafkaFeed(
       }
       if (startedIn !== epoch || !accepting()) continue;
       if (messages.length > 0) deliver(messages);
-      if (messages.length > 0 || performance.now() - lastScan >= positionScanMs) scanPositions();
+      if (performance.now() - lastScan >= positionScanMs) scanPositions();
     }
   }
 
