@@ -73,7 +73,7 @@ export function rdkafkaFeed(
       // the loop calls consume at least every consumeTimeoutMs, far within it
       'max.poll.interval.ms': 60_000,
       'fetch.wait.max.ms': 100,
-      'fetch.error.backoff.ms': 100,
+      'fetch.error.backoff.ms': 10,
       'max.partition.fetch.bytes': Math.min(at.batchMaxBytes * 2, 16 * 1024 * 1024),
       'queued.max.messages.kbytes': 16 * 1024,
       'socket.nagle.disable': true,
