@@ -17,8 +17,10 @@ const timedStepDerivation: Record<TimedStep, string> = {
   queuedMs: 'waiting for an in-flight slot of the function',
   invokeMs: 'the call through the gateway to a replica and its answer',
   publishWaitMs: "waiting for the previous cycle's publish, which commits first",
-  produceMs: 'outputs (and dead letters) sent inside the transaction; 0 for the loaders (sinks)',
-  commitMs: 'offsets sent and the transaction committed (the loaders: offsets committed)',
+  produceMs:
+    'outputs (and dead letters) handed to the Kafka client inside the transaction (librdkafka queues them and sends them during the commit, kafkajs sends them here); 0 for the loaders (sinks)',
+  commitMs:
+    'offsets sent and the transaction committed, with librdkafka also the outputs sent (the loaders: offsets committed)',
 };
 
 export function budgetSection(report: BenchReport): string[] {
