@@ -6,10 +6,11 @@ import {
   type RecordMetadata,
   type TopicMessages,
 } from 'kafkajs';
-import type { PartitionOffset, PublishPlan } from './publish-plan.ts';
+import type { PublishPlan } from './publish-plan.ts';
+import { publishInTransaction, publishThenCommit, type TransactionalProducer } from './publish-cycle.ts';
 import { requestGroups, type ClusterSize } from '../../lib/kafka-request-groups.ts';
 import { splitIntoRequests } from './request-chunks.ts';
-import { backoffDelay, sleep, type RetryPolicy } from '../../lib/backoff.ts';
+import type { RetryPolicy } from '../../lib/backoff.ts';
 import { CdnfaasError } from '../../lib/errors.ts';
 import { describePartitions, unansweredPartitions } from '../../lib/kafka-unanswered.ts';
 
@@ -137,66 +138,38 @@ export function createTransactionalPublisher(
     await transaction.abort(); // nothing was added: no request, the producer is ready
   }
 
-  async function alreadyCommitted(offsets: PartitionOffset[]): Promise<boolean> {
-    const committed = await options.committedOffsets(offsets.map((entry) => entry.partition));
-    return offsets.every((entry) => (committed.get(entry.partition) ?? -1n) >= BigInt(entry.offset));
-  }
-
+  const transactional: TransactionalProducer = {
+    async begin(plan) {
+      const transaction = await (await connected()).transaction();
+      return {
+        async send() {
+          for (const topicMessages of requestsOf(plan, options.cluster))
+            checkAnswered(topicMessages, await transaction.sendBatch({ topicMessages, acks: -1 }));
+        },
+        sendOffsets: () =>
+          transaction.sendOffsets({
+            consumerGroupId: options.groupId,
+            topics: [{ topic: options.topic, partitions: plan.offsets }],
+          }),
+        commit: () => transaction.commit(),
+        abort: () => transaction.abort(),
+      };
+    },
+    fence,
+    discard: discardProducer,
+    committedOffsets: (partitions) => options.committedOffsets(partitions),
+  };
   return {
     prepare: fence,
-    async publish(plan, mayCommit, signal, timing) {
-      let committing = false;
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          if (committing) {
-            // The previous commit failed without an answer: find out whether it happened. Only
-            // once that transaction is complete do the group's offsets tell; read earlier, a
-            // commit whose markers are still being written looks like none, and the cycle's
-            // outputs would be published twice.
-            await fence();
-            if (await alreadyCommitted(plan.offsets)) return 'committed';
-            committing = false;
-          }
-          if (!mayCommit()) return 'stale';
-          const started = performance.now();
-          const transaction = await (await connected()).transaction();
-          try {
-            for (const topicMessages of requestsOf(plan, options.cluster))
-              checkAnswered(topicMessages, await transaction.sendBatch({ topicMessages, acks: -1 }));
-            const produced = performance.now();
-            if (!mayCommit()) {
-              await transaction.abort();
-              return 'stale';
-            }
-            await transaction.sendOffsets({
-              consumerGroupId: options.groupId,
-              topics: [{ topic: options.topic, partitions: plan.offsets }],
-            });
-            if (!mayCommit()) {
-              await transaction.abort();
-              return 'stale';
-            }
-            committing = true;
-            await transaction.commit();
-            if (timing !== undefined) {
-              timing.produceMs = produced - started;
-              timing.commitMs = performance.now() - produced;
-            }
-            return 'committed';
-          } catch (error) {
-            if (!committing) await transaction.abort().catch(() => undefined);
-            throw error;
-          }
-        } catch (error) {
-          await discardProducer();
-          await options.cluster.refresh().catch(() => undefined);
-          if (signal.aborted) throw error;
-          const delayMs = backoffDelay(options.policy, attempt);
-          options.onFailure(attempt, delayMs, error);
-          await sleep(delayMs, signal);
-        }
-      }
-    },
+    publish: (plan, mayCommit, signal, timing) =>
+      publishInTransaction(
+        transactional,
+        { plan, mayCommit, signal, timing },
+        {
+          ...options,
+          afterFailure: () => options.cluster.refresh(),
+        },
+      ),
     close: discardProducer,
   };
 }
@@ -215,40 +188,25 @@ export function createSinkPublisher(
     async prepare() {
       // at least once: nothing to fence
     },
-    async publish(plan, mayCommit, signal, timing) {
-      let sent = plan.topicMessages.length === 0;
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          if (!mayCommit()) return 'stale';
-          const started = performance.now();
-          if (!sent) {
-            for (const topicMessages of requestsOf(plan, options.cluster))
+    publish: (plan, mayCommit, signal, timing) =>
+      publishThenCommit(
+        {
+          async send(cycle) {
+            for (const topicMessages of requestsOf(cycle, options.cluster))
               checkAnswered(topicMessages, await producer.sendBatch({ topicMessages, acks: -1 }));
-            sent = true;
-          }
-          const produced = performance.now();
-          if (!mayCommit()) return 'stale';
-          await consumer.commitOffsets(
-            plan.offsets.map((entry) => ({
-              topic: options.topic,
-              partition: entry.partition,
-              offset: entry.offset,
-            })),
-          );
-          if (timing !== undefined) {
-            timing.produceMs = produced - started;
-            timing.commitMs = performance.now() - produced;
-          }
-          return 'committed';
-        } catch (error) {
-          if (signal.aborted) throw error;
-          await options.cluster.refresh().catch(() => undefined);
-          const delayMs = backoffDelay(options.policy, attempt);
-          options.onFailure(attempt, delayMs, error);
-          await sleep(delayMs, signal);
-        }
-      }
-    },
+          },
+          commit: (offsets) =>
+            consumer.commitOffsets(
+              offsets.map((entry) => ({
+                topic: options.topic,
+                partition: entry.partition,
+                offset: entry.offset,
+              })),
+            ),
+        },
+        { plan, mayCommit, signal, timing },
+        { ...options, afterFailure: () => options.cluster.refresh() },
+      ),
     async close() {
       // the producer belongs to the function's consumer and is closed with it
     },

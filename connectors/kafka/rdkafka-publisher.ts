@@ -2,7 +2,7 @@ import type { IHeaders } from 'kafkajs';
 import type { FeedPublisherOptions } from './feed.ts';
 import { defaultMaxMessageBytes, type PartitionOffset, type PublishPlan } from './publish-plan.ts';
 import { transactionTimeoutMs, type Publisher } from './publisher.ts';
-import { backoffDelay, sleep } from '../../lib/backoff.ts';
+import { publishInTransaction, publishThenCommit, type TransactionalProducer } from './publish-cycle.ts';
 import { CdnfaasError } from '../../lib/errors.ts';
 import {
   rdCall,
@@ -128,74 +128,36 @@ export function rdkafkaTransactionalPublisher(
     return fresh;
   }
 
-  async function alreadyCommitted(offsets: PartitionOffset[]): Promise<boolean> {
-    const committed = await group.committed(offsets.map((entry) => entry.partition));
-    return offsets.every((entry) => (committed.get(entry.partition) ?? -1n) >= BigInt(entry.offset));
-  }
-
-  async function abort(active: RdProducer): Promise<void> {
-    await rdCall('abortTransaction', (done) => active.abortTransaction(requestTimeoutMs, done));
-  }
+  const transactional: TransactionalProducer = {
+    async begin(plan) {
+      const active = producer ?? (await fence());
+      await rdCall('beginTransaction', (done) => active.beginTransaction(done));
+      return {
+        send: async () => produceAll(active, plan),
+        sendOffsets: () =>
+          rdCall('sendOffsetsToTransaction', (done) =>
+            active.sendOffsetsToTransaction(
+              offsetsOf(group.topic, plan.offsets),
+              group.consumer,
+              requestTimeoutMs,
+              done,
+            ),
+          ),
+        commit: () => rdCall('commitTransaction', (done) => active.commitTransaction(requestTimeoutMs, done)),
+        abort: () => rdCall('abortTransaction', (done) => active.abortTransaction(requestTimeoutMs, done)),
+      };
+    },
+    fence: async () => void (await fence()),
+    discard: discardProducer,
+    committedOffsets: (partitions) => group.committed(partitions),
+  };
 
   return {
     async prepare() {
       await fence();
     },
-    async publish(plan, mayCommit, signal, timing) {
-      let committing = false;
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          if (committing) {
-            // The commit failed without a clear answer. Once a new producer has completed or
-            // aborted that transaction, the group's offsets tell whether it happened.
-            await fence();
-            if (await alreadyCommitted(plan.offsets)) return 'committed';
-            committing = false;
-          }
-          if (!mayCommit()) return 'stale';
-          const active = producer ?? (await fence());
-          const started = performance.now();
-          await rdCall('beginTransaction', (done) => active.beginTransaction(done));
-          try {
-            produceAll(active, plan);
-            const produced = performance.now();
-            if (!mayCommit()) {
-              await abort(active);
-              return 'stale';
-            }
-            await rdCall('sendOffsetsToTransaction', (done) =>
-              active.sendOffsetsToTransaction(
-                offsetsOf(group.topic, plan.offsets),
-                group.consumer,
-                requestTimeoutMs,
-                done,
-              ),
-            );
-            if (!mayCommit()) {
-              await abort(active);
-              return 'stale';
-            }
-            committing = true;
-            await rdCall('commitTransaction', (done) => active.commitTransaction(requestTimeoutMs, done));
-            if (timing !== undefined) {
-              // the records are queued at once and sent by the commit, which therefore holds the produce time
-              timing.produceMs = produced - started;
-              timing.commitMs = performance.now() - produced;
-            }
-            return 'committed';
-          } catch (error) {
-            if (!committing) await abort(active).catch(() => undefined);
-            throw error;
-          }
-        } catch (error) {
-          await discardProducer();
-          if (signal.aborted) throw error;
-          const delayMs = backoffDelay(options.policy, attempt);
-          options.onFailure(attempt, delayMs, error);
-          await sleep(delayMs, signal);
-        }
-      }
-    },
+    publish: (plan, mayCommit, signal, timing) =>
+      publishInTransaction(transactional, { plan, mayCommit, signal, timing }, options),
     close: discardProducer,
   };
 }
@@ -267,32 +229,12 @@ export async function rdkafkaSinkPublisher(
     async prepare() {
       // at least once: nothing to fence
     },
-    async publish(plan, mayCommit, signal, timing) {
-      let sent = plan.topicMessages.length === 0;
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          if (!mayCommit()) return 'stale';
-          const started = performance.now();
-          if (!sent) {
-            await send(plan);
-            sent = true;
-          }
-          const produced = performance.now();
-          if (!mayCommit()) return 'stale';
-          await commit(offsetsOf(group.topic, plan.offsets));
-          if (timing !== undefined) {
-            timing.produceMs = produced - started;
-            timing.commitMs = performance.now() - produced;
-          }
-          return 'committed';
-        } catch (error) {
-          if (signal.aborted) throw error;
-          const delayMs = backoffDelay(options.policy, attempt);
-          options.onFailure(attempt, delayMs, error);
-          await sleep(delayMs, signal);
-        }
-      }
-    },
+    publish: (plan, mayCommit, signal, timing) =>
+      publishThenCommit(
+        { send, commit: (offsets) => commit(offsetsOf(group.topic, offsets)) },
+        { plan, mayCommit, signal, timing },
+        options,
+      ),
     async close() {
       // the producer belongs to the feed and is closed with it
     },
