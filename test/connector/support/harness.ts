@@ -16,6 +16,7 @@ import {
   type ConnectorServiceOptions,
 } from '../../../connectors/kafka/service.ts';
 import { createLogger, type Logger } from '../../../lib/logger.ts';
+import type { KafkaClientChoice } from '../../../connectors/kafka/kafka-client-choice.ts';
 import { buildStack } from '../../../runtime/build/index.ts';
 import { createGateway, listenGateway, type Gateway } from '../../../runtime/gateway/server.ts';
 import { LocalImageStore } from '../../../runtime/images/store.ts';
@@ -177,6 +178,10 @@ export async function startHarness(build: { stack: string; function: string }[])
         lagIntervalMs: 500,
         lagWindow: 8,
         autoscaleIntervalMs: 500,
+        // CONNECTOR_KAFKA_CLIENT=kafkajs runs these tests on the other client, as it does the CLI
+        ...(process.env.CONNECTOR_KAFKA_CLIENT
+          ? { kafkaClient: process.env.CONNECTOR_KAFKA_CLIENT as KafkaClientChoice }
+          : {}),
         ...options,
       });
       services.push(service);
