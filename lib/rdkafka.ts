@@ -143,6 +143,14 @@ export function rdkafkaConnection(connection: KafkaConnection): RdConfig {
   return config;
 }
 
+/** How long cdnfaas waits for a librdkafka request (a commit, an offset read, a seek). */
+export const rdRequestTimeoutMs = 30_000;
+
+/** Disconnects a client, ignoring a failure: it is being dropped (after a fault, or at shutdown). */
+export async function rdDisconnect(client: { disconnect(callback: RdCallback): void }): Promise<void> {
+  await rdCall('disconnect', (done) => client.disconnect(done)).catch(() => undefined);
+}
+
 /** A librdkafka call with a callback as a promise; a failure names the operation and keeps librdkafka's error as its cause. */
 export function rdCall<T = void>(operation: string, start: (callback: RdCallback<T>) => void): Promise<T> {
   return new Promise((resolve, reject) => {

@@ -1,6 +1,14 @@
 import type { PartitionOffset, PublishPlan } from './publish-plan.ts';
 import { backoffDelay, sleep, type RetryPolicy } from '../../lib/backoff.ts';
 
+export type PublishResult = 'committed' | 'stale';
+
+/** Where a cycle's publish time went, in ms: sending outputs and dead letters, then committing. */
+export interface PublishTiming {
+  produceMs: number;
+  commitMs: number;
+}
+
 /** One Kafka transaction of a cycle, whichever client runs it. */
 export interface CycleTransaction {
   /** Sends (or queues, to be sent by the commit) the plan's outputs and dead letters. */
@@ -40,7 +48,7 @@ export interface CycleToPublish {
   /** Turns false once the cycle's partitions may have another owner: it is then dropped uncommitted. */
   mayCommit(): boolean;
   signal: AbortSignal;
-  timing: { produceMs: number; commitMs: number } | undefined;
+  timing: PublishTiming | undefined;
 }
 
 async function backOff(
@@ -73,7 +81,7 @@ export async function publishInTransaction(
   producer: TransactionalProducer,
   { plan, mayCommit, signal, timing }: CycleToPublish,
   retry: PublishRetry,
-): Promise<'committed' | 'stale'> {
+): Promise<PublishResult> {
   let committing = false;
   for (let attempt = 1; ; attempt += 1) {
     try {
@@ -133,7 +141,7 @@ export async function publishThenCommit(
   client: SinkClient,
   { plan, mayCommit, signal, timing }: CycleToPublish,
   retry: PublishRetry,
-): Promise<'committed' | 'stale'> {
+): Promise<PublishResult> {
   let sent = plan.topicMessages.length === 0;
   for (let attempt = 1; ; attempt += 1) {
     try {

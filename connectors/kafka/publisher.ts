@@ -7,20 +7,20 @@ import {
   type TopicMessages,
 } from 'kafkajs';
 import type { PublishPlan } from './publish-plan.ts';
-import { publishInTransaction, publishThenCommit, type TransactionalProducer } from './publish-cycle.ts';
+import {
+  publishInTransaction,
+  publishThenCommit,
+  type PublishResult,
+  type PublishTiming,
+  type TransactionalProducer,
+} from './publish-cycle.ts';
 import { requestGroups, type ClusterSize } from '../../lib/kafka-request-groups.ts';
 import { splitIntoRequests } from './request-chunks.ts';
 import type { RetryPolicy } from '../../lib/backoff.ts';
 import { CdnfaasError } from '../../lib/errors.ts';
 import { describePartitions, unansweredPartitions } from '../../lib/kafka-unanswered.ts';
 
-export type PublishResult = 'committed' | 'stale';
-
-/** Where a cycle's publish time went, in ms: sending outputs and dead letters, then committing. */
-export interface PublishTiming {
-  produceMs: number;
-  commitMs: number;
-}
+export type { PublishResult, PublishTiming } from './publish-cycle.ts';
 
 /**
  * Sends a finished cycle and commits its offsets, retrying until done. `mayCommit` turns false

@@ -1,12 +1,15 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { FeedEvents, FeedPublisherOptions, FetchedMessage, FunctionFeed } from './feed.ts';
+import type { Publisher } from './publisher.ts';
 import {
   rdkafkaSinkPublisher,
   rdkafkaTransactionalPublisher,
   type RdkafkaGroup,
 } from './rdkafka-publisher.ts';
+import { sleep } from '../../lib/backoff.ts';
 import {
   rdCall,
+  rdDisconnect,
+  rdRequestTimeoutMs,
   type RdConfig,
   type RdError,
   type RdkafkaModule,
@@ -27,7 +30,6 @@ const consumeTimeoutMs = 50;
 const consumeMaxRecords = 5_000;
 /** How often an idle consumer's positions are read, to commit past transaction markers. */
 const positionScanMs = 50;
-const committedTimeoutMs = 30_000;
 
 /**
  * A function's Kafka side with librdkafka (lib/rdkafka.ts). librdkafka speaks KIP-447: the
@@ -105,7 +107,7 @@ export function rdkafkaFeed(
       const answer = await rdCall<RdTopicPartition[]>('committed', (done) =>
         consumer.committed(
           partitions.map((partition) => ({ topic, partition })),
-          committedTimeoutMs,
+          rdRequestTimeoutMs,
           done,
         ),
       );
@@ -204,14 +206,13 @@ export function rdkafkaFeed(
     client: 'librdkafka',
     async publisher(options: FeedPublisherOptions) {
       await rdCall('consumer connect', (done) => consumer.connect({}, done));
-      if (options.delivery === 'sink') {
-        const made = await rdkafkaSinkPublisher(rdkafka, connection, group, options);
-        producer = made.producer;
-        return made.publisher;
-      }
-      const publisher = rdkafkaTransactionalPublisher(rdkafka, connection, group, options);
-      await publisher.prepare();
-      return publisher;
+      const made: { publisher: Publisher; producer?: RdProducer } =
+        options.delivery === 'sink'
+          ? await rdkafkaSinkPublisher(rdkafka, connection, group, options)
+          : { publisher: rdkafkaTransactionalPublisher(rdkafka, connection, group, options) };
+      producer = made.producer;
+      await made.publisher.prepare();
+      return made.publisher;
     },
     async run(feedEvents: FeedEvents, accepting: () => boolean) {
       events = feedEvents;
@@ -235,7 +236,7 @@ export function rdkafkaFeed(
           await rdCall('seek', (seeked) =>
             consumer.seek(
               { topic, partition, offset: offset === undefined ? offsetBeginning : Number(offset) },
-              committedTimeoutMs,
+              rdRequestTimeoutMs,
               seeked,
             ),
           );
@@ -256,9 +257,8 @@ export function rdkafkaFeed(
     async close() {
       running = false;
       await loop;
-      await rdCall('consumer disconnect', (done) => consumer.disconnect(done)).catch(() => undefined);
-      if (producer !== undefined)
-        await rdCall('producer disconnect', (done) => producer!.disconnect(done)).catch(() => undefined);
+      await rdDisconnect(consumer);
+      if (producer !== undefined) await rdDisconnect(producer);
     },
   };
 }

@@ -6,6 +6,8 @@ import { publishInTransaction, publishThenCommit, type TransactionalProducer } f
 import { CdnfaasError } from '../../lib/errors.ts';
 import {
   rdCall,
+  rdDisconnect,
+  rdRequestTimeoutMs as requestTimeoutMs,
   type RdConfig,
   type RdConsumer,
   type RdError,
@@ -22,8 +24,6 @@ export interface RdkafkaGroup {
   /** The group's committed offsets of `partitions` (stable: no open transaction holds any). */
   committed(partitions: number[]): Promise<Map<number, bigint>>;
 }
-
-const requestTimeoutMs = 30_000;
 
 /** Producer settings both publishers share: send at once, keep order, keep every record of a cycle queued. */
 function producerConfig(connection: RdConfig): RdConfig {
@@ -103,8 +103,7 @@ export function rdkafkaTransactionalPublisher(
   async function discardProducer(): Promise<void> {
     const old = producer;
     producer = undefined;
-    if (old !== undefined)
-      await rdCall('producer disconnect', (done) => old.disconnect(done)).catch(() => undefined);
+    if (old !== undefined) await rdDisconnect(old);
   }
 
   /**
@@ -118,15 +117,16 @@ export function rdkafkaTransactionalPublisher(
       'transactional.id': options.transactionalId,
       'transaction.timeout.ms': transactionTimeoutMs,
     });
+    producer = fresh;
     try {
       await rdCall('initTransactions', (done) => fresh.initTransactions(requestTimeoutMs, done));
     } catch (error) {
-      await rdCall('producer disconnect', (done) => fresh.disconnect(done)).catch(() => undefined);
+      await discardProducer();
       throw error;
     }
-    producer = fresh;
     return fresh;
   }
+  const fenceEarlier = async (): Promise<void> => void (await fence());
 
   const transactional: TransactionalProducer = {
     async begin(plan) {
@@ -147,15 +147,13 @@ export function rdkafkaTransactionalPublisher(
         abort: () => rdCall('abortTransaction', (done) => active.abortTransaction(requestTimeoutMs, done)),
       };
     },
-    fence: async () => void (await fence()),
+    fence: fenceEarlier,
     discard: discardProducer,
     committedOffsets: (partitions) => group.committed(partitions),
   };
 
   return {
-    async prepare() {
-      await fence();
-    },
+    prepare: fenceEarlier,
     publish: (plan, mayCommit, signal, timing) =>
       publishInTransaction(transactional, { plan, mayCommit, signal, timing }, options),
     close: discardProducer,
